@@ -1,0 +1,87 @@
+"""Architecture specs: discovery (registry), loading, validation and hashing.
+
+Every target is one YAML file in ``arch_specs/`` (data, not code). Its top-level ``kind`` picks
+the typed spec class that validates it:
+
+  kind: dsp          -> costmodel.backends.c64x.C64xSpec        (op-cycle table, DEff-ARTS)
+  kind: accelerator  -> costmodel.loopnest.spec.AcceleratorSpec (Timeloop-style levels)
+
+A spec class provides ``from_dict(data, source)`` (raise CostModelError naming the bad key),
+``to_dict()`` (round-trips through YAML), and the attributes ``name`` and ``default_backend``.
+New targets plug in by dropping a YAML file into the folder (or ``$COSTMODEL_ARCH_SPECS``).
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .errors import CostModelError
+
+SPEC_KINDS = {
+    "dsp": "costmodel.backends.c64x:C64xSpec",
+    "accelerator": "costmodel.loopnest.spec:AcceleratorSpec",
+}
+
+
+def arch_dir() -> Path:
+    """The folder of arch YAML files: $COSTMODEL_ARCH_SPECS, else ``arch_specs/`` of this checkout."""
+    env = os.environ.get("COSTMODEL_ARCH_SPECS")
+    return Path(env) if env else Path(__file__).resolve().parent.parent / "arch_specs"
+
+
+def list_archs() -> dict[str, Path]:
+    """Registered targets: name -> spec file."""
+    d = arch_dir()
+    return {p.stem: p for p in sorted(d.glob("*.yaml"))} if d.is_dir() else {}
+
+
+def read_yaml(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(Path(path).read_text())
+    except yaml.YAMLError as e:
+        raise CostModelError(f"{path}: malformed YAML: {str(e).splitlines()[0]}") from None
+    except OSError as e:
+        raise CostModelError(f"{path}: cannot read: {e.strerror}") from None
+    if not isinstance(data, dict):
+        raise CostModelError(f"{path}: expected a YAML mapping at the top level")
+    return data
+
+
+def spec_class(kind: str):
+    if kind not in SPEC_KINDS:
+        raise CostModelError(f"unknown arch kind {kind!r} (use one of {sorted(SPEC_KINDS)})")
+    mod, cls = SPEC_KINDS[kind].split(":")
+    return getattr(importlib.import_module(mod), cls)
+
+
+@lru_cache(maxsize=None)
+def load_arch(name_or_path: str):
+    """Load a registered arch by name (``eyeriss``) or any spec file by path."""
+    archs = list_archs()
+    if name_or_path in archs:
+        path = archs[name_or_path]
+    elif Path(name_or_path).suffix in (".yaml", ".yml") and Path(name_or_path).exists():
+        path = Path(name_or_path)
+    else:
+        raise CostModelError(f"unknown arch {name_or_path!r}; registered: {', '.join(archs) or 'none'} "
+                             f"(or give a path to a spec .yaml)")
+    data = read_yaml(path)
+    kind = data.get("kind")
+    if kind is None:
+        raise CostModelError(f"{path}: missing key 'kind' (one of {sorted(SPEC_KINDS)})")
+    return spec_class(kind).from_dict(data, source=str(path))
+
+
+def spec_hash(spec) -> str:
+    """Content hash of a spec (12 hex digits): LUT rows are keyed by it, so editing a spec never reuses stale rows."""
+    text = yaml.safe_dump(spec.to_dict(), sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def dump_spec(spec) -> str:
+    return yaml.safe_dump(spec.to_dict(), sort_keys=False)

@@ -1,0 +1,31 @@
+"""Backends: ``evaluate(layer, arch) -> Cost``. Looked up by name; modules import lazily.
+
+  analytic  embedded Timeloop-faithful loop-nest model + exact mapper (Eyeriss, DianNao)
+  timeloop  the real timeloop-mapper / timeloop-model binaries, when installed
+  c64x      DEff-ARTS analytic op-cycle counter for the TI C64x+ DSP
+
+A backend object has ``name``, ``version`` (part of the LUT key) and
+``evaluate(layer, arch) -> Cost`` which never raises for a layer it cannot run: it returns a
+Cost with status failed / timeout / not-expressible and a message.
+"""
+from __future__ import annotations
+
+import importlib
+
+from ..errors import CostModelError
+
+BACKENDS = {
+    "analytic": "costmodel.backends.analytic:AnalyticBackend",
+    "timeloop": "costmodel.backends.timeloop:TimeloopBackend",
+    "c64x": "costmodel.backends.c64x:C64xBackend",
+}
+_instances: dict = {}
+
+
+def get_backend(name: str):
+    if name not in BACKENDS:
+        raise CostModelError(f"unknown backend {name!r} (use one of {', '.join(BACKENDS)})")
+    if name not in _instances:
+        mod, cls = BACKENDS[name].split(":")
+        _instances[name] = getattr(importlib.import_module(mod), cls)()
+    return _instances[name]

@@ -1,0 +1,112 @@
+"""Workload model: the typed `Layer` and the lowering of NAS ops into layers.
+
+Data flow step 1: op name + feature-map shape -> list[Layer].
+
+Two lowering modes (see DESIGN.md):
+  * ``exact`` (default): what PyTorch computes. Depthwise convs keep groups = C, dilation sets the
+    input footprint, P = floor((H + 2p - d(k-1) - 1)/s) + 1.
+  * ``mdarts``: how MDARTS Table I was produced with Timeloop's cnn-layer tuples: every conv
+    sub-layer is a DENSE conv C_in -> C_out (groups ignored), dilation dropped,
+    P = floor((H - R + 2 pad)/s) + 1.
+
+ReLU and BatchNorm are element-wise and fused into the producing layer: they are not costed
+(neither MDARTS Table I nor DEff-ARTS Appendix B counts them).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, asdict, replace
+
+from .errors import CostModelError
+
+LOWERINGS = ("exact", "mdarts")
+LAYER_KINDS = ("conv", "pool-max", "pool-avg")
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One loop-nest layer in Timeloop's naming.
+
+    C and K are TOTAL input/output channels; G is the number of groups (each group maps C/G
+    input channels to K/G outputs). H, W are the input height/width (unpadded); P, Q the output
+    height/width. A pool is a grouped layer with G = C = K (a window per channel): ``pool-avg`` is
+    linear (a k x k conv with constant weights), ``pool-max`` is element comparisons, not MACs.
+    """
+
+    name: str
+    kind: str
+    N: int
+    C: int
+    K: int
+    R: int
+    S: int
+    P: int
+    Q: int
+    H: int
+    W: int
+    G: int = 1
+    Hstride: int = 1
+    Wstride: int = 1
+    Hdilation: int = 1
+    Wdilation: int = 1
+    Hpad: int = 0
+    Wpad: int = 0
+
+    def __post_init__(self):
+        if self.kind not in LAYER_KINDS:
+            raise CostModelError(f"layer {self.name!r}: unknown kind {self.kind!r} (use one of {LAYER_KINDS})")
+        for f in ("N", "C", "K", "R", "S", "P", "Q", "H", "W", "G", "Hstride", "Wstride", "Hdilation", "Wdilation"):
+            if getattr(self, f) < 1:
+                raise CostModelError(f"layer {self.name!r}: impossible shape, {f} = {getattr(self, f)} (must be >= 1)")
+        if self.C % self.G or self.K % self.G:
+            raise CostModelError(f"layer {self.name!r}: groups G={self.G} must divide C={self.C} and K={self.K}")
+
+    @property
+    def macs(self) -> int:
+        """Multiply-accumulates (for a pool: window elements visited)."""
+        return self.N * self.K * self.P * self.Q * (self.C // self.G) * self.R * self.S
+
+    @property
+    def params(self) -> int:
+        """Weights (pools have none)."""
+        return 0 if self.kind != "conv" else self.K * (self.C // self.G) * self.R * self.S
+
+    @property
+    def outputs(self) -> int:
+        return self.N * self.K * self.P * self.Q
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def out_size(h: int, k: int, stride: int, pad: int, dilation: int, mode: str) -> int:
+    """Output size of a window op; mdarts mode drops dilation and uses int((H - R + 2pad)/s) + 1."""
+    if mode == "mdarts":
+        return (h - k + 2 * pad) // stride + 1
+    return (h + 2 * pad - dilation * (k - 1) - 1) // stride + 1
+
+
+def conv(name, n, c_in, c_out, h, w, k, stride=1, pad=0, dilation=1, groups=1, mode="exact", kind="conv"):
+    """A conv (or pool) layer at input h x w, lowered per ``mode``."""
+    if mode not in LOWERINGS:
+        raise CostModelError(f"unknown lowering {mode!r} (use one of {LOWERINGS})")
+    kh, kw = (k, k) if isinstance(k, int) else k
+    ph, pw = (pad, pad) if isinstance(pad, int) else pad
+    sh, sw = (stride, stride) if isinstance(stride, int) else stride
+    if mode == "mdarts" and kind != "pool-max":
+        groups, dil = 1, 1
+    else:
+        dil = dilation
+    p, q = out_size(h, kh, sh, ph, dil, mode), out_size(w, kw, sw, pw, dil, mode)
+    if p < 1 or q < 1:
+        raise CostModelError(f"{name}: impossible shape, output {p}x{q} from input {h}x{w} with kernel "
+                             f"{kh}x{kw}, stride {stride}, padding {pad}, dilation {dilation}")
+    return Layer(name=name, kind=kind, N=n, C=c_in, K=c_out, R=kh, S=kw, P=p, Q=q, H=h, W=w, G=groups,
+                 Hstride=sh, Wstride=sw, Hdilation=dil, Wdilation=dil, Hpad=ph, Wpad=pw)
+
+
+def out_hw(layers: list[Layer], h: int, w: int) -> tuple[int, int]:
+    return (layers[-1].P, layers[-1].Q) if layers else (h, w)
+
+
+def with_name(layer: Layer, name: str) -> Layer:
+    return replace(layer, name=name)
