@@ -61,7 +61,13 @@ def spec_class(kind: str):
 
 @lru_cache(maxsize=None)
 def load_arch(name_or_path: str):
-    """Load a registered arch by name (``eyeriss``) or any spec file by path."""
+    """Load a registered arch by name (``eyeriss``), ``name:PRESET`` (a paper preset), or a spec file path."""
+    base, _, preset = name_or_path.partition(":")
+    if preset and not Path(name_or_path).exists():
+        spec = load_arch(base)
+        if not hasattr(spec, "with_preset"):
+            raise CostModelError(f"arch {base!r} has no presets")
+        return spec.with_preset(preset)
     archs = list_archs()
     if name_or_path in archs:
         path = archs[name_or_path]

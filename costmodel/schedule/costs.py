@@ -1,0 +1,100 @@
+"""Per-task costs for the scheduler: a `CostTable` maps a task key ``(op, c_in, c_out, h, stride)`` to a `Cost`.
+
+Two ways to fill it:
+  * ``CostTable.from_arch(arch, lowering=..., backend=..., lut=...)``: every key is evaluated once
+    through `costmodel.evaluate.evaluate_op` (so through the LUT when one is given: a hit is read,
+    a miss is computed by the backend and stored) and memoised in a dict;
+  * ``CostTable.from_values({op: cycles | Cost})``: injected per-op costs, shape-independent (hand
+    checks, tests, a published per-op table).
+The scheduler never calls a backend itself; lookups after the first are one dict access.
+"""
+from __future__ import annotations
+
+from ..cost import Cost
+from ..errors import CostModelError
+from ..ops import OpQuery
+
+METRICS = {"compute_cycles": "compute cycles (MAC-level)",
+           "cycles": "cycles (total, bandwidth-throttled)",
+           "energy": "energy [pJ]"}
+FREE = Cost(cycles=0, compute_cycles=0, energy_pj=0.0, mapping="free")
+
+
+def metric_value(cost: Cost, metric: str) -> float:
+    if metric == "compute_cycles":
+        return cost.compute_cycles
+    if metric == "cycles":
+        return cost.cycles
+    if metric == "energy":
+        if cost.energy_pj is None:
+            raise CostModelError("this arch has no energy model (energy_pj is empty); use --metric compute_cycles "
+                                 "or cycles")
+        return cost.energy_pj
+    raise CostModelError(f"unknown metric {metric!r} (use one of {', '.join(METRICS)})")
+
+
+def key_query(key: tuple) -> OpQuery:
+    """The OpQuery of a task key (square maps, batch 1)."""
+    op, c_in, c_out, h, stride = key
+    return OpQuery(op, c_in, h, c_out=c_out, stride=stride, kernel=3 if op == "conv" else None)
+
+
+class CostTable:
+    """key -> Cost, memoised. Build with `from_arch` or `from_values`."""
+
+    def __init__(self, lookup, description: str, spec=None, backend=None, lowering: str | None = None):
+        self._lookup = lookup
+        self._costs: dict = {}
+        self._values: dict = {}
+        self.description = description
+        self.spec, self.backend, self.lowering = spec, backend, lowering
+
+    @classmethod
+    def from_arch(cls, arch, lowering: str = "exact", backend: str | None = None, lut=None) -> "CostTable":
+        from ..evaluate import evaluate_op, resolve
+        spec, be = resolve(arch, backend)
+
+        def lookup(key):
+            return evaluate_op(spec, key_query(key), lowering=lowering, backend=be.name, lut=lut)
+        src = "LUT " + str(getattr(lut, "url", lut)) if lut is not None else "computed now"
+        return cls(lookup, f"{spec.name} via backend {be.name} v{be.version}, lowering {lowering} ({src})",
+                   spec, be, lowering)
+
+    @classmethod
+    def from_values(cls, values: dict, description: str = "injected per-op costs") -> "CostTable":
+        """Per-op costs regardless of shape: {op: number (all cycle metrics) or Cost}."""
+        table = {}
+        for op, v in values.items():
+            if isinstance(v, Cost):
+                table[op] = v
+            elif isinstance(v, (int, float)) and v >= 0:
+                table[op] = Cost(cycles=v, compute_cycles=v, energy_pj=None)
+            else:
+                raise CostModelError(f"cost of {op!r} must be a Cost or a non-negative number, got {v!r}")
+
+        def lookup(key):
+            if key[0] not in table:
+                raise CostModelError(f"no injected cost for op {key[0]!r} (have: {', '.join(table)})")
+            return table[key[0]]
+        return cls(lookup, description)
+
+    def cost(self, key: tuple | None) -> Cost:
+        if key is None:
+            return FREE
+        hit = self._costs.get(key)
+        if hit is None:
+            hit = self._lookup(key)
+            if not hit.ok:
+                op, c_in, c_out, h, stride = key
+                raise CostModelError(f"cannot cost {op} (C_in={c_in}, C_out={c_out}, {h}x{h}, stride {stride}) on "
+                                     f"{self.description}: {hit.status}: {hit.message}")
+            self._costs[key] = hit
+        return hit
+
+    def value(self, key: tuple | None, metric: str) -> float:
+        """The metric of one task (memoised per (key, metric))."""
+        v = self._values.get((key, metric))
+        if v is None:
+            v = 0.0 if key is None else float(metric_value(self.cost(key), metric))
+            self._values[(key, metric)] = v
+        return v

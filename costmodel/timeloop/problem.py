@@ -1,0 +1,93 @@
+"""Timeloop problem files for a `Layer`: the cnn-layer shape (G == 1) or the grouped shape (G > 1).
+
+The grouped shape is the one of shared/reference/timeloop-v1.0-exact/configs/grouped-cnn-layer.shape.yaml:
+dims R S P Q C K N G with C, K the PER-GROUP channels (depthwise: G = channels, C = K = 1), true
+dilation in the input projection. Two dialects:
+
+  legacy  Timeloop v1.0: cnn-layer is built in, so its instance keys sit directly under ``problem:``;
+          the grouped shape is given inline (``problem: {shape: ..., instance: ...}``), keys with '-'.
+  v0.4    what timeloopfe reads: ``problem: {version: 0.4, shape: ..., instance: ...}``, keys with '_'.
+
+Every instance key is checked against the shape's dimensions and coefficients before it is written:
+timeloopfe accepts a misspelled ``HStride`` and Timeloop then silently uses stride 1.
+"""
+from __future__ import annotations
+
+from ..errors import CostModelError
+from ..workload import Layer
+
+FORMATS = ("legacy", "v0.4")
+COEFFICIENTS = ("Wstride", "Hstride", "Wdilation", "Hdilation")
+CNN_DIMS = ("R", "S", "P", "Q", "C", "K", "N")
+GROUPED_DIMS = ("R", "S", "P", "Q", "C", "K", "N", "G")
+
+
+def _shape(name: str, dims: tuple, grouped: bool, fmt: str) -> dict:
+    g = [[["G"]]] if grouped else []
+    spaces = [
+        {"name": "Weights", "projection": g + [[["C"]], [["K"]], [["R"]], [["S"]]]},
+        {"name": "Inputs", "projection": [[["N"]]] + g + [[["C"]], [["R", "Wdilation"], ["P", "Wstride"]],
+                                                          [["S", "Hdilation"], ["Q", "Hstride"]]]},
+        {"name": "Outputs", "projection": [[["N"]]] + g + [[["K"]], [["Q"]], [["P"]]]},
+    ]
+    sep = "-" if fmt == "legacy" else "_"
+    spaces[2][f"read{sep}write"] = True
+    return {"name": name, "dimensions": list(dims),
+            "coefficients": [{"name": c, "default": 1} for c in COEFFICIENTS],
+            f"data{sep}spaces": spaces}
+
+
+def shape_for(layer: Layer, fmt: str) -> dict:
+    """The problem shape used for `layer` (grouped iff G > 1)."""
+    _check_format(fmt)
+    if layer.G > 1:
+        return _shape("Grouped-CNN-Layer", GROUPED_DIMS, True, fmt)
+    return _shape("CNN-Layer", CNN_DIMS, False, fmt)
+
+
+def instance_for(layer: Layer) -> dict:
+    """Instance values in Timeloop naming; C and K per group when G > 1. Padding is implicit in Timeloop."""
+    if layer.kind != "conv":
+        raise CostModelError(f"layer {layer.name!r}: Timeloop cannot express {layer.kind} (its problem shapes are "
+                             f"multiply-accumulate only); cost pools with the analytic backend")
+    inst = {"N": layer.N, "C": layer.C // layer.G, "K": layer.K // layer.G, "R": layer.R, "S": layer.S,
+            "P": layer.P, "Q": layer.Q}
+    if layer.G > 1:
+        inst["G"] = layer.G
+    inst.update({"Wstride": layer.Wstride, "Hstride": layer.Hstride,
+                 "Wdilation": layer.Wdilation, "Hdilation": layer.Hdilation})
+    return inst
+
+
+def check_instance(instance: dict, shape: dict) -> None:
+    """Every instance key must be a declared dimension or coefficient, every dimension present, values ints >= 1."""
+    dims = list(shape["dimensions"])
+    coeffs = [c["name"] for c in shape.get("coefficients", [])]
+    for key, value in instance.items():
+        if key not in dims and key not in coeffs:
+            raise CostModelError(f"problem instance key {key!r} is neither a dimension {dims} nor a coefficient "
+                                 f"{coeffs} of shape {shape.get('name')!r}; Timeloop would ignore it silently")
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise CostModelError(f"problem instance {key} = {value!r}: must be an integer >= 1")
+    missing = [d for d in dims if d not in instance]
+    if missing:
+        raise CostModelError(f"problem instance lacks dimension(s) {missing} of shape {shape.get('name')!r}")
+
+
+def problem_dict(layer: Layer, fmt: str = "v0.4") -> dict:
+    """The whole problem file (as a dict under ``problem:``) for `layer` in format `fmt`."""
+    shape, inst = shape_for(layer, fmt), instance_for(layer)
+    check_instance(inst, shape)
+    if fmt == "legacy":
+        return {"problem": dict(inst) if layer.G == 1 else {"shape": shape, "instance": inst}}
+    return {"problem": {"version": 0.4, "shape": shape, "instance": inst}}
+
+
+def problem_dims(layer: Layer) -> tuple:
+    """The dimensions of the shape `layer` is emitted with (constraints may only name these)."""
+    return GROUPED_DIMS if layer.G > 1 else CNN_DIMS
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise CostModelError(f"unknown Timeloop format {fmt!r} (use one of {FORMATS})")

@@ -1,0 +1,191 @@
+"""Differentiable hardware costs of DARTS architecture parameters, from the LUT.
+
+    dc = DartsCost(space, lut=LUT("lut_cache.db"), arch="eyeriss", metric="compute_cycles")
+    loss = ce + lam * dc.cost(alphas_normal, alphas_reduce)          # expected cost (sum)
+    qos = dc.critical_path(alphas_normal, alphas_reduce, temperature=1e3)  # expected max cycle
+
+Expected cost (RAPDARTS Eq. 7-9, MDARTS L_co, DEff-ARTS L_com):
+    sum over cell rows, edges e, ops o of softmax(alpha)[e, o] * c[cell, e, o]
+with alphas shared by all cells of a type (alphas_normal [edges, ops_n], alphas_reduce
+[edges, ops_r]). Its gradient is RAPDARTS Eq. 8: dE/da_i = sum_l c_l p_l (delta_il - p_i).
+
+Expected critical path (MDARTS Sec. III-C made differentiable): every edge runs in parallel;
+node j finishes at smax over its incoming edges of (presence_e * finish[src] + sum_{o != none}
+p_o c_o), presence_e = (1 - p_none) * edge_weight_e; the cell finishes at smax over its
+intermediate nodes. smax(x) = T * logsumexp(x / T) with temperature T in the metric's unit;
+T = 0 is the exact max. On one-hot alphas (and a 0/1 edge mask for spaces without `none`) this
+is exactly the maximum cycle of the derived cell. Works on any device/dtype: all tensors are
+buffers (`.to(device, dtype)`), and there is no Python loop over edges (only over the nodes).
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from costmodel.errors import CostModelError
+
+from .cost_table import CostTables, cost_table, check_metric
+from .space import SearchSpace
+
+CP_MODES = ("cell", "pair", "network")
+
+
+def smooth_max(x: torch.Tensor, temperature: float, dim: int = -1) -> torch.Tensor:
+    """T * logsumexp(x / T) along `dim`; the exact max at T = 0 (an upper bound, off by <= T ln n)."""
+    if temperature <= 0:
+        return x.amax(dim=dim)
+    return temperature * torch.logsumexp(x / temperature, dim=dim)
+
+
+class DartsCost(torch.nn.Module):
+    """Turns (alphas_normal, alphas_reduce) into differentiable costs of one metric on one arch.
+
+    Give either `arch` (+ optional `lut`, `lowering`, `backend`) to fill the tables through
+    costmodel, or `tables` (a `CostTables`) / `normal` + `reduce` arrays to use costs directly.
+    `op_costs` overrides an op's cost everywhere (DEff-ARTS App. D: {"none": 10**6 - 1}).
+    """
+
+    def __init__(self, space: SearchSpace, lut=None, arch=None, metric: str = "compute_cycles", *,
+                 lowering: str = "exact", backend: str | None = None, op_costs: dict | None = None,
+                 tables: CostTables | None = None, normal=None, reduce=None, dtype=torch.float32):
+        super().__init__()
+        check_metric(metric)
+        self.space, self.metric = space, metric
+        if tables is None and normal is not None:
+            tables = _given_tables(space, normal, reduce, metric)
+        if tables is None:
+            tables = cost_table(space, arch, metric, lowering=lowering, backend=backend, lut=lut, op_costs=op_costs)
+        elif op_costs:
+            tables = _override(space, tables, op_costs)
+        self.tables = tables
+        self.register_buffer("normal_costs", torch.as_tensor(tables.normal, dtype=dtype))
+        self.register_buffer("reduce_costs", torch.as_tensor(tables.reduce, dtype=dtype))
+        ends = np.cumsum([j for j in range(2, space.steps + 2)])
+        self._node_slices = [(int(e - j), int(e)) for j, e in zip(range(2, space.steps + 2), ends)]
+        self._none = {red: (space.ops(red).index("none") if "none" in space.ops(red) else None) for red in (0, 1)}
+
+    # -- expected cost (sum) -------------------------------------------------------------------
+    def _check(self, a: torch.Tensor, red: bool) -> None:
+        want = (self.space.n_edges, len(self.space.ops(red)))
+        if tuple(a.shape) != want:
+            name = "alphas_reduce" if red else "alphas_normal"
+            raise CostModelError(f"{name} has shape {tuple(a.shape)}, the space needs {want} (edges, ops)")
+
+    def edge_costs(self, alphas_normal, alphas_reduce):
+        """Expected cost of every edge: ([cells_n, edges], [cells_r, edges])."""
+        self._check(alphas_normal, False)
+        self._check(alphas_reduce, True)
+        pn = torch.softmax(alphas_normal, dim=-1).to(self.normal_costs.dtype)
+        pr = torch.softmax(alphas_reduce, dim=-1).to(self.reduce_costs.dtype)
+        return (self.normal_costs * pn).sum(-1), (self.reduce_costs * pr).sum(-1)
+
+    def cost_per_cell(self, alphas_normal, alphas_reduce):
+        """Expected cost per cell row: ([cells_n], [cells_r])."""
+        en, er = self.edge_costs(alphas_normal, alphas_reduce)
+        return en.sum(-1), er.sum(-1)
+
+    def cost(self, alphas_normal, alphas_reduce) -> torch.Tensor:
+        """Expected cost of the whole space (all cell rows): a scalar tensor."""
+        cn, cr = self.cost_per_cell(alphas_normal, alphas_reduce)
+        return cn.sum() + cr.sum()
+
+    forward = cost
+
+    def bounds(self) -> tuple[float, float]:
+        """(min, max) of the expected cost over all alphas: every edge at its cheapest / dearest op."""
+        lo = self.normal_costs.amin(-1).sum() + self.reduce_costs.amin(-1).sum()
+        hi = self.normal_costs.amax(-1).sum() + self.reduce_costs.amax(-1).sum()
+        return float(lo), float(hi)
+
+    # -- expected critical path ----------------------------------------------------------------
+    def _cell_finish(self, alphas, costs, red, t0, t1, temperature, edge_weights):
+        """Finish time of the cell rows [cells] given the input ready times t0, t1 [cells]."""
+        p = torch.softmax(alphas, dim=-1).to(costs.dtype)
+        k = self._none[int(red)]
+        presence = torch.ones(p.shape[0], dtype=costs.dtype, device=costs.device)
+        work = costs * p
+        if k is not None:
+            presence = 1 - p[:, k]
+            work = torch.cat([work[..., :k], work[..., k + 1:]], dim=-1)
+        dur = work.sum(-1)                                            # [cells, edges]
+        if edge_weights is not None:
+            presence = presence * edge_weights.to(costs.dtype)
+            dur = dur * edge_weights.to(costs.dtype)
+        finish = [t0, t1]
+        for s, e in self._node_slices:
+            src = torch.stack(finish, dim=-1)                          # [cells, j]
+            finish.append(smooth_max(presence[s:e] * src + dur[:, s:e], temperature))
+        return smooth_max(torch.stack(finish[2:], dim=-1), temperature)
+
+    def critical_path(self, alphas_normal, alphas_reduce, *, temperature: float = 0.0, mode: str = "cell",
+                      edge_weights_normal=None, edge_weights_reduce=None):
+        """Expected maximum cycle (see module doc).
+
+        mode  cell     per cell row, inputs ready at 0: ([cells_n], [cells_r])
+              pair     MDARTS Table III rule (shapes='first-cell'): the reduction cell followed by the
+                       normal cell after it in one DAG, max(L_N(from c_k-2), L_R + L_N(from c_k-1)): scalar
+              network  every cell of the network in order, cell k's inputs ready when cells k-2, k-1
+                       finish (shapes='network'; stem and preprocessing not counted): scalar
+        """
+        if mode not in CP_MODES:
+            raise CostModelError(f"unknown critical-path mode {mode!r} (use one of {CP_MODES})")
+        if self.metric == "energy_pj":
+            raise CostModelError("energy has no critical path: it sums (use cost())")
+        self._check(alphas_normal, False)
+        self._check(alphas_reduce, True)
+        cn, cr = self.normal_costs, self.reduce_costs
+        args_n = (alphas_normal, False, temperature, edge_weights_normal)
+        args_r = (alphas_reduce, True, temperature, edge_weights_reduce)
+        if mode == "cell":
+            zn, zr = cn.new_zeros(cn.shape[0]), cr.new_zeros(cr.shape[0])
+            return (self._finish(cn, zn, zn, *args_n), self._finish(cr, zr, zr, *args_r))
+        if mode == "pair":
+            if self.space.shapes != "first-cell":
+                raise CostModelError("mode 'pair' is the MDARTS Table III rule: it needs shapes='first-cell'")
+            z = cn.new_zeros(1)
+            l_r = self._finish(cr, z, z, *args_r)
+            return self._finish(cn, z, l_r, *args_n)[0]
+        if self.space.shapes != "network":
+            raise CostModelError("mode 'network' needs shapes='network' (one cost row per cell)")
+        rows = {False: iter(range(cn.shape[0])), True: iter(range(cr.shape[0]))}
+        prev2 = prev1 = cn.new_zeros(1)
+        for cell in self._in_order():
+            costs, args = (cr, args_r) if cell.reduction else (cn, args_n)
+            r = next(rows[cell.reduction])
+            done = self._finish(costs[r:r + 1], prev2, prev1, *args)
+            prev2, prev1 = prev1, done
+        return prev1[0]
+
+    def _finish(self, costs, t0, t1, alphas, red, temperature, edge_weights):
+        return self._cell_finish(alphas, costs, red, t0, t1, temperature, edge_weights)
+
+    def _in_order(self):
+        return sorted(self.tables.normal_cells + self.tables.reduce_cells, key=lambda c: c.index)
+
+
+def _given_tables(space: SearchSpace, normal, reduce, metric: str) -> CostTables:
+    """CostTables from arrays given directly ([edges, ops] or [cells, edges, ops])."""
+    if reduce is None:
+        raise CostModelError("give both `normal` and `reduce` cost arrays")
+    cells = space.cost_cells()
+    out = {}
+    for red, arr in ((False, normal), (True, reduce)):
+        a = np.asarray(arr.detach().cpu() if isinstance(arr, torch.Tensor) else arr, dtype=np.float64)
+        rows = [c for c in cells if c.reduction == red]
+        want = (space.n_edges, len(space.ops(red)))
+        if a.shape == want:
+            a = np.broadcast_to(a, (len(rows),) + want).copy()
+        if a.shape != (len(rows),) + want:
+            name = "reduce" if red else "normal"
+            raise CostModelError(f"{name} costs have shape {a.shape}; the space needs {want} or {(len(rows),) + want}")
+        out[red] = (a, rows)
+    return CostTables(out[False][0], out[True][0], out[False][1], out[True][1], metric, "given")
+
+
+def _override(space: SearchSpace, tables: CostTables, op_costs: dict) -> CostTables:
+    normal, reduce = tables.normal.copy(), tables.reduce.copy()
+    for arr, ops in ((normal, space.normal_ops), (reduce, space.reduce_ops)):
+        for op, value in op_costs.items():
+            if op in ops:
+                arr[..., ops.index(op)] = value
+    return CostTables(normal, reduce, tables.normal_cells, tables.reduce_cells, tables.metric, tables.source)

@@ -1,0 +1,104 @@
+"""Per-op cost tables of a search space, filled from costmodel (torch-free).
+
+`cost_table(space, arch, metric, ...)` returns numpy arrays ``normal[cells_n, edges, ops_n]`` and
+``reduce[cells_r, edges, ops_r]``: the cost of every candidate op on every edge of every cell
+row of the space (see `SearchSpace.cost_cells`). Hardware metrics come from
+`costmodel.evaluate.evaluate_op` (through the LUT when one is given: missing rows are computed
+and cached); ``macs`` and ``params`` are counted from the lowering and need no arch.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from costmodel.errors import CostModelError
+from costmodel.ops import OpQuery, op_macs, op_params
+
+from .space import SearchSpace
+
+METRICS = {
+    "compute_cycles": "MAC-level compute cycles [cycles] (MDARTS Table I convention)",
+    "cycles": "total cycles incl. bandwidth throttling [cycles]",
+    "energy_pj": "energy [pJ]",
+    "macs": "multiply-accumulates [MACs] (counted from the lowering, no arch needed)",
+    "params": "weights [parameters] (counted from the lowering, no arch needed)",
+}
+HW_METRICS = ("compute_cycles", "cycles", "energy_pj")
+
+
+@dataclass
+class CostTables:
+    """Costs per [cell row, edge, op] for each cell type, and which network cell each row is."""
+
+    normal: np.ndarray
+    reduce: np.ndarray
+    normal_cells: list      # CellShape per row of `normal`
+    reduce_cells: list      # CellShape per row of `reduce`
+    metric: str
+    source: str             # how the numbers were obtained (arch, backend, lowering) or "given"
+
+
+def check_metric(metric: str) -> None:
+    if metric not in METRICS:
+        raise CostModelError(f"unknown metric {metric!r}; use one of {', '.join(METRICS)}")
+
+
+class OpCoster:
+    """query -> number for one metric, memoised (many edges share a shape)."""
+
+    def __init__(self, metric, arch=None, lowering="exact", backend=None, lut=None, op_costs=None):
+        check_metric(metric)
+        if metric in HW_METRICS and arch is None:
+            raise CostModelError(f"metric {metric!r} needs an arch (e.g. arch='eyeriss'); "
+                                 f"'macs' and 'params' need none")
+        self.metric, self.arch, self.lowering, self.backend, self.lut = metric, arch, lowering, backend, lut
+        self.op_costs = dict(op_costs or {})
+        self._memo: dict = {}
+
+    def __call__(self, q: OpQuery) -> float:
+        if q.op in self.op_costs:
+            return float(self.op_costs[q.op])
+        if q not in self._memo:
+            self._memo[q] = self._compute(q)
+        return self._memo[q]
+
+    def _compute(self, q: OpQuery) -> float:
+        if self.metric == "macs":
+            return float(op_macs(q, self.lowering))
+        if self.metric == "params":
+            return float(op_params(q, self.lowering))
+        from costmodel.evaluate import evaluate_op
+        cost = evaluate_op(self.arch, q, lowering=self.lowering, backend=self.backend, lut=self.lut)
+        shape = f"{q.op} at C={q.c_in} {q.h}x{q.w or q.h} stride {q.stride}"
+        if not cost.ok:
+            raise CostModelError(f"{shape} on {self._arch_name()}: {cost.status}: {cost.message} "
+                                 f"(remove the op from the space or give its cost in op_costs)")
+        value = getattr(cost, self.metric)
+        if value is None:
+            raise CostModelError(f"{self._arch_name()} has no {self.metric} model ({shape}); "
+                                 f"use metric 'cycles' or 'compute_cycles'")
+        return float(value)
+
+    def _arch_name(self) -> str:
+        return self.arch if isinstance(self.arch, str) else getattr(self.arch, "name", str(self.arch))
+
+
+def cost_table(space: SearchSpace, arch=None, metric: str = "compute_cycles", *, lowering: str = "exact",
+               backend: str | None = None, lut=None, op_costs: dict | None = None) -> CostTables:
+    """Fill the [cells, edges, ops] tables of `space` for `metric` (see module doc)."""
+    coster = OpCoster(metric, arch, lowering, backend, lut, op_costs)
+    cells = space.cost_cells()
+    tables = {}
+    for red in (False, True):
+        rows = [c for c in cells if c.reduction == red]
+        ops = space.ops(red)
+        arr = np.zeros((len(rows), space.n_edges, len(ops)), dtype=np.float64)
+        for r, cell in enumerate(rows):
+            for e in range(space.n_edges):
+                for o, op in enumerate(ops):
+                    arr[r, e, o] = coster(space.edge_query(cell, e, op))
+        tables[red] = (arr, rows)
+    name = coster._arch_name() if arch is not None else "counted"
+    return CostTables(tables[False][0], tables[True][0], tables[False][1], tables[True][1], metric,
+                      f"{metric} of {name}, lowering {lowering}" + (f", backend {backend}" if backend else ""))

@@ -1,0 +1,126 @@
+"""The `costmodel` entry point end to end (real subprocesses, real SQLite files)."""
+import json
+import signal
+import sqlite3
+import subprocess
+import time
+
+import pytest
+
+from conftest import run_cli
+
+
+def rows(db):
+    with sqlite3.connect(db) as conn:
+        return conn.execute("select count(*) from op_costs").fetchone()[0]
+
+
+def test_build_then_rebuild_reuses_every_row(tmp_path):
+    db = tmp_path / "lut.db"
+    first = run_cli("build-lut", "--arch", "c64x", "--db", db)
+    assert first.returncode == 0, first.stderr
+    n = rows(db)
+    assert n > 50 and f"{n} rows added, 0 reused, 0 failed" in first.stdout
+    second = run_cli("build-lut", "--arch", "c64x", "--db", db)
+    assert f"0 rows added, {n} reused, 0 failed" in second.stdout and rows(db) == n
+
+
+def test_jobs_give_the_same_rows(tmp_path):
+    a, b = tmp_path / "a.db", tmp_path / "b.db"
+    assert run_cli("build-lut", "--arch", "c64x", "--db", a).returncode == 0
+    assert run_cli("build-lut", "--arch", "c64x", "--db", b, "--jobs", "2").returncode == 0
+    query = "select op, c_in, c_out, h, stride, cycles from op_costs order by op, c_in, c_out, h, stride"
+    with sqlite3.connect(a) as ca, sqlite3.connect(b) as cb:
+        assert ca.execute(query).fetchall() == cb.execute(query).fetchall()
+
+
+def test_dry_run_writes_nothing(tmp_path):
+    db = tmp_path / "lut.db"
+    out = run_cli("build-lut", "--arch", "c64x", "--db", db, "--dry-run")
+    assert out.returncode == 0 and "would compute sep_conv_3x3" in out.stdout and not db.exists()
+
+
+def test_killed_build_resumes(tmp_path):
+    # a space big enough that the build is still running when it is killed
+    space = tmp_path / "big.yaml"
+    entries = "\n".join(f"  - {{op: conv, c_in: {c}, hw: 8, c_out: 8, kernel: 3}}" for c in range(1, 3001))
+    space.write_text(f"name: big\nextra:\n{entries}\n")
+    db = tmp_path / "lut.db"
+    proc = subprocess.Popen(["costmodel", "build-lut", "--arch", "c64x", "--space", str(space), "--db", str(db)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and (not db.exists() or _safe_rows(db) < 100):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    done = _safe_rows(db)
+    assert 100 <= done < 3000, "the build finished before it could be killed"
+    again = run_cli("build-lut", "--arch", "c64x", "--space", space, "--db", db)
+    assert again.returncode == 0
+    assert f"{3000 - done} rows added, {done} reused, 0 failed" in again.stdout
+    assert rows(db) == 3000
+
+
+def _safe_rows(db):
+    try:
+        return rows(db)
+    except sqlite3.Error:
+        return 0
+
+
+def test_query_and_export(tmp_path):
+    db = tmp_path / "lut.db"
+    out = run_cli("query", "--arch", "c64x", "--op", "dil_conv_3x3", "--hw", "32", "--c-in", "3", "--db", db)
+    assert out.returncode == 0 and "184,320" in out.stdout and "computed now" in out.stdout
+    again = run_cli("query", "--arch", "c64x", "--op", "dil_conv_3x3", "--hw", "32", "--c-in", "3", "--db", db)
+    assert "(LUT)" in again.stdout
+    csv = run_cli("export", "--format", "csv", "--db", db)
+    assert csv.stdout.splitlines()[0].startswith("id,arch,spec_hash") and "dil_conv_3x3" in csv.stdout
+    records = json.loads(run_cli("export", "--format", "json", "--db", db).stdout)
+    assert records[0]["cycles"] == 184320 and records[0]["status"] == "ok"
+
+
+def test_archs_lists_the_targets():
+    out = run_cli("archs")
+    assert out.returncode == 0 and "c64x" in out.stdout and "deffarts-table2" in out.stdout
+
+
+def test_reproduce_deffarts_table2_end_to_end():
+    out = run_cli("reproduce", "deffarts-table2")
+    assert out.returncode == 0
+    assert out.stdout.splitlines()[-1] == "deffarts-table2: 7/7 published numbers reproduced"
+    assert "368,340" in out.stdout  # the paper's typo is flagged
+
+
+@pytest.mark.parametrize("args, words", [
+    (["query", "--arch", "tpu", "--op", "conv_1x1", "--hw", "8", "--c-in", "4"], "unknown arch 'tpu'"),
+    (["query", "--arch", "c64x", "--op", "conv_9x9", "--hw", "8", "--c-in", "4"], "unknown op 'conv_9x9'"),
+    (["query", "--arch", "c64x", "--op", "sep_conv_5x5", "--hw", "0", "--c-in", "4"], "impossible shape"),
+    (["query", "--arch", "c64x", "--op", "conv", "--kernel", "3", "--groups", "3", "--hw", "8", "--c-in", "4"],
+     "groups"),
+    (["reproduce", "no-such-table"], "unknown table"),
+])
+def test_bad_input_is_one_line_and_exit_2(tmp_path, args, words):
+    db = tmp_path / "lut.db"
+    out = run_cli(*args, "--db", db) if args[0] == "query" else run_cli(*args)
+    assert out.returncode == 2 and out.stderr.count("\n") == 1 and words in out.stderr
+    assert not db.exists()
+
+
+def test_malformed_space_and_spec(tmp_path):
+    space = tmp_path / "s.yaml"
+    space.write_text("ops: [sep_conv_3x3\n")
+    out = run_cli("build-lut", "--arch", "c64x", "--space", space, "--db", tmp_path / "x.db")
+    assert out.returncode == 2 and "malformed YAML" in out.stderr and not (tmp_path / "x.db").exists()
+    spec = tmp_path / "dsp.yaml"
+    spec.write_text("name: dsp\nkind: dsp\nop_cycles: {mul: 4}\n")
+    out = run_cli("build-lut", "--arch", spec, "--db", tmp_path / "x.db")
+    assert out.returncode == 2 and "missing key 'layer_ops'" in out.stderr
+
+
+def test_not_a_lut_file_is_left_alone(tmp_path):
+    bad = tmp_path / "data.db"
+    bad.write_bytes(b"\x00not sqlite at all" * 10)
+    out = run_cli("build-lut", "--arch", "c64x", "--db", bad)
+    assert out.returncode == 2 and "not a LUT" in out.stderr
+    assert bad.read_bytes() == b"\x00not sqlite at all" * 10
