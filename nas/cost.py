@@ -122,7 +122,7 @@ class DartsCost(torch.nn.Module):
         """Expected maximum cycle (see module doc).
 
         mode  cell     per cell row, inputs ready at 0: ([cells_n], [cells_r])
-              pair     MDARTS Table III rule (shapes='first-cell'): the reduction cell followed by the
+              pair     MDARTS Table III rule (shapes='mdarts-table1' or 'first-cell'): the reduction cell followed by the
                        normal cell after it in one DAG, max(L_N(from c_k-2), L_R + L_N(from c_k-1)): scalar
               network  every cell of the network in order, cell k's inputs ready when cells k-2, k-1
                        finish (shapes='network'; stem and preprocessing not counted): scalar
@@ -140,8 +140,9 @@ class DartsCost(torch.nn.Module):
             zn, zr = cn.new_zeros(cn.shape[0]), cr.new_zeros(cr.shape[0])
             return (self._finish(cn, zn, zn, *args_n), self._finish(cr, zr, zr, *args_r))
         if mode == "pair":
-            if self.space.shapes != "first-cell":
-                raise CostModelError("mode 'pair' is the MDARTS Table III rule: it needs shapes='first-cell'")
+            if self.space.shapes not in ("first-cell", "mdarts-table1"):
+                raise CostModelError("mode 'pair' is the MDARTS Table III rule: it needs shapes='mdarts-table1' "
+                                     "(or 'first-cell')")
             z = cn.new_zeros(1)
             l_r = self._finish(cr, z, z, *args_r)
             return self._finish(cn, z, l_r, *args_n)[0]

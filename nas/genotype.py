@@ -26,8 +26,8 @@ def _derive_cell(weights: torch.Tensor, ops: tuple[str, ...], steps: int, keep: 
     for j in range(2, steps + 2):
         block = w[start:start + j]
         strength = block.max(dim=1).values
-        order = sorted(range(j), key=lambda i: (-float(strength[i]), i))[:keep]
-        for i in sorted(order):
+        order = sorted(range(j), key=lambda i: -float(strength[i]))[:keep]   # stable, as DARTS
+        for i in order:                        # DARTS appends in strength order
             gene.append((ops[int(block[i].argmax())], i))
         start += j
     return gene
@@ -78,4 +78,4 @@ def count_skips(genotype: Genotype, cell: str = "normal") -> int:
 
 def mean_max_prob(alphas) -> float:
     """Mean over edges of the largest softmax probability: 1/M = indefinite, 1 = definite."""
-    return float(torch.softmax(torch.as_tensor(alphas), dim=-1).max(dim=-1).values.mean())
+    return float(torch.softmax(torch.as_tensor(alphas).detach(), dim=-1).max(dim=-1).values.mean())

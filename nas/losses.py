@@ -16,7 +16,7 @@ import torch
 
 from costmodel.errors import CostModelError
 
-DEFFARTS_BETA = 0.27                 # DEff-ARTS Sec. 3 / App. D.1
+from .config import DEFFARTS_BETA  # 0.27, DEff-ARTS Sec. 3 / App. D.1
 DEFFARTS_NONE_COST = 10 ** 6 - 1     # DEff-ARTS App. D.1, Cost_zero
 
 

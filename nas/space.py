@@ -7,8 +7,11 @@ shape conventions:
 
   network     every cell of the search network at its real shape (C doubles and H halves at
               each reduction), one row per cell                       [cells = layers]
-  first-cell  the MDARTS Table I/II convention: one normal and one reduction cell, both at the
-              first cell's shape (C = C_init, H = input size)         [cells = 2]
+  first-cell  one normal and one reduction cell, both at the first cell's shape (C = C_init,
+              H = input size; reduction edges from the inputs at stride 2)  [cells = 2]
+  mdarts-table1  MDARTS Table I/II/III convention: one cost per op at the first cell's shape,
+              pools at stride 2, every other op at stride 1, wherever the edge is (the rule
+              of `costmodel.schedule` mode ``mdarts-table3``)            [cells = 2]
 
 PC-DARTS partial channels (`partial_channels=k`: the ops see C/k channels) and P-DARTS stages
 (`drop(...)`: a new space without the dropped ops) are expressible.
@@ -24,7 +27,7 @@ from costmodel.ops import CELL_OPS, DARTS_PRIMITIVES, OpQuery
 MDARTS_NORMAL = ("skip_connect", "sep_conv_3x3", "sep_conv_5x5", "dil_conv_3x3", "dil_conv_5x5",
                  "dw_conv_3x3", "dw_conv_5x5")
 MDARTS_REDUCE = ("max_pool_3x3", "avg_pool_3x3", "skip_connect")
-SHAPE_MODES = ("network", "first-cell")
+SHAPE_MODES = ("network", "first-cell", "mdarts-table1")
 
 
 def cell_edges(steps: int = 4) -> list[tuple[int, int]]:
@@ -120,7 +123,7 @@ class SearchSpace:
 
     def cost_cells(self) -> list[CellShape]:
         """The cells the cost tensor has a row for, per the `shapes` convention."""
-        if self.shapes == "first-cell":
+        if self.shapes in ("first-cell", "mdarts-table1"):
             c = self.c // self.partial_channels
             return [CellShape(0, False, c, self.input_size), CellShape(1, True, c, self.input_size)]
         return self.network_cells()
@@ -128,6 +131,9 @@ class SearchSpace:
     def edge_query(self, cell: CellShape, edge: int, op: str) -> OpQuery:
         """The op on `edge` of `cell` at its shape (stride 2 on the input edges of a reduction cell)."""
         src, _ = self.edges[edge]
+        if self.shapes == "mdarts-table1":
+            stride = 2 if "pool" in op else 1
+            return OpQuery(op, c_in=cell.c, h=cell.h_in, c_out=cell.c, stride=stride, n=self.batch)
         stride = 2 if cell.reduction and src < 2 else 1
         h = cell.h_in if stride == 2 or not cell.reduction else cell.h_out
         return OpQuery(op, c_in=cell.c, h=h, c_out=cell.c, stride=stride, n=self.batch)

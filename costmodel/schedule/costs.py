@@ -56,7 +56,8 @@ class CostTable:
 
         def lookup(key):
             return evaluate_op(spec, key_query(key), lowering=lowering, backend=be.name, lut=lut)
-        src = "LUT " + str(getattr(lut, "url", lut)) if lut is not None else "computed now"
+        url = str(getattr(lut, "url", lut))
+        src = "LUT " + url.removeprefix("sqlite:///") if lut is not None else "computed now"
         return cls(lookup, f"{spec.name} via backend {be.name} v{be.version}, lowering {lowering} ({src})",
                    spec, be, lowering)
 
@@ -77,6 +78,25 @@ class CostTable:
                 raise CostModelError(f"no injected cost for op {key[0]!r} (have: {', '.join(table)})")
             return table[key[0]]
         return cls(lookup, description)
+
+    def provenance(self, ops) -> list[str]:
+        """Which of the numbers are Timeloop's (or the Timeloop-faithful model's) and which are our models."""
+        spec, ops = self.spec, set(ops)
+        if spec is None:
+            return []
+        pool = getattr(spec, "pool", None)
+        if pool is None:  # an op-count target (C64x+): one formula family for every op
+            return [f"every op: operation counts x cycles per operation from the {spec.name} spec (no Timeloop)"]
+        notes = [f"conv layers: the {self.backend.name} backend's loop-nest model of {spec.name} (Timeloop's numbers "
+                 f"where it is faithful to Timeloop)"]
+        if "max_pool_3x3" in ops:
+            notes.append(f"max_pool_3x3: OUR model, not Timeloop's (v1.0 cannot express max pooling): element "
+                         f"comparisons at {pool.compare_per_cycle:g} per cycle (arch spec `pool:`)")
+        if "avg_pool_3x3" in ops:
+            notes.append("avg_pool_3x3: a conv with constant 1/k^2 weights (" +
+                         ("dense, the mdarts encoding" if self.lowering == "mdarts" else "depthwise") +
+                         "), costed like any conv layer")
+        return notes
 
     def cost(self, key: tuple | None) -> Cost:
         if key is None:

@@ -23,8 +23,11 @@ def finish_times(n_nodes: int, src, dst, weight, ready=None):
     return finish, pred
 
 
-def max_time(n_nodes: int, src, dst, weight, sink: int) -> float:
-    """The finish time of `sink` (the hot path: no predecessor bookkeeping)."""
+def max_time(n_nodes: int, src, dst, weight) -> float:
+    """The latest finish time of any node (the hot path: no predecessor bookkeeping).
+
+    MDARTS: "the cycle of the node that is computed last". Every node is computed, so a task whose
+    result nobody uses (e.g. the preprocessing of an input the cell ignores) still counts."""
     finish = [0.0] * n_nodes
     seen = [False] * n_nodes
     for s, d, w in zip(src, dst, weight):
@@ -32,7 +35,13 @@ def max_time(n_nodes: int, src, dst, weight, sink: int) -> float:
         if not seen[d] or end > finish[d]:
             finish[d] = end
             seen[d] = True
-    return finish[sink]
+    return max(finish)
+
+
+def last_node(finish, sink: int) -> int:
+    """The node computed last: `sink` when it is among the latest, else the first latest node."""
+    latest = max(finish)
+    return sink if finish[sink] == latest else finish.index(latest)
 
 
 def critical_tasks(pred, src, sink: int) -> list[int]:

@@ -78,11 +78,14 @@ def legacy_constraints(arch: TimeloopArch, dims) -> dict:
 
 
 def legacy_mapper(arch: TimeloopArch, overrides: dict | None = None) -> dict:
-    m = dict(arch.mapper) or {"algorithm": MAPPER_DEFAULTS["algorithm"]}
-    m.update(overrides or {})
+    """The search settings, every one spelled out: Timeloop v1.0's defaults < the arch's < `overrides`."""
+    m = {**MAPPER_DEFAULTS, **arch.mapper, **(overrides or {})}
     for key in m:
-        if key not in MAPPER_DEFAULTS:
-            raise CostModelError(f"unknown Timeloop mapper setting {key!r} (known: {', '.join(MAPPER_DEFAULTS)})")
+        if key not in MAPPER_DEFAULTS and key != "num-threads":
+            raise CostModelError(f"unknown Timeloop mapper setting {key!r} (known: {', '.join(MAPPER_DEFAULTS)}, "
+                                 f"num-threads)")
+    if m["algorithm"] not in V04_ALGORITHMS:
+        raise CostModelError(f"unknown Timeloop mapper algorithm {m['algorithm']!r} (use one of {', '.join(V04_ALGORITHMS)})")
     return {"mapper": m}
 
 
@@ -112,7 +115,7 @@ def _v04_component(lv) -> dict:
         return {"name": lv.name, "class": lv.klass, "attributes": {"datawidth": lv.word_bits, "width": lv.word_bits}}
     a = {"datawidth": lv.word_bits, "width": lv.word_bits * lv.block_size, "block_size": lv.block_size}
     if lv.technology == "DRAM":
-        a.update({"depth": "inf", "type": "LPDDR4"})
+        a["type"] = "LPDDR4"                                       # unbounded: no depth, as in timeloopfe's examples
         klass = "DRAM"
     elif not lv.entries:                                            # a 0-entry level only routes data
         return {"name": lv.name, "class": "dummy_storage",
@@ -150,13 +153,13 @@ def v04_constraints(arch: TimeloopArch, dims) -> dict:
 
 
 def v04_mapper(arch: TimeloopArch, overrides: dict | None = None) -> dict:
-    legacy = {**MAPPER_DEFAULTS, **legacy_mapper(arch, overrides)["mapper"]}
+    legacy = legacy_mapper(arch, overrides)["mapper"]
     m = {"version": "0.4", "optimization_metrics": list(legacy["optimization-metrics"]),
          "algorithm": V04_ALGORITHMS[legacy["algorithm"]], "timeout": legacy["timeout"],
          "victory_condition": legacy["victory-condition"], "search_size": legacy["search-size"],
          "sync_interval": legacy["sync-interval"], "live_status": legacy["live-status"]}
     if "num-threads" in legacy:
-        m["num_threads"] = legacy["num-threads"]
+        m["num_threads"] = int(legacy["num-threads"])
     return {"mapper": m}
 
 

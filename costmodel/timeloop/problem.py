@@ -37,22 +37,22 @@ def _shape(name: str, dims: tuple, grouped: bool, fmt: str) -> dict:
             f"data{sep}spaces": spaces}
 
 
-def shape_for(layer: Layer, fmt: str) -> dict:
-    """The problem shape used for `layer` (grouped iff G > 1)."""
+def shape_for(layer: Layer, fmt: str, grouped: bool = False) -> dict:
+    """The problem shape used for `layer`: grouped if G > 1 or `grouped` (the exact-mode reference's choice)."""
     _check_format(fmt)
-    if layer.G > 1:
+    if layer.G > 1 or grouped:
         return _shape("Grouped-CNN-Layer", GROUPED_DIMS, True, fmt)
     return _shape("CNN-Layer", CNN_DIMS, False, fmt)
 
 
-def instance_for(layer: Layer) -> dict:
+def instance_for(layer: Layer, grouped: bool = False) -> dict:
     """Instance values in Timeloop naming; C and K per group when G > 1. Padding is implicit in Timeloop."""
     if layer.kind != "conv":
         raise CostModelError(f"layer {layer.name!r}: Timeloop cannot express {layer.kind} (its problem shapes are "
                              f"multiply-accumulate only); cost pools with the analytic backend")
     inst = {"N": layer.N, "C": layer.C // layer.G, "K": layer.K // layer.G, "R": layer.R, "S": layer.S,
             "P": layer.P, "Q": layer.Q}
-    if layer.G > 1:
+    if layer.G > 1 or grouped:
         inst["G"] = layer.G
     inst.update({"Wstride": layer.Wstride, "Hstride": layer.Hstride,
                  "Wdilation": layer.Wdilation, "Hdilation": layer.Hdilation})
@@ -74,18 +74,23 @@ def check_instance(instance: dict, shape: dict) -> None:
         raise CostModelError(f"problem instance lacks dimension(s) {missing} of shape {shape.get('name')!r}")
 
 
-def problem_dict(layer: Layer, fmt: str = "v0.4") -> dict:
-    """The whole problem file (as a dict under ``problem:``) for `layer` in format `fmt`."""
-    shape, inst = shape_for(layer, fmt), instance_for(layer)
+def problem_dict(layer: Layer, fmt: str = "v0.4", grouped: bool = False) -> dict:
+    """The whole problem file (as a dict under ``problem:``) for `layer` in format `fmt`.
+
+    G == 1 layers use the built-in cnn-layer shape unless `grouped` (then G = 1 in the grouped shape, which
+    gives Timeloop the same numbers: reference/timeloop-v1.0-exact/README.md).
+    """
+    grouped = grouped or layer.G > 1
+    shape, inst = shape_for(layer, fmt, grouped), instance_for(layer, grouped)
     check_instance(inst, shape)
     if fmt == "legacy":
-        return {"problem": dict(inst) if layer.G == 1 else {"shape": shape, "instance": inst}}
-    return {"problem": {"version": 0.4, "shape": shape, "instance": inst}}
+        return {"problem": {"shape": shape, "instance": inst} if grouped else dict(inst)}
+    return {"problem": {"version": "0.4", "shape": shape, "instance": inst}}
 
 
-def problem_dims(layer: Layer) -> tuple:
+def problem_dims(layer: Layer, grouped: bool = False) -> tuple:
     """The dimensions of the shape `layer` is emitted with (constraints may only name these)."""
-    return GROUPED_DIMS if layer.G > 1 else CNN_DIMS
+    return GROUPED_DIMS if (layer.G > 1 or grouped) else CNN_DIMS
 
 
 def _check_format(fmt: str) -> None:

@@ -159,3 +159,9 @@ def read_map(path) -> str:
         return p.read_text().strip("\n")
     except OSError as e:
         raise CostModelError(f"{p}: cannot read Timeloop mapping: {e.strerror}") from None
+
+
+def compact_map(text: str) -> str:
+    """A map.txt on one line as the reference CSVs store it: rule and blank lines dropped, ' | '-joined."""
+    lines = [ln.rstrip() for ln in text.splitlines()]
+    return " | ".join(ln for ln in lines if ln.strip() and set(ln.strip()) != {"-"})

@@ -1,0 +1,24 @@
+"""`costmodel fidelity [--reference CSV]`: the analytic backend vs real Timeloop results, row by row."""
+from __future__ import annotations
+
+from ..loopnest.fidelity import compare, default_reference, row_line, summary_line
+
+
+def run(args) -> int:
+    rows = compare(args.reference or default_reference(), backend=args.backend)
+    print("rows: ours vs reference (compute cycles, total cycles with bandwidth throttling, energy and EDP "
+          "ratios ours/reference); * = differs")
+    for r in rows:
+        if not args.only_diff or not (r.compute_exact and r.energy_within_2pct and r.edp_not_worse):
+            print(row_line(r))
+    print(summary_line(rows))
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser("fidelity", help="compare the analytic backend with a reference CSV of Timeloop results")
+    p.add_argument("--reference", help="reference CSV (default: $COSTMODEL_REFERENCE or "
+                                       "shared/reference/timeloop_v1.0_darts_ops.csv beside the checkout)")
+    p.add_argument("--backend", default="analytic", help="backend to compare (default: analytic)")
+    p.add_argument("--only-diff", action="store_true", help="print only the rows that differ")
+    p.set_defaults(func=run)

@@ -1,0 +1,137 @@
+"""Fidelity of the analytic backend against a reference CSV of real Timeloop results.
+
+A row takes part when it carries a Timeloop problem (arch, N, C, K, R, S, P, Q, Wstride, Hstride,
+Wdilation, Hdilation; G absent/empty = 1; C and K per group) and results (cycles = compute cycles,
+cycles_bw = total cycles, energy_pJ). The problem is the layer itself (no lowering). EDP = energy x
+total cycles; "not worse" allows 1e-6 relative for the reference's 2-decimal energy print.
+"""
+from __future__ import annotations
+
+import csv
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..arch import load_arch
+from ..backends import get_backend
+from ..errors import CostModelError
+from ..workload import Layer
+
+PROBLEM_COLS = ("arch", "N", "C", "K", "R", "S", "P", "Q", "Wstride", "Hstride", "Wdilation", "Hdilation")
+RESULT_COLS = ("cycles", "cycles_bw", "energy_pJ")
+EDP_SLACK = 1e-6
+
+
+def default_reference() -> Path:
+    """$COSTMODEL_REFERENCE, else shared/reference/timeloop_v1.0_darts_ops.csv beside the checkout."""
+    env = os.environ.get("COSTMODEL_REFERENCE")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[3] / "shared" / "reference" / "timeloop_v1.0_darts_ops.csv"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    label: str
+    arch: str
+    layer: Layer
+    ref_compute: int
+    ref_total: int
+    ref_energy: float
+    compute: int | None = None
+    total: int | None = None
+    energy: float | None = None
+    status: str = "ok"
+
+    @property
+    def compute_exact(self) -> bool:
+        return self.compute == self.ref_compute
+
+    @property
+    def compute_within_5pct(self) -> bool:
+        return self.compute is not None and abs(self.compute - self.ref_compute) <= 0.05 * self.ref_compute
+
+    @property
+    def energy_within_2pct(self) -> bool:
+        return self.energy is not None and abs(self.energy - self.ref_energy) <= 0.02 * self.ref_energy
+
+    @property
+    def edp_ratio(self) -> float | None:
+        if self.energy is None or not self.ref_energy or not self.ref_total:
+            return None
+        return (self.energy * self.total) / (self.ref_energy * self.ref_total)
+
+    @property
+    def edp_not_worse(self) -> bool:
+        return self.edp_ratio is not None and self.edp_ratio <= 1 + EDP_SLACK
+
+
+def _int(v: str, col: str, where: str) -> int:
+    try:
+        f = float(v)
+    except ValueError:
+        raise CostModelError(f"{where}: column {col!r} must be a number, got {v!r}") from None
+    if not f.is_integer():
+        raise CostModelError(f"{where}: column {col!r} must be an integer, got {v!r}")
+    return int(f)
+
+
+def read_reference(path) -> list[tuple[str, str, Layer, int, int, float]]:
+    """(label, arch, layer, compute cycles, total cycles, energy pJ) for every row with a problem and results."""
+    path = Path(path)
+    if not path.exists():
+        raise CostModelError(f"reference CSV {path} not found; pass --reference CSV (or set $COSTMODEL_REFERENCE)")
+    with path.open(newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = [c for c in PROBLEM_COLS + RESULT_COLS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise CostModelError(f"{path}: missing column(s) {', '.join(missing)}; a reference row needs "
+                                 f"{', '.join(PROBLEM_COLS + RESULT_COLS)}")
+        out = []
+        for i, r in enumerate(reader, start=2):
+            if any(not (r.get(c) or "").strip() for c in PROBLEM_COLS + RESULT_COLS):
+                continue
+            where = f"{path}:{i}"
+            d = {c: _int(r[c], c, where) for c in PROBLEM_COLS[1:]}
+            g = _int(r["G"], "G", where) if (r.get("G") or "").strip() else 1
+            h = (d["Q"] - 1) * d["Hstride"] + (d["S"] - 1) * d["Hdilation"] + 1
+            w = (d["P"] - 1) * d["Wstride"] + (d["R"] - 1) * d["Wdilation"] + 1
+            label = " ".join(str(r.get(c, "")) for c in ("group", "op", "layer", "H_in", "C_in") if r.get(c)) or f"row {i}"
+            layer = Layer(name=label, kind="conv", N=d["N"], C=d["C"] * g, K=d["K"] * g, R=d["R"], S=d["S"],
+                          P=d["P"], Q=d["Q"], H=h, W=w, G=g, Hstride=d["Hstride"], Wstride=d["Wstride"],
+                          Hdilation=d["Hdilation"], Wdilation=d["Wdilation"])
+            out.append((label, r["arch"], layer, _int(r["cycles"], "cycles", where),
+                        _int(r["cycles_bw"], "cycles_bw", where), float(r["energy_pJ"])))
+    return out
+
+
+def compare(path, backend: str = "analytic") -> list[Comparison]:
+    be = get_backend(backend)
+    rows = []
+    for label, arch, layer, rc, rt, re_ in read_reference(path):
+        cost = be.evaluate(layer, load_arch(arch))
+        if cost.ok:
+            rows.append(Comparison(label, arch, layer, rc, rt, re_, int(cost.compute_cycles), int(cost.cycles),
+                                   float(cost.energy_pj)))
+        else:
+            rows.append(Comparison(label, arch, layer, rc, rt, re_, status=f"{cost.status}: {cost.message}"))
+    return rows
+
+
+def summary_line(rows: list[Comparison]) -> str:
+    n = len(rows)
+    return (f"fidelity: compute_cycles exact {sum(r.compute_exact for r in rows)}/{n}, "
+            f"within 5% {sum(r.compute_within_5pct for r in rows)}/{n}; "
+            f"energy within 2% {sum(r.energy_within_2pct for r in rows)}/{n}; "
+            f"EDP not worse {sum(r.edp_not_worse for r in rows)}/{n}")
+
+
+def row_line(r: Comparison) -> str:
+    l = r.layer
+    shape = f"C{l.C // l.G}K{l.K // l.G}G{l.G} R{l.R}S{l.S} P{l.P}Q{l.Q} s{l.Hstride} d{l.Hdilation}"
+    if r.status != "ok":
+        return f"! {r.arch:8s} {r.label:40s} {shape:34s} {r.status}"
+    flag = " " if (r.compute_exact and r.energy_within_2pct and r.edp_not_worse) else "*"
+    return (f"{flag} {r.arch:8s} {r.label:40s} {shape:34s} compute {r.compute:>8,d} vs {r.ref_compute:>8,d}  "
+            f"total {r.total:>8,d} vs {r.ref_total:>8,d}  energy x{r.energy / r.ref_energy:.4f}  "
+            f"EDP x{r.edp_ratio:.4f}")

@@ -1,0 +1,163 @@
+"""Vectorised Timeloop v1.0 nest analysis: a batch of mappings sharing one loop structure.
+
+A loop structure is a list of loops INNER -> OUTER: (level index, dim, spatial axis or None), level
+index into spec.levels (0 = outermost). Each level's spatial loops sit inside its temporal loops and
+fan out to the level below. ``factors`` is an int64 array [n_loops, batch]. Semantics (Timeloop v1.0,
+checked term by term against reference stats.txt):
+
+* tile of data space d at level i: the box projected by all loops at level i and below.
+* instances of level i: product of the spatial factors of the levels above i.
+* fills (per instance): the first tile (v1.0 counts first fills) plus, for every advance of a temporal
+  loop above i (inner temporal loops above i wrap), the points of the new box not in the previous box.
+  The outermost level has no fills.
+* content accesses (per instance): innermost keeping level: every temporal iteration once per
+  distinct operand over the fan-out below (T x relevant spatial factors below); an outer keeping
+  level: the next inner keeping level's fills x the relevant spatial factors in between (irrelevant
+  spatial factors are multicast / spatially reduced).
+* read-only: reads = content. Read-write (Outputs): updates = content, reads = content - partition
+  (first update of each element needs no read), partition = distinct elements per instance.
+* level cycles = ceil(T / slowdown), slowdown = min(1, bw / ((accesses per instance) / T)) for reads
+  (reads) and writes (fills + updates) over all data spaces; total cycles = max over levels.
+* energy = sum over levels and data spaces of ceil(accesses / block) * V * utilized clusters,
+  utilized clusters = min(instances used, level instances / cluster size); + MACCs x MAC energy.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .problem import Problem, READ_WRITE
+from .spec import AcceleratorSpec, DATASPACES, DIMS
+
+
+def _prod(arrs, like):
+    out = np.ones_like(like)
+    for a in arrs:
+        out = out * a
+    return out
+
+
+def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.ndarray, detail: bool = False) -> dict:
+    """Evaluate a batch. Returns arrays: compute_cycles, cycles, energy_pj, valid (capacity), and with
+    ``detail`` a per-(level, data space) dict of stats."""
+    F = np.asarray(factors, dtype=np.int64)
+    if F.ndim == 1:
+        F = F[:, None]
+    nL = len(spec.levels)
+    ones = np.ones(F.shape[1], dtype=np.int64)
+    temporal = [j for j, lp in enumerate(loops) if lp[2] is None]
+    T = _prod([F[j] for j in temporal], ones)
+    spaces = problem.dataspaces()
+    coef_of = {}
+    stats = {}
+    valid = np.ones(F.shape[1], dtype=bool)
+    energy = np.zeros(F.shape[1], dtype=np.float64)
+    level_reads = [np.zeros(F.shape[1]) for _ in range(nL)]
+    level_writes = [np.zeros(F.shape[1]) for _ in range(nL)]
+    level_size = [np.zeros(F.shape[1], dtype=np.int64) for _ in range(nL)]
+
+    # extent of every dim at/below each level (level index larger = inner)
+    ext = [{d: _prod([F[j] for j, lp in enumerate(loops) if lp[1] == d and lp[0] >= i], ones) for d in DIMS}
+           for i in range(nL)]
+    inst = [_prod([F[j] for j, lp in enumerate(loops) if lp[2] is not None and lp[0] < i], ones) for i in range(nL)]
+
+    for ds in DATASPACES:
+        axes = spaces[ds]
+        rel = {d for ax in axes for d, _ in ax}
+        keepers = [i for i, lv in enumerate(spec.levels) if ds in lv.keep]  # outer -> inner
+        fills, content = {}, {}
+        for i in keepers:
+            e = ext[i]
+            extents = [sum((e[d] - 1) * c for d, c in ax) + 1 for ax in axes]
+            size = _prod(extents, ones)
+            level_size[i] = level_size[i] + size
+            # fills: temporal loops above level i, inner -> outer
+            above = [j for j, lp in enumerate(loops) if lp[0] < i]
+            if i == 0:
+                fills[i] = np.zeros_like(ones)
+            else:
+                stride = {d: e[d].copy() for d in DIMS}      # op-space stride of the next loop per dim
+                wrap = {d: np.zeros_like(ones) for d in DIMS}  # accumulated wrap-back of inner temporal loops
+                outer_count = [None] * len(above)
+                tot = size.copy()
+                tl = [j for j in above if loops[j][2] is None]
+                # number of times loop k advances = (f_k - 1) * prod of outer temporal factors
+                suffix = ones.copy()
+                counts = {}
+                for j in reversed(tl):
+                    counts[j] = (F[j] - 1) * suffix
+                    suffix = suffix * F[j]
+                for j in above:
+                    d = loops[j][1]
+                    if loops[j][2] is None:
+                        shift = {dd: wrap[dd] for dd in rel}
+                        if d in rel:
+                            shift[d] = wrap[d] + stride[d]
+                        overlap = ones.copy()
+                        moved = np.zeros_like(ones)
+                        for ax, ex in zip(axes, extents):
+                            s = sum(shift[dd] * c for dd, c in ax)
+                            moved = moved + (s != 0)
+                            # AAHR difference: only a forward move along one axis keeps an overlap
+                            overlap = overlap * np.where(s >= 0, np.maximum(0, ex - s), 0)
+                        overlap = np.where(moved > 1, 0, overlap)
+                        tot = tot + counts[j] * (size - overlap)
+                    if loops[j][2] is None:
+                        wrap[d] = wrap[d] - (F[j] - 1) * stride[d]
+                    stride[d] = stride[d] * F[j]
+                fills[i] = tot
+            # partition (distinct elements per instance): extents with the temporal factors above
+            pe = {d: e[d] * _prod([F[j] for j in above if loops[j][1] == d and loops[j][2] is None], ones) for d in DIMS}
+            part = _prod([sum((pe[d] - 1) * c for d, c in ax) + 1 for ax in axes], ones)
+            stats[(spec.levels[i].name, ds)] = {"size": size, "partition": part, "instances": inst[i], "fills": fills[i]}
+        # content accesses, inner -> outer
+        inner = keepers[-1]
+        relspatial_below = _prod([F[j] for j, lp in enumerate(loops)
+                                  if lp[2] is not None and lp[0] >= inner and lp[1] in rel], ones)
+        content[inner] = T * relspatial_below
+        for a, b in zip(keepers[-2::-1], keepers[::-1]):   # a outer of b
+            between = _prod([F[j] for j, lp in enumerate(loops)
+                             if lp[2] is not None and a <= lp[0] < b and lp[1] in rel], ones)
+            content[a] = fills[b] * between
+        for i in keepers:
+            st = stats[(spec.levels[i].name, ds)]
+            lv = spec.levels[i]
+            if ds in READ_WRITE:
+                reads, updates = content[i] - st["partition"], content[i]
+            else:
+                reads, updates = content[i], np.zeros_like(ones)
+            st.update(reads=reads, updates=updates, content=content[i])
+            acc = reads + updates + st["fills"]
+            level_reads[i] = level_reads[i] + reads
+            level_writes[i] = level_writes[i] + updates + st["fills"]
+            vec = -(-acc // lv.block_size)
+            clusters = np.minimum(st["instances"], max(1, lv.instances // lv.cluster_size))
+            e_pj = vec * lv.access_energy_pj * clusters
+            st["energy_pj"] = e_pj
+            energy = energy + e_pj
+
+    # capacity
+    for i, lv in enumerate(spec.levels):
+        if lv.entries is not None and lv.keep:
+            valid &= level_size[i] <= lv.entries
+    macs = problem.macs
+    energy = energy + macs * spec.mac.energy_pj
+    # bandwidth throttling
+    Tf = T.astype(np.float64)
+    cycles = T.copy()
+    level_cycles = []
+    for i, lv in enumerate(spec.levels):
+        slow = np.ones_like(Tf)
+        for bw, acc in ((lv.read_bandwidth, level_reads[i]), (lv.write_bandwidth, level_writes[i])):
+            if bw is not None:
+                need = acc / Tf
+                with np.errstate(divide="ignore"):
+                    slow = np.where(bw < need, np.minimum(slow, bw / np.where(need > 0, need, 1)), slow)
+        cyc = np.ceil(Tf / slow).astype(np.int64)
+        level_cycles.append(cyc)
+        cycles = np.maximum(cycles, cyc)
+    out = {"compute_cycles": T, "cycles": cycles, "energy_pj": energy, "valid": valid,
+           "utilized_macs": _prod([F[j] for j in range(len(loops)) if loops[j][2] is not None], ones)}
+    if detail:
+        out["stats"] = stats
+        out["level_cycles"] = level_cycles
+    return out

@@ -1,0 +1,314 @@
+"""`AcceleratorSpec`: a Timeloop-style accelerator as typed, validated data (arch_specs/<name>.yaml).
+
+Levels are listed OUTER -> INNER (DRAM first), as in Timeloop's map.txt. Every fact of the stock
+Timeloop v1.0 configs is here: per storage level entries, word bits, block/cluster size, instances,
+mesh X, read/write bandwidth [words/cycle per instance], the pat vector access energy [pJ per block
+access; read = fill = update], keep/bypass, and the mapspace constraints (temporal factors +
+permutation, spatial factors + permutation + split). Conventions (Timeloop's):
+
+* factors: ``{dim: bound}``; a dim not named is free at that level; bound 0 = "the whole remaining
+  bound here"; a fixed bound larger than the problem's is clamped to it, one that does not divide the
+  problem's bound is dropped (free) -- what Timeloop v1.0's mapspace does (see mapspace.py).
+* permutation: dims INNER -> OUTER, one letter each (``"NKCPQRSG"``); spatial: the first ``split``
+  dims go to mesh X, the rest to Y.
+* dims: N C K R S P Q and G (groups; per-group C and K). Constraints naming G are the exact-mode
+  (grouped) constraints of reference/timeloop-v1.0-exact/configs; for G = 1 they change nothing.
+
+The pool model is ours, not Timeloop's (v1.0 cannot express pooling): see ``PoolModel``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..errors import CostModelError
+
+DIMS = "NCKRSPQG"
+DATASPACES = ("Weights", "Inputs", "Outputs")
+TECHNOLOGIES = ("DRAM", "SRAM")
+
+
+def _req(d: dict, key: str, where: str):
+    if key not in d:
+        raise CostModelError(f"{where}: missing key {key!r}")
+    return d[key]
+
+
+def _num(d: dict, key: str, where: str, kind=int, default=..., minimum=None, allow_none=False):
+    if key not in d:
+        if default is ...:
+            raise CostModelError(f"{where}: missing key {key!r}")
+        return default
+    v = d[key]
+    if v is None and allow_none:
+        return None
+    try:
+        if isinstance(v, bool) or (kind is int and not float(v).is_integer()):
+            raise ValueError
+        out = kind(v)
+    except (TypeError, ValueError):
+        raise CostModelError(f"{where}: key {key!r} must be a{'n integer' if kind is int else ' number'}, got {v!r}") from None
+    if minimum is not None and out < minimum:
+        raise CostModelError(f"{where}: key {key!r} must be >= {minimum}, got {v!r}")
+    return out
+
+
+def _check_keys(d: dict, allowed: set, where: str):
+    if not isinstance(d, dict):
+        raise CostModelError(f"{where}: expected a mapping, got {type(d).__name__}")
+    bad = sorted(set(d) - allowed)
+    if bad:
+        raise CostModelError(f"{where}: unknown key {bad[0]!r} (allowed: {', '.join(sorted(allowed))})")
+
+
+def _perm(v, where: str, key: str) -> str:
+    s = str(v).replace(" ", "")
+    bad = [c for c in s if c not in DIMS]
+    if bad or len(set(s)) != len(s):
+        raise CostModelError(f"{where}: key {key!r}: {v!r} must list distinct dims out of {DIMS}")
+    return s
+
+
+def _factors(v, where: str) -> dict:
+    if v is None:
+        return {}
+    if not isinstance(v, dict):
+        raise CostModelError(f"{where}: key 'factors' must map dims to bounds, e.g. {{R: 1, S: 0}}")
+    out = {}
+    for k, b in v.items():
+        if str(k) not in DIMS or len(str(k)) != 1:
+            raise CostModelError(f"{where}: key 'factors': unknown dim {k!r} (dims: {DIMS})")
+        if isinstance(b, bool) or not isinstance(b, int) or b < 0:
+            raise CostModelError(f"{where}: key 'factors': {k} must be an integer >= 0 (0 = remaining bound), got {b!r}")
+        out[str(k)] = b
+    return out
+
+
+@dataclass(frozen=True)
+class TemporalConstraint:
+    factors: dict = field(default_factory=dict)   # dim -> bound (0 = residual); unnamed dims free
+    permutation: str = ""                          # inner -> outer; unnamed dims: free (cost-neutral when unit)
+
+    @classmethod
+    def from_dict(cls, d, where):
+        d = d or {}
+        _check_keys(d, {"factors", "permutation"}, where)
+        return cls(_factors(d.get("factors"), where), _perm(d.get("permutation", ""), where, "permutation"))
+
+    def to_dict(self):
+        return {"factors": dict(self.factors), "permutation": self.permutation}
+
+
+@dataclass(frozen=True)
+class SpatialConstraint:
+    factors: dict = field(default_factory=dict)
+    permutation: str = ""                          # inner -> outer; the first `split` dims are on mesh X
+    split: int = 0
+
+    @classmethod
+    def from_dict(cls, d, where):
+        d = d or {}
+        _check_keys(d, {"factors", "permutation", "split"}, where)
+        perm = _perm(d.get("permutation", ""), where, "permutation")
+        split = _num(d, "split", where, default=len(perm), minimum=0)
+        return cls(_factors(d.get("factors"), where), perm, split)
+
+    def to_dict(self):
+        return {"factors": dict(self.factors), "permutation": self.permutation, "split": self.split}
+
+    def axis_of(self, dim: str) -> str:
+        """'X' or 'Y' for a dim on this level's fan-out (a dim not in the permutation goes to Y)."""
+        i = self.permutation.find(dim)
+        return "X" if 0 <= i < self.split else "Y"
+
+
+@dataclass(frozen=True)
+class StorageLevel:
+    """One storage level. entries None = unbounded (DRAM); 0 = no storage (a pure fan-out level)."""
+
+    name: str
+    technology: str
+    entries: int | None
+    word_bits: int
+    instances: int
+    mesh_x: int
+    access_energy_pj: float          # pat vector access energy: one block access (read = fill = update) [pJ]
+    block_size: int = 1
+    cluster_size: int = 1
+    read_bandwidth: float | None = None    # words/cycle per instance; None = unlimited
+    write_bandwidth: float | None = None
+    keep: tuple = DATASPACES
+    temporal: TemporalConstraint = field(default_factory=TemporalConstraint)
+    spatial: SpatialConstraint = field(default_factory=SpatialConstraint)
+    klass: str = ""                  # Timeloop/Accelergy component class ("SRAM", "regfile", "DRAM")
+
+    KEYS = {"name", "technology", "class", "entries", "word_bits", "instances", "mesh_x", "access_energy_pj",
+            "block_size", "cluster_size", "read_bandwidth", "write_bandwidth", "keep", "temporal", "spatial"}
+
+    @property
+    def bypass(self) -> tuple:
+        return tuple(d for d in DATASPACES if d not in self.keep)
+
+    @property
+    def mesh_y(self) -> int:
+        return self.instances // self.mesh_x
+
+    @classmethod
+    def from_dict(cls, d: dict, where: str) -> "StorageLevel":
+        _check_keys(d, cls.KEYS, where)
+        name = str(_req(d, "name", where))
+        where = f"{where} ({name})"
+        tech = str(_req(d, "technology", where))
+        if tech not in TECHNOLOGIES:
+            raise CostModelError(f"{where}: key 'technology' must be one of {TECHNOLOGIES}, got {tech!r}")
+        keep = tuple(_req(d, "keep", where) or ())
+        for k in keep:
+            if k not in DATASPACES:
+                raise CostModelError(f"{where}: key 'keep': unknown data space {k!r} (use {', '.join(DATASPACES)})")
+        inst = _num(d, "instances", where, minimum=1)
+        mx = _num(d, "mesh_x", where, minimum=1)
+        if inst % mx:
+            raise CostModelError(f"{where}: key 'mesh_x' = {mx} must divide instances = {inst}")
+        lv = cls(name=name, technology=tech, entries=_num(d, "entries", where, minimum=0, allow_none=True),
+                 word_bits=_num(d, "word_bits", where, minimum=1), instances=inst, mesh_x=mx,
+                 access_energy_pj=_num(d, "access_energy_pj", where, kind=float, minimum=0),
+                 block_size=_num(d, "block_size", where, default=1, minimum=1),
+                 cluster_size=_num(d, "cluster_size", where, default=1, minimum=1),
+                 read_bandwidth=_num(d, "read_bandwidth", where, kind=float, default=None, minimum=0, allow_none=True),
+                 write_bandwidth=_num(d, "write_bandwidth", where, kind=float, default=None, minimum=0, allow_none=True),
+                 keep=tuple(k for k in DATASPACES if k in keep),
+                 temporal=TemporalConstraint.from_dict(d.get("temporal"), f"{where}.temporal"),
+                 spatial=SpatialConstraint.from_dict(d.get("spatial"), f"{where}.spatial"),
+                 klass=str(d.get("class", "")))
+        if lv.entries == 0 and lv.keep:
+            raise CostModelError(f"{where}: key 'keep': a level with entries 0 cannot keep {', '.join(lv.keep)}")
+        return lv
+
+    def to_dict(self) -> dict:
+        d = {"name": self.name, "technology": self.technology}
+        if self.klass:
+            d["class"] = self.klass
+        d.update({"entries": self.entries, "word_bits": self.word_bits, "instances": self.instances,
+                  "mesh_x": self.mesh_x, "access_energy_pj": self.access_energy_pj, "block_size": self.block_size,
+                  "cluster_size": self.cluster_size, "read_bandwidth": self.read_bandwidth,
+                  "write_bandwidth": self.write_bandwidth, "keep": list(self.keep),
+                  "temporal": self.temporal.to_dict(), "spatial": self.spatial.to_dict()})
+        return d
+
+
+@dataclass(frozen=True)
+class Arithmetic:
+    name: str
+    instances: int
+    mesh_x: int
+    word_bits: int
+    energy_pj: float                 # one MACC [pJ]
+
+    @classmethod
+    def from_dict(cls, d, where):
+        _check_keys(d, {"name", "instances", "mesh_x", "word_bits", "energy_pj"}, where)
+        inst, mx = _num(d, "instances", where, minimum=1), _num(d, "mesh_x", where, minimum=1)
+        if inst % mx:
+            raise CostModelError(f"{where}: key 'mesh_x' = {mx} must divide instances = {inst}")
+        return cls(str(d.get("name", "MACs")), inst, mx, _num(d, "word_bits", where, minimum=1),
+                   _num(d, "energy_pj", where, kind=float, minimum=0))
+
+    def to_dict(self):
+        return {"name": self.name, "instances": self.instances, "mesh_x": self.mesh_x,
+                "word_bits": self.word_bits, "energy_pj": self.energy_pj}
+
+
+@dataclass(frozen=True)
+class PoolModel:
+    """OUR pooling cost model (Timeloop v1.0 cannot express pooling; these numbers are not Timeloop's).
+
+    max pool: one comparison per window element visited (K*P*Q*N*R*S), ``compare_per_cycle`` of them per
+    cycle, ``compare_energy_pj`` each, plus every input and output word moved once from/to the outermost
+    level at its access energy. avg pool: a MAC layer (a conv with constant weights) mapped like any conv
+    -- grouped in exact mode, dense in mdarts mode (the Layer's G says which).
+    """
+
+    compare_per_cycle: float
+    compare_energy_pj: float
+    note: str = ""
+
+    @classmethod
+    def from_dict(cls, d, where):
+        _check_keys(d, {"compare_per_cycle", "compare_energy_pj", "note"}, where)
+        return cls(_num(d, "compare_per_cycle", where, kind=float, minimum=1e-12),
+                   _num(d, "compare_energy_pj", where, kind=float, minimum=0), str(d.get("note", "")))
+
+    def to_dict(self):
+        return {"compare_per_cycle": self.compare_per_cycle, "compare_energy_pj": self.compare_energy_pj,
+                "note": self.note}
+
+
+@dataclass(frozen=True)
+class AcceleratorSpec:
+    name: str
+    levels: tuple                    # StorageLevel, OUTER -> INNER
+    mac: Arithmetic
+    pool: PoolModel
+    default_backend: str = "analytic"
+    description: str = ""
+    source: str = ""                 # where the facts come from
+    mapper: dict = field(default_factory=dict)   # mapper settings: objective, tie tolerance
+
+    kind = "accelerator"
+    KEYS = {"kind", "name", "description", "source", "default_backend", "levels", "mac", "pool", "mapper"}
+
+    @classmethod
+    def from_dict(cls, data: dict, source: str = "<dict>") -> "AcceleratorSpec":
+        where = source
+        _check_keys(data, cls.KEYS, where)
+        if data.get("kind", "accelerator") != "accelerator":
+            raise CostModelError(f"{where}: key 'kind' must be 'accelerator' for an AcceleratorSpec")
+        levels = _req(data, "levels", where)
+        if not isinstance(levels, list) or len(levels) < 2:
+            raise CostModelError(f"{where}: key 'levels' must list at least two storage levels (outer -> inner)")
+        lvs = tuple(StorageLevel.from_dict(lv, f"{where}: levels[{i}]") for i, lv in enumerate(levels))
+        names = [lv.name for lv in lvs]
+        if len(set(names)) != len(names):
+            raise CostModelError(f"{where}: key 'levels': duplicate level names {names}")
+        for a, b in zip(lvs, lvs[1:]):
+            if b.instances % a.instances or b.mesh_x % a.mesh_x:
+                raise CostModelError(f"{where}: key 'levels': {b.name} instances/mesh_x ({b.instances}/{b.mesh_x}) "
+                                     f"must be multiples of {a.name}'s ({a.instances}/{a.mesh_x})")
+        if lvs[0].entries is not None and lvs[0].keep != DATASPACES:
+            raise CostModelError(f"{where}: key 'levels': the outermost level must keep every data space")
+        mac = Arithmetic.from_dict(_req(data, "mac", where), f"{where}: mac")
+        if mac.instances % lvs[-1].instances:
+            raise CostModelError(f"{where}: key 'mac': instances must be a multiple of the innermost level's")
+        mapper = data.get("mapper") or {}
+        _check_keys(mapper, {"objective", "tie_tolerance", "threads"}, f"{where}: mapper")
+        if mapper.get("objective", "edp") not in ("edp", "energy", "delay"):
+            raise CostModelError(f"{where}: key 'mapper.objective' must be edp, energy or delay")
+        return cls(name=str(_req(data, "name", where)), levels=lvs, mac=mac,
+                   pool=PoolModel.from_dict(_req(data, "pool", where), f"{where}: pool"),
+                   default_backend=str(data.get("default_backend", "analytic")),
+                   description=str(data.get("description", "")), source=str(data.get("source", "")),
+                   mapper={"objective": mapper.get("objective", "edp"),
+                           "tie_tolerance": _num(mapper, "tie_tolerance", f"{where}: mapper", kind=float,
+                                                 default=0.001, minimum=0),
+                           "threads": _num(mapper, "threads", f"{where}: mapper", default=1, minimum=1)})
+
+    def to_dict(self) -> dict:
+        return {"kind": "accelerator", "name": self.name, "description": self.description, "source": self.source,
+                "default_backend": self.default_backend, "mapper": dict(self.mapper),
+                "mac": self.mac.to_dict(), "pool": self.pool.to_dict(),
+                "levels": [lv.to_dict() for lv in self.levels]}
+
+    def level(self, name: str) -> StorageLevel:
+        for lv in self.levels:
+            if lv.name == name:
+                return lv
+        raise CostModelError(f"arch {self.name!r} has no level {name!r} (levels: {[l.name for l in self.levels]})")
+
+    def fanout(self, i: int) -> tuple[int, int]:
+        """(X, Y) fan-out from level i (outer->inner index) to the level (or MACs) below it."""
+        a = self.levels[i]
+        b = self.levels[i + 1] if i + 1 < len(self.levels) else self.mac
+        by = b.instances // b.mesh_x
+        return b.mesh_x // a.mesh_x, by // (a.instances // a.mesh_x)
+
+    def __hash__(self):
+        return hash((self.name, self.levels.__len__(), repr(self.to_dict())))

@@ -1,0 +1,81 @@
+"""MDARTS (Kim et al., paper 000) Tables III and IV: the maximum cycle of published architectures.
+
+Rule (`costmodel.schedule`, mode ``mdarts-table3``; MDARTS Sec. III-C): a reduction cell followed
+by the normal cell after it in one DAG, edges in parallel, a node ready when its last input edge
+is done, max(L_N(from c_k-2), L_R + L_N(from c_k-1)); one cost per op at the first cell's shapes
+(C=16, 32x32: pools at stride 2, the other ops at stride 1), compute cycles, the ``mdarts``
+lowering (the Table I encoding), the embedded Timeloop-faithful model of the arch.
+Max pooling is our comparison model (not expressible in Timeloop v1.0); see `costmodel schedule`.
+"""
+from __future__ import annotations
+
+from ..genotypes import PUBLISHED
+from ..schedule import Scheduler
+from . import Row
+
+FIRST_CELL = dict(c=16, hw=32)  # the DARTS search net's first cell (MDARTS Table I)
+
+# MDARTS Table III "Maximum Cycle" on Eyeriss: (row label, published genotype name or None, published cycles).
+TABLE3 = [
+    ("DARTS_V2", "DARTS_V2", 81_456),
+    ("ENAS", "ENAS", 229_376),
+    ("NSGANet", "NSGANet", 139_904),
+    ("NASNet-A", "NASNet", 561_152),
+    ("AmoebaNet-A", "AmoebaNet", 270_336),
+    ("GDAS", "GDAS_V1", 331_776),
+    ("PDARTS", "PDARTS", 246_576),
+    ("PC-DARTS", "PC_DARTS", 323_584),
+    ("ResNet", None, 49_152),
+    ("DenseNet-BC", None, 2_764_800),
+    ("RAPDARTS", None, 68_704),
+    ("RC-DARTS", None, 94_208),
+    ("MDARTS-C10-A", None, 44_592),
+    ("MDARTS-C10-B", None, 49_152),
+    ("MDARTS-C10-C", None, 122_416),
+    ("MDARTS-C10-D", None, 172_032),
+    ("MDARTS-C100-A", None, 32_768),
+    ("MDARTS-C100-B", None, 106_496),
+    ("MDARTS-C100-C", None, 135_168),
+    ("MDARTS-C100-D", None, 230_016),
+]
+# MDARTS Table IV "Maximum Cycle" on DianNao: none of these genotypes is public.
+TABLE4 = [("MDARTS-Dian-A", 24_576), ("MDARTS-Dian-B", 47_268), ("MDARTS-Dian-C", 76_800), ("MDARTS-Dian-D", 106_496)]
+
+NOTES = {
+    "GDAS": "GDAS_V1 (D-X-Y/AutoDL-Projects); the paper's exact cell/costing is not public",
+    "PDARTS": "the public P-DARTS cell is 'from one run' (its README), maybe not the paper's",
+    "ResNet": "human-designed; the paper's estimate method is not given",
+    "DenseNet-BC": "human-designed; the paper's estimate method is not given",
+}
+
+
+def _scheduler(arch: str) -> Scheduler:
+    return Scheduler(arch, mode="mdarts-table3", metric="compute_cycles", lowering="mdarts", **FIRST_CELL)
+
+
+def table3() -> list[Row]:
+    scheduler = _scheduler("eyeriss")  # one cost table for every row: each op is evaluated once
+    rows = []
+    for label, name, published in TABLE3:
+        if name is None:
+            rows.append(Row(label, None, None, f"genotype not public (paper: {published:,} cycles)"
+                            + (f"; {NOTES[label]}" if label in NOTES else "")))
+            continue
+        computed = scheduler.max_value(PUBLISHED[name])
+        note = NOTES.get(label, "")
+        if computed != published and not note:
+            note = "no public genotype reproduces this row (constants not tuned)"
+        rows.append(Row(label, published, computed, note))
+    return rows
+
+
+def table4() -> list[Row]:
+    rows = [Row(label, None, None, f"genotype not public (paper: {published:,} cycles)") for label, published in TABLE4]
+    scheduler = _scheduler("diannao")
+    for name in ("DARTS_V2", "ENAS", "NSGANet"):
+        rows.append(Row(f"{name} on DianNao", None, scheduler.max_value(PUBLISHED[name]),
+                        "not in Table IV: the same rule on DianNao, for comparison"))
+    return rows
+
+
+REPRODUCTIONS = {"mdarts-table3": table3, "mdarts-table4": table4}

@@ -1,0 +1,209 @@
+"""Reference search: first-order DARTS with the MDARTS two-phase loop, DEff-ARTS or RAPDARTS loss.
+
+    python -m nas.search --dataset digits --space mdarts --loss mdarts --mu-sep 1 \
+        --qos 0.5e6 0.7e6 --arch eyeriss --lowering mdarts --epochs 5
+    costmodel search ...            (same arguments)
+
+Per epoch it logs CE, validation accuracy, the expected cost, the derived genotype, that
+genotype's actual maximum cycle (critical path, hard max, same cost table) and its number of
+skip connections. The result is a costmodel `Genotype` (written with --genotype-out as JSON,
+which `costmodel schedule --genotype FILE` reads). --checkpoint saves every epoch; --resume
+continues from it.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+from costmodel.errors import CostModelError
+from costmodel.genotypes import to_dict, to_string
+
+from .cost import DartsCost
+from .config import DATASETS, LOSSES, SearchConfig, add_arguments, config_from_args
+from .data import load_dataset
+from .genotype import alphas_from_genotype, count_skips, derive_genotype, mean_max_prob
+from .losses import DEFFARTS_NONE_COST, deffarts_loss, project_to_band, rapdarts_loss, separation_loss
+from .space import get_space
+
+@dataclass
+class SearchResult:
+    genotype: tuple
+    history: list
+    alphas_normal: torch.Tensor
+    alphas_reduce: torch.Tensor
+
+
+def pick_device(name: str) -> torch.device:
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise CostModelError(f"--device {name}: no CUDA device is available here (torch.cuda.is_available() "
+                             f"is False); use --device cpu")
+    if name not in ("cpu",) and not name.startswith("cuda"):
+        raise CostModelError(f"unknown --device {name!r} (use cpu or cuda[:N])")
+    return torch.device(name)
+
+
+def _check(cfg: SearchConfig) -> None:
+    if cfg.loss not in LOSSES:
+        raise CostModelError(f"unknown --loss {cfg.loss!r} (use one of {', '.join(LOSSES)})")
+    if cfg.dataset not in DATASETS:
+        raise CostModelError(f"unknown --dataset {cfg.dataset!r} (use one of {', '.join(DATASETS)})")
+    if cfg.qos is not None and (len(cfg.qos) != 2 or cfg.qos[0] > cfg.qos[1]):
+        raise CostModelError(f"--qos needs C_L <= C_H, got {cfg.qos}")
+    if cfg.loss == "rapdarts" and not cfg.lambdas:
+        raise CostModelError("--loss rapdarts needs at least one --lambda METRIC=VALUE")
+    if cfg.epochs < 1 or cfg.batch_size < 1:
+        raise CostModelError("--epochs and --batch-size must be >= 1")
+
+
+def build_costs(cfg: SearchConfig, space, lut):
+    """(DartsCost of the main metric, {metric: DartsCost} for RAPDARTS) on the cost shapes."""
+    cost_space = replace(space, shapes=cfg.cost_shapes, c=cfg.cost_c or space.c,
+                         input_size=cfg.cost_input_size or space.input_size,
+                         in_channels=3 if cfg.cost_input_size else space.in_channels)
+    kw = dict(lowering=cfg.lowering, backend=cfg.backend)
+    op_costs = {"none": DEFFARTS_NONE_COST} if cfg.loss == "deffarts" else None
+    main = DartsCost(cost_space, lut, cfg.arch, cfg.metric, op_costs=op_costs, **kw)
+    extra = {m: (main if m == cfg.metric else DartsCost(cost_space, lut, cfg.arch, m, **kw)) for m in cfg.lambdas}
+    return main, extra
+
+
+def actual_max_cycle(cost: DartsCost, genotype) -> float:
+    """The derived genotype's maximum cycle on the same cost table (hard max; MDARTS Table III 'pair' rule unless shapes='network')."""
+    an, ar, mn, mr = alphas_from_genotype(genotype, cost.space)
+    dev = cost.normal_costs.device
+    mode = "network" if cost.space.shapes == "network" else "pair"
+    with torch.no_grad():
+        v = cost.critical_path(an.to(dev), ar.to(dev), mode=mode, edge_weights_normal=mn.to(dev),
+                               edge_weights_reduce=mr.to(dev))
+    return float(v)
+
+
+def run_search(cfg: SearchConfig, log=print) -> SearchResult:
+    _check(cfg)
+    device = pick_device(cfg.device)
+    torch.manual_seed(cfg.seed)
+    train, val, n_classes, (ch, h, _) = load_dataset(cfg.dataset, cfg.data_dir, cfg.limit, cfg.seed)
+    space = get_space(cfg.space, layers=cfg.layers, c=cfg.c, input_size=h, in_channels=ch)
+    lut = None
+    if cfg.lut:
+        from costmodel.lut import LUT
+        lut = LUT(cfg.lut)
+    cost, extra = build_costs(cfg, space, lut)
+    cost = cost.to(device)
+    extra = {m: c.to(device) for m, c in extra.items()}
+
+    from .model import Network
+    model = Network(space, n_classes).to(device)
+    w_opt = torch.optim.SGD(model.weight_parameters(), cfg.lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(w_opt, cfg.epochs, eta_min=cfg.lr_min)
+    a_opt = torch.optim.Adam(model.arch_parameters(), lr=cfg.arch_lr, betas=(0.5, 0.999),
+                             weight_decay=cfg.arch_weight_decay)
+    proj_state: dict = {}
+    history: list = []
+    start = 0
+    ckpt = Path(cfg.checkpoint) if cfg.checkpoint else None
+    if cfg.resume and ckpt and ckpt.exists():
+        state = torch.load(ckpt, map_location=device, weights_only=False)
+        model.load_state_dict(state["model"])
+        w_opt.load_state_dict(state["w_opt"])
+        a_opt.load_state_dict(state["a_opt"])
+        sched.load_state_dict(state["sched"])
+        proj_state, history, start = state["proj_state"], state["history"], state["epoch"]
+        torch.set_rng_state(state["rng"])
+        log(f"resumed from {ckpt} at epoch {start}")
+    gen = torch.Generator().manual_seed(cfg.seed + 1000 * start)
+
+    def cost_term():
+        an, ar = model.alphas_normal, model.alphas_reduce
+        if cfg.loss == "mdarts":
+            return cfg.mu_sep * separation_loss(an, ar)
+        if cfg.loss == "deffarts":
+            return deffarts_loss(cost.cost(an, ar), cfg.gamma, cfg.beta)
+        if cfg.loss == "rapdarts":
+            return rapdarts_loss({m: c.cost(an, ar) for m, c in extra.items()}, cfg.lambdas)
+        return torch.zeros((), device=device)
+
+    for epoch in range(start, cfg.epochs):
+        t0 = time.perf_counter()
+        model.train()
+        ce_sum = n = 0
+        for (xt, yt), (xv, yv) in zip(train.batches(cfg.batch_size, gen), val.batches(cfg.batch_size, gen)):
+            xt, yt, xv, yv = xt.to(device), yt.to(device), xv.to(device), yv.to(device)
+            a_opt.zero_grad()
+            (F.cross_entropy(model(xv), yv) + cost_term()).backward()
+            a_opt.step()
+            w_opt.zero_grad()
+            loss = F.cross_entropy(model(xt), yt)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.weight_parameters(), cfg.grad_clip)
+            w_opt.step()
+            ce_sum, n = ce_sum + float(loss.detach()) * len(yt), n + len(yt)
+        sched.step()
+        if cfg.loss == "mdarts" and cfg.qos is not None:      # phase 2: projection into [C_L, C_H]
+            proj = project_to_band((model.alphas_normal, model.alphas_reduce), cost.cost, cfg.qos[0], cfg.qos[1],
+                                   tau=cfg.tau, steps=cfg.u_max, lr=cfg.arch_lr, weight_decay=cfg.arch_weight_decay,
+                                   optimizer_state=proj_state)
+            with torch.no_grad():
+                model.alphas_normal.copy_(proj.alphas[0])
+                model.alphas_reduce.copy_(proj.alphas[1])
+        row = _epoch_row(epoch, model, val, cost, ce_sum / max(n, 1), cfg, device, time.perf_counter() - t0)
+        history.append(row)
+        if not cfg.quiet:
+            log(f"epoch {epoch + 1}/{cfg.epochs}  ce {row['ce']:.4f}  val_acc {row['val_acc']:.3f}  "
+                f"expected_{cost.metric} {row['expected_cost']:,.0f}  max_cycle {row['max_cycle']:,.0f}  "
+                f"skips {row['skips']}  mean_max_prob {row['mean_max_prob']:.3f}  ({row['seconds']:.1f}s)")
+            log(f"  genotype {row['genotype']}")
+        if ckpt:
+            torch.save({"model": model.state_dict(), "w_opt": w_opt.state_dict(), "a_opt": a_opt.state_dict(),
+                        "sched": sched.state_dict(), "proj_state": proj_state, "history": history,
+                        "epoch": epoch + 1, "rng": torch.get_rng_state(), "config": asdict(cfg)}, ckpt)
+    geno = derive_genotype(model.alphas_normal, model.alphas_reduce, space)
+    return SearchResult(geno, history, model.alphas_normal.detach().cpu(), model.alphas_reduce.detach().cpu())
+
+
+def _epoch_row(epoch, model, val, cost, ce, cfg, device, seconds) -> dict:
+    model.eval()
+    correct = 0
+    with torch.no_grad():
+        for s in range(0, len(val), 256):
+            correct += int((model(val.x[s:s + 256].to(device)).argmax(1).cpu() == val.y[s:s + 256]).sum())
+        an, ar = model.alphas_normal, model.alphas_reduce
+        expected = float(cost.cost(an, ar))
+    geno = derive_genotype(an, ar, model.space)
+    return {"epoch": epoch + 1, "ce": ce, "val_acc": correct / len(val), "expected_cost": expected,
+            "max_cycle": actual_max_cycle(cost, geno), "skips": count_skips(geno, "normal"),
+            "mean_max_prob": (mean_max_prob(an.cpu()) + mean_max_prob(ar.cpu())) / 2,
+            "genotype": to_string(geno), "seconds": seconds}
+
+
+def run_cli(args) -> int:
+    cfg = config_from_args(args)
+    result = run_search(cfg)
+    print(f"genotype: {to_string(result.genotype)}")
+    if args.genotype_out:
+        Path(args.genotype_out).write_text(json.dumps(to_dict(result.genotype), indent=1))
+        print(f"wrote {args.genotype_out}")
+    if args.history_out:
+        Path(args.history_out).write_text(json.dumps(result.history, indent=1))
+    return 0
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m nas.search", description=__doc__.split("\n")[0])
+    add_arguments(p)
+    try:
+        return run_cli(p.parse_args(argv))
+    except CostModelError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,44 @@
+"""`costmodel schedule` and the schedule reproductions, end to end through the entry point."""
+import json
+
+from costmodel.genotypes import PUBLISHED, to_dict
+
+
+def test_schedule_prints_the_critical_path_and_writes_dot(cli, tmp_path):
+    dot = tmp_path / "cell.dot"
+    db = tmp_path / "lut.db"
+    args = ("schedule", "--genotype", "DARTS_V2", "--arch", "c64x:deffarts-table3", "--mode", "mdarts-table3",
+            "--c", "3", "--dot", dot)
+    p = cli(*args, env={"COSTMODEL_LUT": str(db)})
+    assert p.returncode == 0, p.stderr
+    assert db.exists() and "LUT" in p.stdout  # op costs went through the LUT
+    assert cli(*args, "--no-lut").stdout == p.stdout.replace(f"LUT {db}", "computed now")
+    assert "maximum cycle (critical path):" in p.stdout and "compute_cycles" in p.stdout
+    assert "dil_conv_3x3" in p.stdout and "max_pool_3x3" in p.stdout
+    assert dot.read_text().startswith("digraph schedule {")
+
+
+def test_schedule_sequential_from_a_json_file(cli, tmp_path):
+    f = tmp_path / "g.json"
+    f.write_text(json.dumps(to_dict(PUBLISHED["DARTS_V2"])))
+    p = cli("schedule", "--genotype", f, "--arch", "c64x:deffarts-table3", "--mode", "sequential", "--c", "3", "--no-lut")
+    assert p.returncode == 0, p.stderr
+    assert "sequential sum: 1,244,160 cycles" in p.stdout
+
+
+def test_schedule_errors_exit_2(cli):
+    p = cli("schedule", "--genotype", "NOPE", "--arch", "c64x", "--no-lut")
+    assert p.returncode == 2 and p.stderr.startswith("error: unknown genotype 'NOPE'")
+    p = cli("schedule", "--genotype", "DARTS_V2", "--arch", "c64x", "--metric", "energy", "--no-lut")
+    assert p.returncode == 2 and "no energy model" in p.stderr
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        p = cli("schedule", "--genotype", "DARTS_V2", "--arch", "c64x", "--png", "x.png", "--no-lut")
+        assert p.returncode == 2 and "needs matplotlib" in p.stderr
+
+
+def test_reproduce_deffarts_table3(cli):
+    p = cli("reproduce", "deffarts-table3")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.splitlines()[-1] == "deffarts-table3: 3/3 published numbers reproduced"

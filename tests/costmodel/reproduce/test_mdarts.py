@@ -1,0 +1,33 @@
+"""Golden: MDARTS (paper 000) Table III maximum cycles on Eyeriss, through the embedded backend.
+
+The three rows whose genotype is public and whose rule is known must come out exact; the other
+public genotypes are printed with their ratio (no public genotype reproduces them), and rows whose
+genotype is not public are listed as such.
+"""
+from costmodel.reproduce import render
+from costmodel.reproduce.mdarts import table3, table4
+
+# MDARTS Table III, "Maximum Cycle" column (Eyeriss).
+EXACT = {"DARTS_V2": 81_456, "ENAS": 229_376, "NSGANet": 139_904}
+
+
+def test_table3_public_rows_exact_on_eyeriss():
+    rows = {r.label: r for r in table3()}
+    for label, published in EXACT.items():
+        assert rows[label].published == published
+        assert rows[label].computed == published, label
+    for label in ("NASNet-A", "AmoebaNet-A", "GDAS", "PDARTS", "PC-DARTS"):
+        assert rows[label].computed > 0 and rows[label].ratio is not None
+    for label in ("RAPDARTS", "RC-DARTS", "MDARTS-C10-A", "MDARTS-C100-D"):
+        assert rows[label].published is None and "not public" in rows[label].note
+    text = render("mdarts-table3", table3())
+    reproduced = sum(r.reproduced for r in rows.values())
+    assert reproduced >= 3
+    assert text.splitlines()[-1] == f"mdarts-table3: {reproduced}/8 published numbers reproduced"
+
+
+def test_table4_lists_unpublished_genotypes():
+    rows = table4()
+    assert [r.label for r in rows[:4]] == ["MDARTS-Dian-A", "MDARTS-Dian-B", "MDARTS-Dian-C", "MDARTS-Dian-D"]
+    assert all(r.published is None and "not public" in r.note for r in rows)
+    assert all(r.computed > 0 for r in rows[4:])

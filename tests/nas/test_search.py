@@ -1,0 +1,66 @@
+"""nas.search: the reference search end to end on digits (tiny), checkpoint/resume, CLI."""
+import json
+
+import pytest
+import torch
+
+from costmodel.errors import CostModelError
+from costmodel.genotypes import parse_genotype
+from costmodel.schedule import Scheduler
+from nas.config import SearchConfig
+from nas.search import run_search
+
+TINY = dict(dataset="digits", limit=96, layers=2, c=4, batch_size=16, arch="c64x", quiet=True)
+
+
+def test_mdarts_search_logs_every_epoch_and_matches_the_scheduler():
+    res = run_search(SearchConfig(**TINY, epochs=2, loss="mdarts", mu_sep=1.0, qos=(3e7, 4e7), u_max=5))
+    assert [r["epoch"] for r in res.history] == [1, 2]
+    row = res.history[-1]
+    assert set(row) >= {"ce", "val_acc", "expected_cost", "genotype", "max_cycle", "skips", "mean_max_prob"}
+    geno = parse_genotype(row["genotype"])
+    assert geno == res.genotype
+    # the logged actual max cycle is the scheduler's (MDARTS Table III rule, same arch and shapes)
+    assert row["max_cycle"] == Scheduler("c64x", mode="mdarts-table3").max_value(geno)
+
+
+@pytest.mark.parametrize("loss, extra", [("deffarts", dict(gamma=0.02)),
+                                         ("rapdarts", dict(lambdas={"params": 1e-5, "compute_cycles": 1e-9}))])
+def test_other_losses_run(loss, extra):
+    res = run_search(SearchConfig(**TINY, epochs=1, loss=loss, space="darts", **extra))
+    assert len(res.history) == 1 and res.alphas_normal.shape == (14, 8)
+
+
+def test_checkpoint_resume_continues(tmp_path):
+    ck = str(tmp_path / "search.pt")
+    first = run_search(SearchConfig(**TINY, epochs=1, checkpoint=ck))
+    resumed = run_search(SearchConfig(**TINY, epochs=2, checkpoint=ck, resume=True), log=lambda *_: None)
+    assert len(resumed.history) == 2 and resumed.history[0] == first.history[0]
+    state = torch.load(ck, weights_only=False)
+    assert state["epoch"] == 2
+
+
+def test_bad_configs():
+    with pytest.raises(CostModelError, match="--qos"):
+        run_search(SearchConfig(**TINY, qos=(2.0, 1.0)))
+    with pytest.raises(CostModelError, match="rapdarts needs"):
+        run_search(SearchConfig(**TINY, loss="rapdarts"))
+    if not torch.cuda.is_available():
+        with pytest.raises(CostModelError, match="no CUDA device"):
+            run_search(SearchConfig(**TINY, device="cuda"))
+
+
+def test_cli_search_writes_a_genotype_the_scheduler_reads(cli, tmp_path):
+    out = tmp_path / "g.json"
+    r = cli("search", "--epochs", "1", "--limit", "64", "--layers", "2", "--c", "4", "--batch-size", "16",
+            "--arch", "c64x", "--genotype-out", out)
+    assert r.returncode == 0, r.stderr
+    assert "epoch 1/1" in r.stdout and "max_cycle" in r.stdout and "genotype: Genotype(" in r.stdout
+    assert set(json.loads(out.read_text())) == {"normal", "normal_concat", "reduce", "reduce_concat"}
+    s = cli("schedule", "--genotype", out, "--arch", "c64x", "--mode", "mdarts-table3")
+    assert s.returncode == 0, s.stderr
+
+
+def test_cli_errors(cli):
+    r = cli("search", "--loss", "rapdarts", "--lambda", "params:1")
+    assert r.returncode == 2 and r.stderr.startswith("error:") and "METRIC=VALUE" in r.stderr
