@@ -82,6 +82,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--cost-input-size", type=int, default=d.cost_input_size, help="H=W costed (0 = dataset's)")
     p.add_argument("--epochs", type=int, default=d.epochs)
     p.add_argument("--batch-size", type=int, default=d.batch_size)
+    p.add_argument("--lr", type=float, default=d.lr, help="SGD learning rate of the weights (cosine schedule)")
+    p.add_argument("--arch-lr", type=float, default=d.arch_lr, help="Adam learning rate of the alphas (and phase 2)")
     p.add_argument("--seed", type=int, default=d.seed)
     p.add_argument("--device", default=d.device, help="cpu or cuda[:N]")
     p.add_argument("--checkpoint", help="save state here every epoch")

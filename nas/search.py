@@ -176,8 +176,11 @@ def _epoch_row(epoch, model, val, cost, ce, cfg, device, seconds) -> dict:
             correct += int((model(val.x[s:s + 256].to(device)).argmax(1).cpu() == val.y[s:s + 256]).sum())
         an, ar = model.alphas_normal, model.alphas_reduce
         expected = float(cost.cost(an, ar))
+        cp_mode = "network" if cost.space.shapes == "network" else "pair"
+        expected_cp = float(cost.critical_path(an, ar, mode=cp_mode)) if cost.metric != "energy_pj" else None
     geno = derive_genotype(an, ar, model.space)
     return {"epoch": epoch + 1, "ce": ce, "val_acc": correct / len(val), "expected_cost": expected,
+            "expected_max_cycle": expected_cp,
             "max_cycle": actual_max_cycle(cost, geno), "skips": count_skips(geno, "normal"),
             "mean_max_prob": (mean_max_prob(an.cpu()) + mean_max_prob(ar.cpu())) / 2,
             "genotype": to_string(geno), "seconds": seconds}

@@ -27,5 +27,9 @@ def get_backend(name: str):
         raise CostModelError(f"unknown backend {name!r} (use one of {', '.join(BACKENDS)})")
     if name not in _instances:
         mod, cls = BACKENDS[name].split(":")
-        _instances[name] = getattr(importlib.import_module(mod), cls)()
+        try:
+            module = importlib.import_module(mod)
+        except ModuleNotFoundError as e:
+            raise CostModelError(f"backend {name!r} cannot load: {e} (reinstall with `pip install -e .`)") from None
+        _instances[name] = getattr(module, cls)()
     return _instances[name]

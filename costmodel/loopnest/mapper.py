@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .mapping import Loop, Mapping, MappingLevel
-from .mapspace import build_slots, dim_choices
+from .mapspace import enumerate_mappings
 from .nest import analyze
 from .problem import Problem
 from .spec import AcceleratorSpec, DATASPACES, DIMS
@@ -36,72 +36,6 @@ class MapResult:
     candidates: int = 0        # index factorizations in the mapspace
     evaluated: int = 0         # survivors of pruning, fully evaluated
     message: str = ""
-
-
-def _tile_lower_bounds(problem, spec, slots, F):
-    """Per level, the words held (sum over kept data spaces) for the rows in F [n_slots, batch]."""
-    spaces = problem.dataspaces()
-    ones = np.ones(F.shape[1], dtype=np.int64)
-    out = []
-    for i, lv in enumerate(spec.levels):
-        if lv.entries is None or not lv.keep:
-            out.append(None)
-            continue
-        ext = {d: ones.copy() for d in DIMS}
-        for k, s in enumerate(slots):
-            if s.level >= i:
-                ext[s.dim] = ext[s.dim] * F[k]
-        tot = np.zeros_like(ones)
-        for ds in lv.keep:
-            size = ones.copy()
-            for ax in spaces[ds]:
-                size = size * (sum((ext[d] - 1) * c for d, c in ax) + 1)
-            tot = tot + size
-        out.append(tot)
-    return out
-
-
-def _legal(problem, spec, slots, F) -> np.ndarray:
-    ok = np.ones(F.shape[1], dtype=bool)
-    for i in range(len(spec.levels)):
-        fx, fy = spec.fanout(i)
-        for axis, lim in (("X", fx), ("Y", fy)):
-            ks = [k for k, s in enumerate(slots) if s.level == i and s.axis == axis]
-            if ks:
-                ok &= np.prod(F[ks], axis=0) <= lim
-    for lv, words in zip(spec.levels, _tile_lower_bounds(problem, spec, slots, F)):
-        if words is not None:
-            ok &= words <= lv.entries
-    return ok
-
-
-def enumerate_mappings(problem: Problem, spec: AcceleratorSpec):
-    """(slots, F [n_slots, n_legal] int64, ids [n_legal], mapspace size): every legal index factorization,
-    in Timeloop's mapping-ID order (ids = the mapping ID in the full index-factorization space)."""
-    slots = build_slots(problem, spec)
-    choices = dim_choices(problem, slots)
-    if choices is None:
-        return slots, np.zeros((len(slots), 0), dtype=np.int64), np.zeros(0, dtype=np.int64), 0
-    size = int(np.prod([len(c[1]) for c in choices.values()]))
-    F = np.array([[s.fixed or 1] for s in slots], dtype=np.int64)
-    ids = np.zeros(1, dtype=np.int64)
-    for d in _COMBINE_ORDER:            # single-choice dims first (they do not change the ID order)
-        free, ch = choices[d]
-        if free and len(ch) == 1:
-            F[free, :] = ch[0][:, None]
-    ok = _legal(problem, spec, slots, F)
-    F, ids = F[:, ok], ids[ok]
-    for d in _COMBINE_ORDER:
-        free, ch = choices[d]
-        if not free or len(ch) == 1 or F.shape[1] == 0:
-            continue
-        n, m = F.shape[1], len(ch)
-        F = np.repeat(F, m, axis=1)
-        F[np.ix_(free, np.arange(F.shape[1]))] = np.tile(ch.T, (1, n))
-        ids = (np.repeat(ids, m) * m + np.tile(np.arange(m), n))
-        ok = _legal(problem, spec, slots, F)
-        F, ids = F[:, ok], ids[ok]
-    return slots, F, ids, size
 
 
 def select(cost: np.ndarray, tolerance: float) -> int:
@@ -144,27 +78,67 @@ def to_mapping(spec: AcceleratorSpec, slots, f: np.ndarray, tiles: dict | None =
     return Mapping(tuple(levels))
 
 
+def energy_lower_bound(problem: Problem, spec: AcceleratorSpec, T: np.ndarray, spatial: np.ndarray) -> np.ndarray:
+    """Per candidate, a lower bound on its energy [pJ]: all MACs; every data-space point a MAC really
+    reads moved once at the outermost level; at the innermost level keeping each data space, at least
+    one access per compute cycle per utilized cluster."""
+    outer = spec.levels[0]
+    used_w = len({p * problem.Wstride + r * problem.Wdilation for p in range(problem.P) for r in range(problem.R)})
+    used_h = len({q * problem.Hstride + s * problem.Hdilation for q in range(problem.Q) for s in range(problem.S)})
+    used = {"Weights": problem.size("Weights"), "Outputs": problem.size("Outputs"),
+            "Inputs": problem.N * problem.G * problem.C * used_w * used_h}
+    e = problem.macs * spec.mac.energy_pj + outer.access_energy_pj * sum(
+        -(-used[ds] // outer.block_size) for ds in DATASPACES)
+    e = np.full(T.shape, float(e))
+    for ds in DATASPACES:
+        i = max(k for k, lv in enumerate(spec.levels) if ds in lv.keep)
+        lv = spec.levels[i]
+        inst = np.prod(spatial[:i], axis=0) if i else np.ones_like(T)
+        clusters = np.minimum(inst, max(1, lv.instances // lv.cluster_size))
+        e = e + (-(-T // lv.block_size)) * lv.access_energy_pj * clusters
+    return e
+
+
 def search(problem: Problem, spec: AcceleratorSpec, objective: str | None = None) -> MapResult:
-    """The best mapping of `problem` on `spec` under the objective (default: the spec's, EDP)."""
+    """The best mapping of `problem` on `spec` under the objective (default: the spec's, EDP).
+
+    Exact: candidates are evaluated in order of a lower bound on their cost (compute cycles and
+    energy_lower_bound); once a mapping is known, every candidate whose bound exceeds its cost (plus the
+    tie tolerance) is dropped unevaluated, then the survivors are selected from in mapping-ID order.
+    """
     objective = objective or spec.mapper.get("objective", "edp")
-    slots, F, ids, size = enumerate_mappings(problem, spec)
-    if F.shape[1] == 0:
+    tol = spec.mapper.get("tie_tolerance", 0.001)
+    slots, _, ids, (T, spatial), size, factors_of = enumerate_mappings(problem, spec, with_factors=False)
+    if ids.size == 0:
         return MapResult(None, candidates=size, message=f"no valid mapping in a mapspace of {size} "
                                                         f"index factorizations (fan-out / capacity)")
-    keep = [k for k in range(len(slots)) if (F[k] != 1).any()]
-    loops = [(slots[k].level, slots[k].dim, slots[k].axis) for k in keep]
-    r = analyze(problem, spec, loops, F[keep] if keep else np.ones((0, F.shape[1]), dtype=np.int64))
-    ok = np.flatnonzero(r["valid"])
-    if ok.size == 0:
-        return MapResult(None, candidates=size, evaluated=F.shape[1], message="no mapping fits the buffers")
-    energy, cycles = r["energy_pj"][ok], r["cycles"][ok].astype(np.float64)
-    cost = {"edp": energy * cycles, "energy": energy, "delay": cycles}[objective]
-    b = int(ok[select_threads(cost, ids[ok], size, spec.mapper["tie_tolerance"],
-                              spec.mapper["threads"])])
-    f = F[:, b]
-    tiles = _tiles(problem, spec, slots, f)
-    return MapResult(to_mapping(spec, slots, f, tiles), int(r["compute_cycles"][b]), int(r["cycles"][b]),
-                     float(r["energy_pj"][b]), size, F.shape[1])
+    e_lb = energy_lower_bound(problem, spec, T, spatial)
+    Tf = T.astype(np.float64)
+    lb = {"edp": e_lb * Tf, "energy": e_lb, "delay": Tf}[objective]
+    order = np.argsort(lb, kind="stable")
+    loops = [(s.level, s.dim, s.axis) for s in slots]
+
+    def run(rows):
+        F = factors_of(rows)
+        keep = [k for k in range(len(slots)) if (F[k] != 1).any()]
+        r = analyze(problem, spec, [loops[k] for k in keep], F[keep] if keep else np.ones((0, len(rows)), np.int64))
+        cost = {"edp": r["energy_pj"] * r["cycles"], "energy": r["energy_pj"],
+                "delay": r["cycles"].astype(np.float64)}[objective]
+        return np.where(r["valid"], cost, np.inf), r
+
+    first = order[:256]
+
+    cost0, _ = run(first)
+    bound = cost0.min() * (1 + 4 * tol + 1e-9)
+    rows = np.sort(order[lb[order] <= bound]) if np.isfinite(bound) else np.sort(order)
+    cost, r = run(rows)
+    if not np.isfinite(cost).any():
+        return MapResult(None, candidates=size, evaluated=rows.size, message="no mapping fits the buffers")
+    ok = np.flatnonzero(np.isfinite(cost))
+    b = int(ok[select_threads(cost[ok], ids[rows][ok], size, tol, spec.mapper.get("threads", 1))])
+    f = factors_of(rows[b:b + 1])[:, 0]
+    return MapResult(to_mapping(spec, slots, f, _tiles(problem, spec, slots, f)), int(r["compute_cycles"][b]),
+                     int(r["cycles"][b]), float(r["energy_pj"][b]), size, rows.size)
 
 
 def _tiles(problem, spec, slots, f) -> dict:

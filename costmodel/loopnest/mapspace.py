@@ -98,3 +98,122 @@ def mapspace_size(problem: Problem, spec: AcceleratorSpec) -> int:
     """Number of index factorizations (Timeloop's 'IF' count)."""
     ch = dim_choices(problem, build_slots(problem, spec))
     return 0 if ch is None else int(np.prod([len(c[1]) for c in ch.values()]))
+
+
+# Timeloop's mapping-ID order: a mixed-radix number over the problem dims R S P Q C K N G, R the least
+# significant digit; within a dim, factorizations in lexicographic order of (outermost slot, ...,
+# innermost) with ascending divisors (the order that reproduces the reference's choices among
+# equal-cost mappings). Combining the most significant dim first keeps the rows in that order.
+ID_ORDER = "GNKCQPSR"
+
+
+class _DimTables:
+    """Per-dim lookup tables over its factorization choices (row n = lower bound: free slots at 1)."""
+
+    def __init__(self, spec, slots, d, free, ch):
+        nL = len(spec.levels)
+        n = len(ch)
+        full = np.ones((n + 1, len(slots)), dtype=np.int64)
+        for k, s in enumerate(slots):
+            if s.dim == d and s.fixed is not None:
+                full[:, k] = s.fixed
+        if free:
+            full[:n, free] = ch
+        self.full = full
+        idx = [k for k, s in enumerate(slots) if s.dim == d]
+        self.ext = np.ones((n + 1, nL), dtype=np.int64)          # extent at/below level i
+        self.fan = np.ones((n + 1, nL, 2), dtype=np.int64)       # spatial X/Y product at level i
+        self.temporal = np.ones(n + 1, dtype=np.int64)
+        for k in idx:
+            s = slots[k]
+            self.ext[:, : s.level + 1] *= full[:, k:k + 1]
+            if s.axis is None:
+                self.temporal *= full[:, k]
+            else:
+                self.fan[:, s.level, 0 if s.axis == "X" else 1] *= full[:, k]
+
+
+def _legal(problem, spec, tables, sel, n, dims=None) -> np.ndarray:
+    """Fan-out and capacity checks for the rows given by per-dim choice indices (uncombined dims: their
+    lower-bound row). With `dims`, only the limits those dims' choices can change are checked."""
+    ok = np.ones(n, dtype=bool)
+    lb = {d: len(t.full) - 1 for d, t in tables.items()}
+
+    def col(t, d, arr):  # per-row values of a table column, or a scalar when the dim is not combined yet
+        return arr[sel[d]] if d in sel else arr[lb[d]]
+
+    for i in range(len(spec.levels)):
+        for a, lim in enumerate(spec.fanout(i)):
+            if lim == 1 and dims is not None:
+                continue
+            if dims is not None and not any((tables[d].fan[:, i, a] != tables[d].fan[0, i, a]).any() for d in dims):
+                continue
+            prod = np.ones(n, dtype=np.int64)
+            for d, t in tables.items():
+                if (t.fan[:, i, a] != 1).any():
+                    prod = prod * col(t, d, t.fan[:, i, a])
+            ok &= prod <= lim
+    spaces = problem.dataspaces()
+    for i, lv in enumerate(spec.levels):
+        if lv.entries is None or not lv.keep:
+            continue
+        rel = {d for ds in lv.keep for ax in spaces[ds] for d, _ in ax}
+        if dims is not None and not any(d in rel and (tables[d].ext[:, i] != tables[d].ext[0, i]).any() for d in dims):
+            continue
+        ext = {d: col(t, d, t.ext[:, i]) for d, t in tables.items() if d in rel}
+        words = np.zeros(n, dtype=np.int64)
+        for ds in lv.keep:
+            size = np.ones(n, dtype=np.int64)
+            for ax in spaces[ds]:
+                size = size * (sum((ext[d] - 1) * c for d, c in ax) + 1)
+            words = words + size
+        ok &= words <= lv.entries
+    return ok
+
+
+def enumerate_mappings(problem: Problem, spec: AcceleratorSpec, with_factors: bool = True):
+    """Every legal index factorization (fan-out and capacity), in Timeloop's mapping-ID order.
+
+    Returns (slots, F [n_slots, n_legal] int64 (None unless with_factors), ids [n_legal] (mapping IDs
+    in the full index-factorization space), (temporal [n_legal] = compute cycles, spatial [n_levels,
+    n_legal] = fan-out product below each level), size, factors_of),
+    where factors_of(rows) gives F for a subset of the legal rows.
+    """
+    slots = build_slots(problem, spec)
+    choices = dim_choices(problem, slots)
+    empty = np.zeros(0, dtype=np.int64)
+    if choices is None:
+        return (slots, np.zeros((len(slots), 0), dtype=np.int64), empty, (empty, np.zeros((len(spec.levels), 0))),
+                0, lambda r: np.zeros((len(slots), 0)))
+    size = int(np.prod([len(c[1]) for c in choices.values()]))
+    tables = {d: _DimTables(spec, slots, d, *choices[d]) for d in DIMS}
+    sel = {d: np.zeros(1, dtype=np.int64) for d in DIMS if len(choices[d][1]) == 1}
+    ids = np.zeros(1, dtype=np.int64)
+    ok = _legal(problem, spec, tables, sel, 1)
+    sel, ids = {d: v[ok] for d, v in sel.items()}, ids[ok]
+    for d in ID_ORDER:
+        m = len(choices[d][1])
+        if m == 1 or ids.size == 0:
+            continue
+        n = ids.size
+        sel = {k: np.repeat(v, m) for k, v in sel.items()}
+        sel[d] = np.tile(np.arange(m), n)
+        ids = np.repeat(ids, m) * m + sel[d]
+        ok = _legal(problem, spec, tables, sel, ids.size, dims=(d,))
+        sel, ids = {k: v[ok] for k, v in sel.items()}, ids[ok]
+    temporal = np.ones(ids.size, dtype=np.int64)
+    spatial = np.ones((len(spec.levels), ids.size), dtype=np.int64)   # fan-out product below each level
+    for d, t in tables.items():
+        temporal = temporal * t.temporal[sel[d]]
+        spatial = spatial * (t.fan[:, :, 0] * t.fan[:, :, 1])[sel[d]].T
+
+    def factors_of(rows):
+        F = np.ones((len(slots), len(rows)), dtype=np.int64)
+        for k, s in enumerate(slots):
+            t = tables[s.dim]
+            if (t.full[:-1, k] != 1).any():
+                F[k] = t.full[sel[s.dim][rows], k]
+        return F
+
+    F = factors_of(np.arange(ids.size)) if with_factors else None
+    return slots, F, ids, (temporal, spatial), size, factors_of

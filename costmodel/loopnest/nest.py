@@ -30,7 +30,7 @@ from .spec import AcceleratorSpec, DATASPACES, DIMS
 
 
 def _prod(arrs, like):
-    out = np.ones_like(like)
+    out = like
     for a in arrs:
         out = out * a
     return out
@@ -55,10 +55,17 @@ def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.nd
     level_writes = [np.zeros(F.shape[1]) for _ in range(nL)]
     level_size = [np.zeros(F.shape[1], dtype=np.int64) for _ in range(nL)]
 
-    # extent of every dim at/below each level (level index larger = inner)
-    ext = [{d: _prod([F[j] for j, lp in enumerate(loops) if lp[1] == d and lp[0] >= i], ones) for d in DIMS}
-           for i in range(nL)]
-    inst = [_prod([F[j] for j, lp in enumerate(loops) if lp[2] is not None and lp[0] < i], ones) for i in range(nL)]
+    # extent of every dim at/below each level (level index larger = inner), instances of each level
+    ext = [None] * nL
+    cur = {d: ones for d in DIMS}
+    for i in range(nL - 1, -1, -1):
+        for j, lp in enumerate(loops):
+            if lp[0] == i:
+                cur[lp[1]] = cur[lp[1]] * F[j]
+        ext[i] = dict(cur)
+    inst = [ones] * nL
+    for i in range(1, nL):
+        inst[i] = _prod([F[j] for j, lp in enumerate(loops) if lp[2] is not None and lp[0] == i - 1], inst[i - 1])
 
     for ds in DATASPACES:
         axes = spaces[ds]

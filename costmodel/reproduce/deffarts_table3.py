@@ -39,7 +39,7 @@ def table3() -> list[Row]:
     rows = []
     for label, name, published in TABLE3:
         if name is None:
-            rows.append(Row(label, None, None, f"genotype not public, figures only (paper: {published:,} cycles)"))
+            rows.append(Row(label, None, None, f"cells shown only as figures (paper: {published:,} cycles)"))
             continue
         genotype = PUBLISHED[name]
         rows.append(Row(label, published, preset.max_value(genotype),

@@ -58,7 +58,7 @@ def table3() -> list[Row]:
     rows = []
     for label, name, published in TABLE3:
         if name is None:
-            rows.append(Row(label, None, None, f"genotype not public (paper: {published:,} cycles)"
+            rows.append(Row(label, None, None, f"paper: {published:,} cycles"
                             + (f"; {NOTES[label]}" if label in NOTES else "")))
             continue
         computed = scheduler.max_value(PUBLISHED[name])
@@ -70,11 +70,11 @@ def table3() -> list[Row]:
 
 
 def table4() -> list[Row]:
-    rows = [Row(label, None, None, f"genotype not public (paper: {published:,} cycles)") for label, published in TABLE4]
+    rows = [Row(label, None, None, f"paper: {published:,} cycles") for label, published in TABLE4]
     scheduler = _scheduler("diannao")
     for name in ("DARTS_V2", "ENAS", "NSGANet"):
         rows.append(Row(f"{name} on DianNao", None, scheduler.max_value(PUBLISHED[name]),
-                        "not in Table IV: the same rule on DianNao, for comparison"))
+                        "no published value: not in Table IV; the same rule on DianNao, for comparison"))
     return rows
 
 

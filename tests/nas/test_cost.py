@@ -151,3 +151,16 @@ def test_modes_guard(table1_like):
         table1_like.critical_path(an.double(), ar.double(), mode="network")
     with pytest.raises(CostModelError, match="unknown critical-path mode"):
         table1_like.critical_path(an.double(), ar.double(), mode="tree")
+
+
+def test_tables_fill_and_reuse_the_lut(tmp_path):
+    """Missing LUT rows are computed and stored; a second DartsCost reads them back (same numbers)."""
+    from costmodel.lut import LUT
+    lut = LUT(str(tmp_path / "lut.db"))
+    space = darts_space(shapes="first-cell")
+    first = DartsCost(space, lut=lut, arch="c64x")
+    n = len(lut)
+    assert n > 0 and set(lut.query(arch="c64x").op) <= set(space.normal_ops)
+    again = DartsCost(space, lut=lut, arch="c64x")
+    assert len(lut) == n
+    assert torch.equal(first.normal_costs, again.normal_costs) and torch.equal(first.reduce_costs, again.reduce_costs)

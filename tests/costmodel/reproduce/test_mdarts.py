@@ -19,8 +19,10 @@ def test_table3_public_rows_exact_on_eyeriss():
     for label in ("NASNet-A", "AmoebaNet-A", "GDAS", "PDARTS", "PC-DARTS"):
         assert rows[label].computed > 0 and rows[label].ratio is not None
     for label in ("RAPDARTS", "RC-DARTS", "MDARTS-C10-A", "MDARTS-C100-D"):
-        assert rows[label].published is None and "not public" in rows[label].note
-    text = render("mdarts-table3", table3())
+        assert rows[label].published is None and rows[label].computed is None and "paper: " in rows[label].note
+    text = render("mdarts-table3", list(rows.values()))
+    assert [line.split(None, 4)[1:] for line in text.splitlines() if line.startswith("MDARTS-C10-A")] == [
+        ["-", "-", "-", "not public; paper: 44,592 cycles"]]
     reproduced = sum(r.reproduced for r in rows.values())
     assert reproduced >= 3
     assert text.splitlines()[-1] == f"mdarts-table3: {reproduced}/8 published numbers reproduced"
@@ -29,5 +31,6 @@ def test_table3_public_rows_exact_on_eyeriss():
 def test_table4_lists_unpublished_genotypes():
     rows = table4()
     assert [r.label for r in rows[:4]] == ["MDARTS-Dian-A", "MDARTS-Dian-B", "MDARTS-Dian-C", "MDARTS-Dian-D"]
-    assert all(r.published is None and "not public" in r.note for r in rows)
+    assert all(r.published is None for r in rows)
+    assert all(r.computed is None and r.note.startswith("paper: ") for r in rows[:4])
     assert all(r.computed > 0 for r in rows[4:])
