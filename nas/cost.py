@@ -60,6 +60,9 @@ class DartsCost(torch.nn.Module):
         self.tables = tables
         self.register_buffer("normal_costs", torch.as_tensor(tables.normal, dtype=dtype))
         self.register_buffer("reduce_costs", torch.as_tensor(tables.reduce, dtype=dtype))
+        pre = tables.pre if tables.pre is not None else np.zeros((len(tables.normal_cells) + len(tables.reduce_cells), 2))
+        self.register_buffer("pre_costs", torch.as_tensor(pre, dtype=dtype))
+        self.register_buffer("stem_cost", torch.tensor(float(tables.stem), dtype=dtype))
         ends = np.cumsum([j for j in range(2, space.steps + 2)])
         self._node_slices = [(int(e - j), int(e)) for j, e in zip(range(2, space.steps + 2), ends)]
         self._none = {red: (space.ops(red).index("none") if "none" in space.ops(red) else None) for red in (0, 1)}
@@ -109,8 +112,8 @@ class DartsCost(torch.nn.Module):
             work = torch.cat([work[..., :k], work[..., k + 1:]], dim=-1)
         dur = work.sum(-1)                                            # [cells, edges]
         if edge_weights is not None:
-            presence = presence * edge_weights.to(costs.dtype)
-            dur = dur * edge_weights.to(costs.dtype)
+            w = torch.as_tensor(edge_weights).to(device=costs.device, dtype=costs.dtype)
+            presence, dur = presence * w, dur * w
         finish = [t0, t1]
         for s, e in self._node_slices:
             src = torch.stack(finish, dim=-1)                          # [cells, j]
@@ -125,7 +128,8 @@ class DartsCost(torch.nn.Module):
               pair     MDARTS Table III rule (shapes='mdarts-table1' or 'first-cell'): the reduction cell followed by the
                        normal cell after it in one DAG, max(L_N(from c_k-2), L_R + L_N(from c_k-1)): scalar
               network  every cell of the network in order, cell k's inputs ready when cells k-2, k-1
-                       finish (shapes='network'; stem and preprocessing not counted): scalar
+                       finish plus their preprocessing, after the stem (shapes='network'; the
+                       preprocessing/stem costs are those of `cost_table`, zero for given tables): scalar
         """
         if mode not in CP_MODES:
             raise CostModelError(f"unknown critical-path mode {mode!r} (use one of {CP_MODES})")
@@ -149,11 +153,11 @@ class DartsCost(torch.nn.Module):
         if self.space.shapes != "network":
             raise CostModelError("mode 'network' needs shapes='network' (one cost row per cell)")
         rows = {False: iter(range(cn.shape[0])), True: iter(range(cr.shape[0]))}
-        prev2 = prev1 = cn.new_zeros(1)
-        for cell in self._in_order():
+        prev2 = prev1 = self.stem_cost.reshape(1)
+        for k, cell in enumerate(self._in_order()):
             costs, args = (cr, args_r) if cell.reduction else (cn, args_n)
             r = next(rows[cell.reduction])
-            done = self._finish(costs[r:r + 1], prev2, prev1, *args)
+            done = self._finish(costs[r:r + 1], prev2 + self.pre_costs[k, 0], prev1 + self.pre_costs[k, 1], *args)
             prev2, prev1 = prev1, done
         return prev1[0]
 
@@ -189,4 +193,5 @@ def _override(space: SearchSpace, tables: CostTables, op_costs: dict) -> CostTab
         for op, value in op_costs.items():
             if op in ops:
                 arr[..., ops.index(op)] = value
-    return CostTables(normal, reduce, tables.normal_cells, tables.reduce_cells, tables.metric, tables.source)
+    return CostTables(normal, reduce, tables.normal_cells, tables.reduce_cells, tables.metric, tables.source,
+                      tables.pre, tables.stem)

@@ -37,6 +37,8 @@ class CostTables:
     reduce_cells: list      # CellShape per row of `reduce`
     metric: str
     source: str             # how the numbers were obtained (arch, backend, lowering) or "given"
+    pre: np.ndarray | None = None   # [layers, 2] preprocessing of c_k-2 / c_k-1 per network cell (shapes=network)
+    stem: float = 0.0               # the stem conv 3x3 (shapes=network)
 
 
 def check_metric(metric: str) -> None:
@@ -100,5 +102,27 @@ def cost_table(space: SearchSpace, arch=None, metric: str = "compute_cycles", *,
                     arr[r, e, o] = coster(space.edge_query(cell, e, op))
         tables[red] = (arr, rows)
     name = coster._arch_name() if arch is not None else "counted"
+    pre, stem = network_fixed_costs(space, coster) if space.shapes == "network" else (None, 0.0)
     return CostTables(tables[False][0], tables[True][0], tables[False][1], tables[True][1], metric,
-                      f"{metric} of {name}, lowering {lowering}" + (f", backend {backend}" if backend else ""))
+                      f"{metric} of {name}, lowering {lowering}" + (f", backend {backend}" if backend else ""),
+                      pre, stem)
+
+
+def network_fixed_costs(space: SearchSpace, coster) -> tuple[np.ndarray, float]:
+    """The alpha-independent work of the network: the stem conv 3x3 and each cell's preprocessing
+    (ReLU-conv1x1-BN of c_k-1; of c_k-2 too, or FactorizedReduce after a reduction cell), at full C."""
+    n = space.batch
+    c_stem = space.stem_multiplier * space.c
+    stem = coster(OpQuery("conv", c_in=space.in_channels, h=space.input_size, c_out=c_stem, kernel=3, n=n))
+    pre = np.zeros((space.layers, 2))
+    (c_pp, h_pp), (c_p, h_p) = (c_stem, space.input_size), (c_stem, space.input_size)
+    c_curr, reduction_prev = space.c, False
+    for i in range(space.layers):
+        reduction = i in space.reduction_layers()
+        c_curr *= 2 if reduction else 1
+        pre[i, 0] = coster(OpQuery("factorized_reduce", c_pp, h_pp, c_out=c_curr, stride=2, n=n) if reduction_prev
+                           else OpQuery("conv_1x1", c_pp, h_pp, c_out=c_curr, n=n))
+        pre[i, 1] = coster(OpQuery("conv_1x1", c_p, h_p, c_out=c_curr, n=n))
+        (c_pp, h_pp), (c_p, h_p) = (c_p, h_p), (space.multiplier * c_curr, h_p // 2 if reduction else h_p)
+        reduction_prev = reduction
+    return pre, float(stem)

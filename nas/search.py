@@ -63,14 +63,19 @@ def _check(cfg: SearchConfig) -> None:
 
 
 def build_costs(cfg: SearchConfig, space, lut):
-    """(DartsCost of the main metric, {metric: DartsCost} for RAPDARTS) on the cost shapes."""
+    """(DartsCost of the main metric, {metric: DartsCost} for RAPDARTS) on the cost shapes.
+
+    For the DEff-ARTS loss, extra["deffarts"] is the main metric with `none` charged 10^6 - 1
+    (App. D); the logged expected cost stays the plain metric (`none` = 0)."""
     cost_space = replace(space, shapes=cfg.cost_shapes, c=cfg.cost_c or space.c,
                          input_size=cfg.cost_input_size or space.input_size,
                          in_channels=3 if cfg.cost_input_size else space.in_channels)
     kw = dict(lowering=cfg.lowering, backend=cfg.backend)
-    op_costs = {"none": DEFFARTS_NONE_COST} if cfg.loss == "deffarts" else None
-    main = DartsCost(cost_space, lut, cfg.arch, cfg.metric, op_costs=op_costs, **kw)
+    main = DartsCost(cost_space, lut, cfg.arch, cfg.metric, **kw)
     extra = {m: (main if m == cfg.metric else DartsCost(cost_space, lut, cfg.arch, m, **kw)) for m in cfg.lambdas}
+    if cfg.loss == "deffarts":
+        extra = {"deffarts": DartsCost(cost_space, tables=main.tables, op_costs={"none": DEFFARTS_NONE_COST},
+                                       metric=cfg.metric)}
     return main, extra
 
 
@@ -125,7 +130,7 @@ def run_search(cfg: SearchConfig, log=print) -> SearchResult:
         if cfg.loss == "mdarts":
             return cfg.mu_sep * separation_loss(an, ar)
         if cfg.loss == "deffarts":
-            return deffarts_loss(cost.cost(an, ar), cfg.gamma, cfg.beta)
+            return deffarts_loss(extra["deffarts"].cost(an, ar), cfg.gamma, cfg.beta)
         if cfg.loss == "rapdarts":
             return rapdarts_loss({m: c.cost(an, ar) for m, c in extra.items()}, cfg.lambdas)
         return torch.zeros((), device=device)

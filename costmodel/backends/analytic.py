@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from ..cost import Cost
 from ..loopnest import mapper
-from ..loopnest.pool import NOTE as POOL_NOTE, max_pool_cost
+from ..loopnest.pool import max_pool_cost
 from ..loopnest.problem import Problem
 from ..loopnest.spec import AcceleratorSpec
 from ..workload import Layer
@@ -51,5 +51,7 @@ class AnalyticBackend:
                     mapping=res.mapping.text(" | "), status="ok",
                     message=f"EDP-optimal of {res.evaluated} legal / {res.candidates} mappings")
         if layer.kind == "pool-avg":
-            cost = replace(cost, message=f"avg pool as a MAC layer; {POOL_NOTE}")
+            cost = replace(cost, message="avg pool costed as a MAC layer (a conv with constant weights, "
+                                         f"{'grouped' if layer.G > 1 else 'dense'}); ours, not Timeloop's: "
+                                         "Timeloop v1.0 cannot express pooling")
         return cost

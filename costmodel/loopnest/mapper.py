@@ -1,8 +1,11 @@
 """Exact, deterministic mapper: the EDP optimum of the whole constrained mapspace.
 
-Every index factorization (mapspace.py) is generated as numpy rows, dim by dim, pruning partial
-rows that already break a fan-out or capacity limit (both only grow as more dims are placed), then
-all survivors are evaluated at once by nest.analyze. Selection follows Timeloop v1.0's incumbent rule: walk
+Every legal index factorization (mapspace.enumerate_mappings: fan-out and capacity pruned while the
+dims are combined) gets a cheap lower bound on its cost (compute cycles, bandwidth, MAC, compulsory
+and innermost-level energy); the 256 lowest-bound mappings are evaluated to get an incumbent, every
+mapping whose bound exceeds it is dropped (a second, tighter bound uses the outermost level's exact
+accesses), and the survivors are evaluated at once by nest.analyze (vectorised). Nothing that could
+be optimal is dropped, so the result is the mapspace optimum. Selection follows Timeloop v1.0's incumbent rule: walk
 the candidates in mapping-ID order; one replaces the incumbent only if its cost is lower by more than
 the spec's tie tolerance (relative), so the first of equal mappings wins. Timeloop uses 0.1 % on its
 heuristic walk; over an exhaustive walk that could keep a mapping up to 0.1 % worse than the optimum,
@@ -17,14 +20,12 @@ import numpy as np
 
 from .mapping import Loop, Mapping, MappingLevel
 from .mapspace import enumerate_mappings
-from .nest import analyze
-from .problem import Problem
+from .nest import analyze, outer_accesses
+from .problem import Problem, READ_WRITE
 from .spec import AcceleratorSpec, DATASPACES, DIMS
 
-# Timeloop's mapping-ID order: a mixed-radix number over the problem dims R S P Q C K N G, R the least
-# significant digit; within a dim, factorizations in lexicographic order of (outermost slot, ..., innermost)
-# with ascending divisors (the order that reproduces the reference's choices among equal-cost mappings). Combining the most significant dim first keeps the rows in that order.
-_COMBINE_ORDER = "GNKCQPSR"
+
+CHUNK = 32768        # candidates evaluated per numpy pass
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class MapResult:
     cycles: int = 0
     energy_pj: float = 0.0
     candidates: int = 0        # index factorizations in the mapspace
-    evaluated: int = 0         # survivors of pruning, fully evaluated
+    evaluated: int = 0         # mappings fully evaluated (the rest were bounded out)
     message: str = ""
 
 
@@ -78,25 +79,48 @@ def to_mapping(spec: AcceleratorSpec, slots, f: np.ndarray, tiles: dict | None =
     return Mapping(tuple(levels))
 
 
-def energy_lower_bound(problem: Problem, spec: AcceleratorSpec, T: np.ndarray, spatial: np.ndarray) -> np.ndarray:
-    """Per candidate, a lower bound on its energy [pJ]: all MACs; every data-space point a MAC really
-    reads moved once at the outermost level; at the innermost level keeping each data space, at least
-    one access per compute cycle per utilized cluster."""
+def outer_compulsory_pj(problem: Problem, spec: AcceleratorSpec) -> float:
+    """Energy of moving every data-space point a MAC really reads once at the outermost level [pJ]."""
     outer = spec.levels[0]
     used_w = len({p * problem.Wstride + r * problem.Wdilation for p in range(problem.P) for r in range(problem.R)})
     used_h = len({q * problem.Hstride + s * problem.Hdilation for q in range(problem.Q) for s in range(problem.S)})
     used = {"Weights": problem.size("Weights"), "Outputs": problem.size("Outputs"),
             "Inputs": problem.N * problem.G * problem.C * used_w * used_h}
-    e = problem.macs * spec.mac.energy_pj + outer.access_energy_pj * sum(
-        -(-used[ds] // outer.block_size) for ds in DATASPACES)
+    return float(outer.access_energy_pj * sum(-(-used[ds] // outer.block_size) for ds in DATASPACES
+                                              if ds in outer.keep))
+
+
+def energy_lower_bound(problem: Problem, spec: AcceleratorSpec, T: np.ndarray, spatial) -> np.ndarray:
+    """Per candidate, a lower bound on its energy [pJ]: all MACs; outer_compulsory_pj; at the innermost
+    level keeping each data space (if not the outermost), its content accesses (T x the relevant fan-out
+    below it; x 2 for read-write: reads + updates + fills) per utilized cluster."""
+    e = problem.macs * spec.mac.energy_pj + outer_compulsory_pj(problem, spec)
     e = np.full(T.shape, float(e))
+    nL = len(spec.levels)
     for ds in DATASPACES:
         i = max(k for k, lv in enumerate(spec.levels) if ds in lv.keep)
+        if i == 0:
+            continue
         lv = spec.levels[i]
-        inst = np.prod(spatial[:i], axis=0) if i else np.ones_like(T)
+        inst = spatial(DIMS, list(range(i)))
         clusters = np.minimum(inst, max(1, lv.instances // lv.cluster_size))
-        e = e + (-(-T // lv.block_size)) * lv.access_energy_pj * clusters
+        content = T * spatial(problem.relevant(ds), list(range(i, nL)))
+        acc = 2 * content if ds in READ_WRITE else content   # read-write: reads + updates + fills >= 2 x content
+        e = e + (-(-acc // lv.block_size)) * lv.access_energy_pj * clusters
     return e
+
+
+def cycles_lower_bound(problem: Problem, spec: AcceleratorSpec, T: np.ndarray, spatial: np.ndarray) -> np.ndarray:
+    """Per candidate, total cycles >= compute cycles and >= the write-bandwidth bound of the innermost
+    level keeping each read-write data space (updates >= T, fills >= its elements per instance)."""
+    out = T.astype(np.float64)
+    for ds in READ_WRITE:
+        i = max(k for k, lv in enumerate(spec.levels) if ds in lv.keep)
+        lv = spec.levels[i]
+        if lv.write_bandwidth and i > 0:
+            inst = spatial(DIMS, list(range(i)))
+            out = np.maximum(out, (T + problem.size(ds) / inst) / lv.write_bandwidth)
+    return out
 
 
 def search(problem: Problem, spec: AcceleratorSpec, objective: str | None = None) -> MapResult:
@@ -113,24 +137,38 @@ def search(problem: Problem, spec: AcceleratorSpec, objective: str | None = None
         return MapResult(None, candidates=size, message=f"no valid mapping in a mapspace of {size} "
                                                         f"index factorizations (fan-out / capacity)")
     e_lb = energy_lower_bound(problem, spec, T, spatial)
-    Tf = T.astype(np.float64)
-    lb = {"edp": e_lb * Tf, "energy": e_lb, "delay": Tf}[objective]
+    e_outer = outer_compulsory_pj(problem, spec)
+    c_lb = cycles_lower_bound(problem, spec, T, spatial)
+    lb = {"edp": e_lb * c_lb, "energy": e_lb, "delay": c_lb}[objective]
     order = np.argsort(lb, kind="stable")
     loops = [(s.level, s.dim, s.axis) for s in slots]
 
     def run(rows):
-        F = factors_of(rows)
-        keep = [k for k in range(len(slots)) if (F[k] != 1).any()]
-        r = analyze(problem, spec, [loops[k] for k in keep], F[keep] if keep else np.ones((0, len(rows)), np.int64))
+        parts = []
+        for a in range(0, max(1, rows.size), CHUNK):    # chunks keep the arrays cache-sized
+            keep, F = factors_of(rows[a:a + CHUNK], only_active=True)
+            parts.append(analyze(problem, spec, [loops[k] for k in keep], F))
+        r = {k: np.concatenate([p[k] for p in parts]) for k in ("energy_pj", "cycles", "compute_cycles", "valid")}
         cost = {"edp": r["energy_pj"] * r["cycles"], "energy": r["energy_pj"],
                 "delay": r["cycles"].astype(np.float64)}[objective]
         return np.where(r["valid"], cost, np.inf), r
 
-    first = order[:256]
-
-    cost0, _ = run(first)
-    bound = cost0.min() * (1 + 4 * tol + 1e-9)
-    rows = np.sort(order[lb[order] <= bound]) if np.isfinite(bound) else np.sort(order)
+    if ids.size <= 4096:                 # small mapspace: evaluating everything is cheaper than bounding
+        bound, rows = np.inf, np.arange(ids.size)
+    else:
+        cost0, _ = run(order[:256])
+        bound = cost0.min() * (1 + 4 * tol + 1e-9)
+        rows = np.sort(order[lb[order] <= bound]) if np.isfinite(bound) else np.sort(order)
+    if np.isfinite(bound) and rows.size > 4096:
+        # second bound: the outermost level's exact accesses replace its compulsory traffic
+        outer = spec.levels[0]
+        acc = np.empty(rows.size, dtype=np.int64)
+        for a in range(0, rows.size, CHUNK):
+            keep, F = factors_of(rows[a:a + CHUNK], only_active=True)
+            acc[a:a + CHUNK] = outer_accesses(problem, spec, [loops[k] for k in keep], F)
+        e2 = e_lb[rows] - e_outer + outer.access_energy_pj * (-(-acc // outer.block_size))
+        lb2 = {"edp": e2 * c_lb[rows], "energy": e2, "delay": c_lb[rows]}[objective]
+        rows = rows[lb2 <= bound]
     cost, r = run(rows)
     if not np.isfinite(cost).any():
         return MapResult(None, candidates=size, evaluated=rows.size, message="no mapping fits the buffers")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..errors import CostModelError
 
-_HEADER = re.compile(r"^\s*([A-Za-z_][\w]*)\s*\[(.*)\]\s*$")
+_HEADER = re.compile(r"^[\s|]*([A-Za-z_][\w]*)\s*\[(.*)\]\s*$")
 _LOOP = re.compile(r"^[\s|]*for\s+([A-Z])\s+in\s+\[0:(\d+)\)\s*(\(Spatial-([XY])\))?\s*$")
 _TILE = re.compile(r"(\w+):(\d+)")
 

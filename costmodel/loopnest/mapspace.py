@@ -175,15 +175,15 @@ def enumerate_mappings(problem: Problem, spec: AcceleratorSpec, with_factors: bo
     """Every legal index factorization (fan-out and capacity), in Timeloop's mapping-ID order.
 
     Returns (slots, F [n_slots, n_legal] int64 (None unless with_factors), ids [n_legal] (mapping IDs
-    in the full index-factorization space), (temporal [n_legal] = compute cycles, spatial [n_levels,
-    n_legal] = fan-out product below each level), size, factors_of),
+    in the full index-factorization space), (temporal [n_legal] = compute cycles, spatial(dims, levels) ->
+    [n_legal] product of those dims' spatial factors at those levels), size, factors_of),
     where factors_of(rows) gives F for a subset of the legal rows.
     """
     slots = build_slots(problem, spec)
     choices = dim_choices(problem, slots)
     empty = np.zeros(0, dtype=np.int64)
     if choices is None:
-        return (slots, np.zeros((len(slots), 0), dtype=np.int64), empty, (empty, np.zeros((len(spec.levels), 0))),
+        return (slots, np.zeros((len(slots), 0), dtype=np.int64), empty, (empty, lambda d, l: empty),
                 0, lambda r: np.zeros((len(slots), 0)))
     size = int(np.prod([len(c[1]) for c in choices.values()]))
     tables = {d: _DimTables(spec, slots, d, *choices[d]) for d in DIMS}
@@ -202,17 +202,30 @@ def enumerate_mappings(problem: Problem, spec: AcceleratorSpec, with_factors: bo
         ok = _legal(problem, spec, tables, sel, ids.size, dims=(d,))
         sel, ids = {k: v[ok] for k, v in sel.items()}, ids[ok]
     temporal = np.ones(ids.size, dtype=np.int64)
-    spatial = np.ones((len(spec.levels), ids.size), dtype=np.int64)   # fan-out product below each level
     for d, t in tables.items():
         temporal = temporal * t.temporal[sel[d]]
-        spatial = spatial * (t.fan[:, :, 0] * t.fan[:, :, 1])[sel[d]].T
 
-    def factors_of(rows):
+    def spatial(dims, levels):
+        """Per legal row: product of the spatial factors of `dims` at the given level indices."""
+        out = np.ones(ids.size, dtype=np.int64)
+        for d in dims:
+            f = (tables[d].fan[:, levels, 0] * tables[d].fan[:, levels, 1]).prod(axis=1)
+            if (f != 1).any():
+                out = out * f[sel[d]]
+        return out
+
+    active = [k for k, s in enumerate(slots) if (tables[s.dim].full[:-1, k] != 1).any()]
+
+    def factors_of(rows, only_active=False):
+        """F for the legal rows `rows`: all slots [n_slots, n], or (active slot indices, F[active])."""
+        Fa = np.empty((len(active), len(rows)), dtype=np.int64)
+        for n, k in enumerate(active):
+            d = slots[k].dim
+            Fa[n] = tables[d].full[sel[d][rows], k]
+        if only_active:
+            return active, Fa
         F = np.ones((len(slots), len(rows)), dtype=np.int64)
-        for k, s in enumerate(slots):
-            t = tables[s.dim]
-            if (t.full[:-1, k] != 1).any():
-                F[k] = t.full[sel[s.dim][rows], k]
+        F[active] = Fa
         return F
 
     F = factors_of(np.arange(ids.size)) if with_factors else None

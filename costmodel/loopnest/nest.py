@@ -8,8 +8,10 @@ checked term by term against reference stats.txt):
 * tile of data space d at level i: the box projected by all loops at level i and below.
 * instances of level i: product of the spatial factors of the levels above i.
 * fills (per instance): the first tile (v1.0 counts first fills) plus, for every advance of a temporal
-  loop above i (inner temporal loops above i wrap), the points of the new box not in the previous box.
-  The outermost level has no fills.
+  loop above i (inner temporal loops above i wrap), the points of the new box not in the previous one
+  under Timeloop's AAHR difference: an overlap is kept only when the box moved FORWARD along ONE
+  axis (a sliding input window); a backward move (a wrap) or a move along two axes refills the whole
+  tile. Closed form: sum over loops of (advances) x (delta of that step). No fills at the outermost level.
 * content accesses (per instance): innermost keeping level: every temporal iteration once per
   distinct operand over the fan-out below (T x relevant spatial factors below); an outer keeping
   level: the next inner keeping level's fills x the relevant spatial factors in between (irrelevant
@@ -36,6 +38,69 @@ def _prod(arrs, like):
     return out
 
 
+def _fills(loops, F, above, axes, rel, e, extents, size, ones):
+    """Per-instance fills of a tile (extents per axis, `size` points) under the loops `above` it
+    (indices into loops, inner -> outer): the first tile, then the new points of every temporal step."""
+    stride = {d: e[d] for d in rel}                  # op-space stride of the next loop per dim
+    wrap = {d: 0 for d in rel}                       # accumulated wrap-back of inner temporal loops
+    tot = size
+    tl = [j for j in above if loops[j][2] is None]
+    suffix = ones                                    # advances of loop k = (f_k - 1) * outer temporal product
+    counts = {}
+    for j in reversed(tl):
+        counts[j] = (F[j] - 1) * suffix
+        suffix = suffix * F[j]
+    for j in above:
+        d = loops[j][1]
+        if loops[j][2] is None:
+            shift = dict(wrap)
+            if d in rel:
+                shift[d] = wrap[d] + stride[d]
+            overlap = ones
+            moved = 0
+            for ax, ex in zip(axes, extents):
+                terms = [shift[dd] * c for dd, c in ax if not isinstance(shift[dd], int)]
+                if not terms:                      # this axis does not move: full overlap along it
+                    overlap = overlap * ex
+                    continue
+                sh = sum(terms)
+                moved = moved + (sh != 0)
+                # AAHR difference: only a forward move along one axis keeps an overlap
+                overlap = overlap * np.where(sh >= 0, np.maximum(0, ex - sh), 0)
+            if not isinstance(moved, int):
+                overlap = np.where(moved > 1, 0, overlap)
+            tot = tot + counts[j] * (size - overlap)
+            if d in rel:
+                wrap[d] = wrap[d] - (F[j] - 1) * stride[d]
+        if d in rel:
+            stride[d] = stride[d] * F[j]
+    return tot
+
+
+def outer_accesses(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.ndarray) -> np.ndarray:
+    """Per candidate, the accesses of the outermost level summed over data spaces (= the content
+    accesses: the next keeper's fills x the relevant fan-out between) -- exact reads/updates of a
+    read-only / read-write data space there, plus `partition` for read-write (a lower bound use)."""
+    F = np.asarray(factors, dtype=np.int64)
+    ones = np.ones(F.shape[1], dtype=np.int64)
+    spaces = problem.dataspaces()
+    total = np.zeros(F.shape[1], dtype=np.int64)
+    for ds in DATASPACES:
+        keepers = [i for i, lv in enumerate(spec.levels) if ds in lv.keep]
+        if len(keepers) < 2 or keepers[0] != 0:
+            continue
+        b = keepers[1]
+        axes = spaces[ds]
+        rel = {d for ax in axes for d, _ in ax}
+        e = {d: _prod([F[j] for j, lp in enumerate(loops) if lp[1] == d and lp[0] >= b], ones) for d in DIMS}
+        extents = [sum((e[d] - 1) * c for d, c in ax) + 1 for ax in axes]
+        above = [j for j, lp in enumerate(loops) if lp[0] < b]
+        f = _fills(loops, F, above, axes, rel, e, extents, _prod(extents, ones), ones)
+        between = _prod([F[j] for j, lp in enumerate(loops) if lp[2] is not None and lp[0] < b and lp[1] in rel], ones)
+        total = total + f * between
+    return total
+
+
 def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.ndarray, detail: bool = False) -> dict:
     """Evaluate a batch. Returns arrays: compute_cycles, cycles, energy_pj, valid (capacity), and with
     ``detail`` a per-(level, data space) dict of stats."""
@@ -47,7 +112,6 @@ def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.nd
     temporal = [j for j, lp in enumerate(loops) if lp[2] is None]
     T = _prod([F[j] for j in temporal], ones)
     spaces = problem.dataspaces()
-    coef_of = {}
     stats = {}
     valid = np.ones(F.shape[1], dtype=bool)
     energy = np.zeros(F.shape[1], dtype=np.float64)
@@ -77,41 +141,8 @@ def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.nd
             extents = [sum((e[d] - 1) * c for d, c in ax) + 1 for ax in axes]
             size = _prod(extents, ones)
             level_size[i] = level_size[i] + size
-            # fills: temporal loops above level i, inner -> outer
             above = [j for j, lp in enumerate(loops) if lp[0] < i]
-            if i == 0:
-                fills[i] = np.zeros_like(ones)
-            else:
-                stride = {d: e[d].copy() for d in DIMS}      # op-space stride of the next loop per dim
-                wrap = {d: np.zeros_like(ones) for d in DIMS}  # accumulated wrap-back of inner temporal loops
-                outer_count = [None] * len(above)
-                tot = size.copy()
-                tl = [j for j in above if loops[j][2] is None]
-                # number of times loop k advances = (f_k - 1) * prod of outer temporal factors
-                suffix = ones.copy()
-                counts = {}
-                for j in reversed(tl):
-                    counts[j] = (F[j] - 1) * suffix
-                    suffix = suffix * F[j]
-                for j in above:
-                    d = loops[j][1]
-                    if loops[j][2] is None:
-                        shift = {dd: wrap[dd] for dd in rel}
-                        if d in rel:
-                            shift[d] = wrap[d] + stride[d]
-                        overlap = ones.copy()
-                        moved = np.zeros_like(ones)
-                        for ax, ex in zip(axes, extents):
-                            s = sum(shift[dd] * c for dd, c in ax)
-                            moved = moved + (s != 0)
-                            # AAHR difference: only a forward move along one axis keeps an overlap
-                            overlap = overlap * np.where(s >= 0, np.maximum(0, ex - s), 0)
-                        overlap = np.where(moved > 1, 0, overlap)
-                        tot = tot + counts[j] * (size - overlap)
-                    if loops[j][2] is None:
-                        wrap[d] = wrap[d] - (F[j] - 1) * stride[d]
-                    stride[d] = stride[d] * F[j]
-                fills[i] = tot
+            fills[i] = np.zeros_like(ones) if i == 0 else _fills(loops, F, above, axes, rel, e, extents, size, ones)
             # partition (distinct elements per instance): extents with the temporal factors above
             pe = {d: e[d] * _prod([F[j] for j in above if loops[j][1] == d and loops[j][2] is None], ones) for d in DIMS}
             part = _prod([sum((pe[d] - 1) * c for d, c in ax) + 1 for ax in axes], ones)

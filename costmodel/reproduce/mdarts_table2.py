@@ -31,13 +31,7 @@ def eyeriss_table1_cost():
         from nas.space import mdarts_space
     except ImportError as e:
         raise CostModelError(f"mdarts-table2 needs torch (pip install 'hwnas-costmodel[nas]'): {e}") from None
-    return DartsCost(mdarts_space(shapes="mdarts-table1"), arch="eyeriss", metric="compute_cycles", lowering="mdarts",
-                     dtype=_float64())
-
-
-def _float64():
-    import torch
-    return torch.float64
+    return DartsCost(mdarts_space(shapes="mdarts-table1"), arch="eyeriss", metric="compute_cycles", lowering="mdarts")
 
 
 def project_band(cost, band, seed: int = 0, max_rounds: int = MAX_ROUNDS):
@@ -46,8 +40,8 @@ def project_band(cost, band, seed: int = 0, max_rounds: int = MAX_ROUNDS):
     from nas.losses import project_to_band
     gen = torch.Generator().manual_seed(seed)
     space = cost.space
-    alphas = (1e-3 * torch.randn(space.n_edges, len(space.normal_ops), generator=gen, dtype=torch.float64),
-              1e-3 * torch.randn(space.n_edges, len(space.reduce_ops), generator=gen, dtype=torch.float64))
+    alphas = (1e-3 * torch.randn(space.n_edges, len(space.normal_ops), generator=gen),
+              1e-3 * torch.randn(space.n_edges, len(space.reduce_ops), generator=gen))
     state: dict = {}
     for rounds in range(1, max_rounds + 1):
         proj = project_to_band(alphas, cost.cost, band[0], band[1], steps=100, lr=3e-4, optimizer_state=state)

@@ -164,3 +164,23 @@ def test_tables_fill_and_reuse_the_lut(tmp_path):
     again = DartsCost(space, lut=lut, arch="c64x")
     assert len(lut) == n
     assert torch.equal(first.normal_costs, again.normal_costs) and torch.equal(first.reduce_costs, again.reduce_costs)
+
+
+def test_energy_needs_an_energy_model_and_has_no_critical_path(table1_like):
+    with pytest.raises(CostModelError, match="no energy_pj model"):
+        DartsCost(darts_space(shapes="first-cell"), arch="c64x", metric="energy_pj")
+    energy = DartsCost(table1_like.space, normal=table1_like.normal_costs, reduce=table1_like.reduce_costs,
+                       metric="energy_pj")
+    with pytest.raises(CostModelError, match="no critical path"):
+        energy.critical_path(torch.zeros(14, 7), torch.zeros(14, 3), mode="pair")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_network_mode_equals_the_scheduler_with_real_costs(seed):
+    """Whole network at real shapes, stem and preprocessing included: costmodel.schedule mode network."""
+    space = darts_space(layers=5, c=8)
+    dc = DartsCost(space, arch="c64x", dtype=torch.float64)
+    sched = Scheduler("c64x", mode="network", layers=5, c=8, hw=32)
+    g = random_genotype(random.Random(200 + seed), space.normal_ops, space.reduce_ops)
+    an, ar, _, _ = alphas_from_genotype(g, space)
+    assert float(dc.critical_path(an, ar, mode="network")) == sched.max_value(g)

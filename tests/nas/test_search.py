@@ -64,3 +64,12 @@ def test_cli_search_writes_a_genotype_the_scheduler_reads(cli, tmp_path):
 def test_cli_errors(cli):
     r = cli("search", "--loss", "rapdarts", "--lambda", "params:1")
     assert r.returncode == 2 and r.stderr.startswith("error:") and "METRIC=VALUE" in r.stderr
+
+
+def test_deffarts_charges_none_only_in_the_loss():
+    from nas.search import build_costs
+    from nas.space import darts_space
+    main, extra = build_costs(SearchConfig(loss="deffarts", space="darts"), darts_space(), None)
+    none = darts_space().normal_ops.index("none")
+    assert float(main.normal_costs[..., none].max()) == 0                    # logged cost: plain metric
+    assert float(extra["deffarts"].normal_costs[..., none].min()) == 10 ** 6 - 1   # DEff-ARTS App. D

@@ -1,0 +1,67 @@
+"""The closed-form fills of nest.analyze equal an explicit walk over every temporal iteration (the
+Timeloop v1.0 AAHR delta rule: a new tile box keeps an overlap with the previous one only when it
+moved forward along a single axis), on random legal mappings of shapes not in the reference."""
+import itertools
+
+import numpy as np
+from hypothesis import given, settings, strategies as st
+
+from costmodel.arch import load_arch
+from costmodel.loopnest.mapspace import enumerate_mappings
+from costmodel.loopnest.nest import analyze
+from costmodel.loopnest.problem import Problem
+
+
+def walk_fills(problem, loops, f, i, ds):
+    axes = problem.dataspaces()[ds]
+    ext = {d: 1 for d in "NCKRSPQG"}
+    for (lvl, d, _), n in zip(loops, f):
+        if lvl >= i:
+            ext[d] *= n
+    extents = [sum((ext[d] - 1) * c for d, c in ax) + 1 for ax in axes]
+    size = int(np.prod(extents))
+    above = [(j, d, n, sp) for j, ((lvl, d, sp), n) in enumerate(zip(loops, f)) if lvl < i]
+    stride, run = {}, dict(ext)
+    for j, d, n, sp in above:                      # inner -> outer
+        stride[j] = run[d]
+        run[d] *= n
+    temporal = [(j, d, n) for j, d, n, sp in above if sp is None]
+    total, prev = 0, None
+    for idx in itertools.product(*[range(n) for _, _, n in reversed(temporal)]):   # outermost slowest
+        off = {d: 0 for d in "NCKRSPQG"}
+        for (j, d, _), k in zip(reversed(temporal), idx):
+            off[d] += k * stride[j]
+        low = [sum(off[d] * c for d, c in ax) for ax in axes]
+        if prev is None:
+            total += size
+        else:
+            moved = [a for a in range(len(axes)) if low[a] != prev[a]]
+            if len(moved) == 1 and low[moved[0]] > prev[moved[0]]:
+                a = moved[0]
+                keep = max(0, extents[a] - (low[a] - prev[a])) * size // extents[a]
+                total += size - keep
+            elif moved:
+                total += size
+        prev = low
+    return total
+
+
+@settings(max_examples=30, deadline=None)
+@given(arch=st.sampled_from(["eyeriss", "diannao"]), c=st.sampled_from([2, 3, 4, 6]), k=st.sampled_from([2, 4, 6]),
+       r=st.sampled_from([1, 3]), p=st.sampled_from([2, 3, 4, 6]), stride=st.sampled_from([1, 2]),
+       dil=st.sampled_from([1, 2]), g=st.sampled_from([1, 2]), pick=st.integers(0, 10 ** 6))
+def test_closed_form_fills_equal_an_explicit_walk(arch, c, k, r, p, stride, dil, g, pick):
+    spec = load_arch(arch)
+    problem = Problem(N=1, C=c, K=k, G=g, R=r, S=r, P=p, Q=p, Wstride=stride, Hstride=stride, Wdilation=dil,
+                      Hdilation=dil)
+    slots, F, *_ = enumerate_mappings(problem, spec)
+    if F.shape[1] == 0:
+        return
+    col = F[:, pick % F.shape[1]]
+    loops = [(s.level, s.dim, s.axis) for s in slots]
+    stats = analyze(problem, spec, loops, col[:, None], detail=True)["stats"]
+    for i, lv in enumerate(spec.levels):
+        for ds in lv.keep:
+            if i == 0:
+                continue
+            assert stats[(lv.name, ds)]["fills"][0] == walk_fills(problem, loops, col, i, ds), (lv.name, ds)
