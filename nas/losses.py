@@ -3,6 +3,7 @@
   separation_loss        MDARTS Eq. 2:  L_sep = -sum (softmax(alpha) - 1/M)^2
   band_penalty           MDARTS phase 2: tau*max(C_L - L_co, 0) + tau*max(0, L_co - C_H)
   project_to_band        MDARTS phase 2: min (a_p - a)^2 + band_penalty(L_co(a_p)), Adam, u_max steps
+  phase2_from_random     phase 2 alone from DARTS-initialised alphas, round after round (MDARTS Table II)
   deffarts_loss          DEff-ARTS Eq. 1: Gamma * L_com^beta (beta = 0.27; none costs 10^6 - 1, App. D)
   rapdarts_loss          RAPDARTS Eq. 10: sum_m lambda_m * C_m
   ProfilerPenalty        NNI-style: nonlinear(penalty / baseline - 1), aggregated by add or mul
@@ -72,6 +73,23 @@ def project_to_band(alphas: tuple, l_co_fn, c_low: float, c_high: float, *, tau:
     with torch.no_grad():
         final = float(l_co_fn(*params))
     return Projection(tuple(p.detach() for p in params), final, steps, c_low <= final <= c_high)
+
+
+def phase2_from_random(cost, band, *, seed: int = 0, max_rounds: int = 100, steps: int = 100, lr: float = 3e-4):
+    """MDARTS phase 2 alone: DARTS-initialised alphas (1e-3 * N(0, 1), `seed`) projected round after
+    round (u_max = `steps` Adam steps each, Adam moments kept) until `cost.cost` is inside `band`.
+    Returns (the last Projection, rounds used)."""
+    gen = torch.Generator().manual_seed(seed)
+    space, dtype = cost.space, cost.normal_costs.dtype
+    alphas = (1e-3 * torch.randn(space.n_edges, len(space.normal_ops), generator=gen).to(dtype),
+              1e-3 * torch.randn(space.n_edges, len(space.reduce_ops), generator=gen).to(dtype))
+    state: dict = {}
+    for rounds in range(1, max_rounds + 1):
+        proj = project_to_band(alphas, cost.cost, band[0], band[1], steps=steps, lr=lr, optimizer_state=state)
+        alphas = proj.alphas
+        if proj.inside:
+            break
+    return proj, rounds
 
 
 def deffarts_loss(l_com: torch.Tensor, gamma: float, beta: float = DEFFARTS_BETA) -> torch.Tensor:

@@ -113,6 +113,7 @@ def run_search(cfg: SearchConfig, log=print) -> SearchResult:
     proj_state: dict = {}
     history: list = []
     start = 0
+    gen = torch.Generator().manual_seed(cfg.seed + 1)        # batch order
     ckpt = Path(cfg.checkpoint) if cfg.checkpoint else None
     if cfg.resume and ckpt and ckpt.exists():
         state = torch.load(ckpt, map_location=device, weights_only=False)
@@ -122,8 +123,8 @@ def run_search(cfg: SearchConfig, log=print) -> SearchResult:
         sched.load_state_dict(state["sched"])
         proj_state, history, start = state["proj_state"], state["history"], state["epoch"]
         torch.set_rng_state(state["rng"])
+        gen.set_state(state["batch_rng"])
         log(f"resumed from {ckpt} at epoch {start}")
-    gen = torch.Generator().manual_seed(cfg.seed + 1000 * start)
 
     def cost_term():
         an, ar = model.alphas_normal, model.alphas_reduce
@@ -160,15 +161,16 @@ def run_search(cfg: SearchConfig, log=print) -> SearchResult:
                 model.alphas_reduce.copy_(proj.alphas[1])
         row = _epoch_row(epoch, model, val, cost, ce_sum / max(n, 1), cfg, device, time.perf_counter() - t0)
         history.append(row)
+        if ckpt:
+            torch.save({"model": model.state_dict(), "w_opt": w_opt.state_dict(), "a_opt": a_opt.state_dict(),
+                        "sched": sched.state_dict(), "proj_state": proj_state, "history": history,
+                        "epoch": epoch + 1, "rng": torch.get_rng_state(), "batch_rng": gen.get_state(),
+                        "config": asdict(cfg)}, ckpt)
         if not cfg.quiet:
             log(f"epoch {epoch + 1}/{cfg.epochs}  ce {row['ce']:.4f}  val_acc {row['val_acc']:.3f}  "
                 f"expected_{cost.metric} {row['expected_cost']:,.0f}  max_cycle {row['max_cycle']:,.0f}  "
                 f"skips {row['skips']}  mean_max_prob {row['mean_max_prob']:.3f}  ({row['seconds']:.1f}s)")
             log(f"  genotype {row['genotype']}")
-        if ckpt:
-            torch.save({"model": model.state_dict(), "w_opt": w_opt.state_dict(), "a_opt": a_opt.state_dict(),
-                        "sched": sched.state_dict(), "proj_state": proj_state, "history": history,
-                        "epoch": epoch + 1, "rng": torch.get_rng_state(), "config": asdict(cfg)}, ckpt)
     geno = derive_genotype(model.alphas_normal, model.alphas_reduce, space)
     return SearchResult(geno, history, model.alphas_normal.detach().cpu(), model.alphas_reduce.detach().cpu())
 

@@ -35,20 +35,9 @@ def eyeriss_table1_cost():
 
 
 def project_band(cost, band, seed: int = 0, max_rounds: int = MAX_ROUNDS):
-    """Phase 2 alone from random alphas: (projection, rounds used)."""
-    import torch
-    from nas.losses import project_to_band
-    gen = torch.Generator().manual_seed(seed)
-    space = cost.space
-    alphas = (1e-3 * torch.randn(space.n_edges, len(space.normal_ops), generator=gen),
-              1e-3 * torch.randn(space.n_edges, len(space.reduce_ops), generator=gen))
-    state: dict = {}
-    for rounds in range(1, max_rounds + 1):
-        proj = project_to_band(alphas, cost.cost, band[0], band[1], steps=100, lr=3e-4, optimizer_state=state)
-        alphas = proj.alphas
-        if proj.inside:
-            break
-    return proj, rounds
+    """Phase 2 alone from random alphas (paper settings): (projection, rounds used)."""
+    from nas.losses import phase2_from_random
+    return phase2_from_random(cost, band, seed=seed, max_rounds=max_rounds)
 
 
 def derived_max_cycle(cost, alphas) -> tuple:

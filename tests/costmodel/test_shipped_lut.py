@@ -12,7 +12,7 @@ COLUMNS = ("arch, spec_hash, backend, lowering, op, n, c_in, c_out, h, w, kernel
            "padding, cycles, compute_cycles, energy_pj, utilization, macs, params, status")
 # what the shipped file holds: (arch, lowering, spaces); see `bench/build_shipped_lut.sh`
 BUILDS = [(arch, "exact", ("darts-search", "darts-eval")) for arch in list_archs()] + [
-    (arch, "mdarts", ("darts-search",)) for arch in list_archs() if arch != "c64x"]
+    (arch, "mdarts", ("darts-search", "mdarts-first-cell")) for arch in list_archs() if arch != "c64x"]
 
 
 def rows(db: Path, arch: str, lowering: str):
@@ -32,5 +32,7 @@ def test_shipped_lut_matches_a_fresh_build(tmp_path, arch, lowering, spaces):
     assert out.returncode == 0, out.stdout + out.stderr
     expected = rows(fresh, arch, lowering)
     assert expected, "the fresh build wrote nothing"
-    assert rows(SHIPPED, arch, lowering) == expected, (
-        f"lut_cache.db is stale for {arch}/{lowering}: rebuild it with bench/build_shipped_lut.sh")
+    shipped = set(rows(SHIPPED, arch, lowering))  # may also hold rows cached by later queries
+    stale = [row for row in expected if row not in shipped]
+    assert not stale, (f"lut_cache.db disagrees with a fresh build on {len(stale)} {arch}/{lowering} rows, e.g. "
+                       f"{stale[0]}: rebuild it with bench/build_shipped_lut.sh")

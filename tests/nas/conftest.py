@@ -1,4 +1,7 @@
 """Shared fixtures for the nas tests: small spaces and hand-made cost tables (no backend needed)."""
+import pickle
+
+import numpy as np
 import pytest
 import torch
 
@@ -19,3 +22,16 @@ def table1_like():
     normal = torch.tensor(NORMAL_ROW, dtype=torch.float64).expand(14, 7)
     reduce = torch.tensor(REDUCE_ROW, dtype=torch.float64).expand(14, 3)
     return DartsCost(space, normal=normal, reduce=reduce, dtype=torch.float64)
+
+
+@pytest.fixture
+def write_batch():
+    """Writes a fake CIFAR-10 python batch (random uint8 images, labels) and returns (data, labels)."""
+    def write(path, n, seed):
+        rng = np.random.default_rng(seed)
+        data = rng.integers(0, 256, size=(n, 3072), dtype=np.uint8)
+        labels = rng.integers(0, 10, size=n).tolist()
+        with open(path, "wb") as f:
+            pickle.dump({b"batch_label": b"fake", b"data": data, b"labels": labels, b"filenames": [b"x"] * n}, f)
+        return data, labels
+    return write

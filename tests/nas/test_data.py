@@ -1,7 +1,4 @@
 """nas.data: the CIFAR-10 pickle reader (on a fake batch written here) and the digits split."""
-import pickle
-
-import numpy as np
 import pytest
 import torch
 
@@ -9,23 +6,14 @@ from costmodel.errors import CostModelError
 from nas.data import CIFAR_MEAN, load_dataset, read_cifar_batch
 
 
-def write_batch(path, n, seed):
-    rng = np.random.default_rng(seed)
-    data = rng.integers(0, 256, size=(n, 3072), dtype=np.uint8)
-    labels = rng.integers(0, 10, size=n).tolist()
-    with open(path, "wb") as f:
-        pickle.dump({b"batch_label": b"fake", b"data": data, b"labels": labels, b"filenames": [b"x"] * n}, f)
-    return data, labels
-
-
-def test_cifar_reader_layout(tmp_path):
+def test_cifar_reader_layout(tmp_path, write_batch):
     data, labels = write_batch(tmp_path / "data_batch_1", 6, 0)
     x, y = read_cifar_batch(tmp_path / "data_batch_1")
     assert x.shape == (6, 3, 32, 32) and y.tolist() == labels
     assert x[2, 1, 0, 5] == data[2, 1024 + 5]          # channel-major rows: R plane, G plane, B plane
 
 
-def test_cifar_dataset_split_and_normalisation(tmp_path):
+def test_cifar_dataset_split_and_normalisation(tmp_path, write_batch):
     data1, _ = write_batch(tmp_path / "data_batch_1", 6, 1)
     write_batch(tmp_path / "data_batch_2", 4, 2)
     train, val, k, shape = load_dataset("cifar10", tmp_path)

@@ -85,6 +85,5 @@ def test_bad_input():
 
 
 def test_plot_front(tmp_path):
-    pytest.importorskip("matplotlib")
     out = plot_front([[1, 4], [2, 2], [4, 1], [3, 3]], str(tmp_path / "front.png"))
     assert (tmp_path / "front.png").stat().st_size > 0 and out.endswith("front.png")

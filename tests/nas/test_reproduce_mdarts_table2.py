@@ -1,22 +1,8 @@
 """costmodel reproduce mdarts-table2 (golden: MDARTS Table II bands, Sec. IV-A range 0.5e6..1.7e6).
 
-Needs the embedded Eyeriss backend (analytic); skipped until it is installed in this checkout.
+Uses the embedded Eyeriss backend (analytic, mdarts lowering) for every op cost.
 """
 import pytest
-
-from costmodel.errors import CostModelError
-
-
-def eyeriss_ready() -> bool:
-    try:
-        from costmodel.evaluate import resolve
-        resolve("eyeriss")
-        return True
-    except (CostModelError, ImportError):
-        return False
-
-
-pytestmark = pytest.mark.skipif(not eyeriss_ready(), reason="Eyeriss backend not available yet")
 
 
 def test_table1_costs_give_the_table2_ceiling():

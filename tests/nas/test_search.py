@@ -31,13 +31,22 @@ def test_other_losses_run(loss, extra):
     assert len(res.history) == 1 and res.alphas_normal.shape == (14, 8)
 
 
-def test_checkpoint_resume_continues(tmp_path):
+def test_checkpoint_resume_continues_exactly(tmp_path):
     ck = str(tmp_path / "search.pt")
-    first = run_search(SearchConfig(**TINY, epochs=1, checkpoint=ck))
-    resumed = run_search(SearchConfig(**TINY, epochs=2, checkpoint=ck, resume=True), log=lambda *_: None)
-    assert len(resumed.history) == 2 and resumed.history[0] == first.history[0]
-    state = torch.load(ck, weights_only=False)
-    assert state["epoch"] == 2
+    cfg = dict(TINY, epochs=2, qos=(3e7, 4e7), u_max=5, checkpoint=ck)
+    straight = run_search(SearchConfig(**dict(cfg, checkpoint=None)))
+
+    def interrupt(line):
+        if line.startswith("epoch 1/2"):
+            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt):
+        run_search(SearchConfig(**dict(cfg, quiet=False)), log=interrupt)
+    assert torch.load(ck, weights_only=False)["epoch"] == 1
+    resumed = run_search(SearchConfig(**cfg, resume=True), log=lambda *_: None)
+    assert torch.load(ck, weights_only=False)["epoch"] == 2
+    assert torch.equal(resumed.alphas_normal, straight.alphas_normal)
+    assert [r["ce"] for r in resumed.history] == [r["ce"] for r in straight.history]
+    assert [r["genotype"] for r in resumed.history] == [r["genotype"] for r in straight.history]
 
 
 def test_bad_configs():
@@ -73,3 +82,9 @@ def test_deffarts_charges_none_only_in_the_loss():
     none = darts_space().normal_ops.index("none")
     assert float(main.normal_costs[..., none].max()) == 0                    # logged cost: plain metric
     assert float(extra["deffarts"].normal_costs[..., none].min()) == 10 ** 6 - 1   # DEff-ARTS App. D
+
+
+def test_search_on_cifar10_batches(tmp_path, write_batch):
+    write_batch(tmp_path / "data_batch_1", 32, 0)
+    res = run_search(SearchConfig(**dict(TINY, dataset="cifar10", limit=None), data_dir=str(tmp_path), epochs=1))
+    assert len(res.history) == 1 and 0 <= res.history[0]["val_acc"] <= 1

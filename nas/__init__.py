@@ -1,0 +1,6 @@
+"""Differentiable hardware costs for DARTS-style searches (needs torch; install the `[nas]` extra).
+
+Modules: `nas.space` (search space, edge shapes), `nas.cost` (`DartsCost`), `nas.losses`
+(MDARTS, DEff-ARTS, RAPDARTS, NNI-style penalty, MONAS rewards), `nas.pareto`, `nas.search`
+(reference first-order DARTS search). Import them by module; this package imports nothing eagerly.
+"""
