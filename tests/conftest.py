@@ -19,3 +19,10 @@ def run_cli(*args, env=None, timeout=600):
 @pytest.fixture
 def cli():
     return run_cli
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_default_lut(tmp_path_factory):
+    """Commands run without --db write to $COSTMODEL_LUT: point it away from the shipped lut_cache.db."""
+    os.environ["COSTMODEL_LUT"] = str(tmp_path_factory.mktemp("lut") / "default_lut.db")
+    yield
