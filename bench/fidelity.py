@@ -74,7 +74,7 @@ def main(argv=None):
     main_csv, exact_csv = ref / "timeloop_v1.0_darts_ops.csv", ref / "timeloop-v1.0-exact" / "timeloop_v1.0_exact_darts_ops.csv"
     t0 = time.perf_counter()
     print("1) model on Timeloop's own mappings (rows: compute cycles / total cycles / energy equal)")
-    for name, path, cc, tot in (("index (52 stats files)", ref / "timeloop-v1.0" / "index.csv", "compute_cycles", "total_cycles"),
+    for name, path, cc, tot in (("index (one row per stats file)", ref / "timeloop-v1.0" / "index.csv", "compute_cycles", "total_cycles"),
                                 ("paper-encoding dataset", main_csv, "cycles", "cycles_bw"),
                                 ("exact-mode dataset (G, dilation)", exact_csv, "cycles", "cycles_bw")):
         n, c, t, e = fixed_mapping_check(path, cc, tot)

@@ -61,7 +61,8 @@ def main(argv=None):
     emb = time.perf_counter() - t0
     unique = len(backend._memo)
     r_all = sum(wall) / emb
-    print(f"reference problem set: {len(rows)} conv sub-layer rows ({unique} distinct problems), Eyeriss + DianNao")
+    print(f"reference problem set: {len(rows)} conv sub-layer rows ({unique} distinct problems), "
+          f"archs {', '.join(sorted(specs))}")
     print(f"  embedded analytic build (exact EDP mapper, memoised like a LUT): {emb:8.2f} s")
     print(f"  Timeloop v1.0 mapper, recorded wall_s, all {len(rows)} rows:         {sum(wall):8.1f} s  -> {r_all:,.0f}x")
     print(f"  Timeloop v1.0 mapper, recorded wall_s, {unique} first runs only:      {wall_unique:8.1f} s  -> "

@@ -94,7 +94,8 @@ def main(argv=None) -> None:
     with torch.no_grad():
         e = float(cost.cost(net.alphas_normal, net.alphas_reduce))
         cp = float(cost.critical_path(net.alphas_normal, net.alphas_reduce, mode="pair"))
-    print(f"expected cost (sum over 28 edges) {e:,.0f} {cost.metric}; expected critical path (pair rule, T=0) "
+    n_edges = (cost.normal_costs.shape[0] + cost.reduce_costs.shape[0]) * cost.space.n_edges
+    print(f"expected cost (sum over {n_edges} edges) {e:,.0f} {cost.metric}; expected critical path (pair rule, T=0) "
           f"{cp:,.0f} {cost.metric}")
     fast = {k: min(v) for k, v in times.items()}
     over_sum = 100 * (fast["sum"] - fast["base"]) / fast["base"]

@@ -36,21 +36,22 @@ def main():
     logging.disable(logging.CRITICAL)
     hw = str(Path(zigzag.__file__).parent / "inputs" / "hardware" / "eyeriss_like.yaml")
     problems = json.load(sys.stdin)
-    tmp = Path(tempfile.mkdtemp(prefix="zz"))
-    mapping = tmp / "mapping.yaml"
-    mapping.write_text(yaml.safe_dump(MAPPING))
     failed, total = [], 0.0
-    for i, p in enumerate(problems):
-        wl = tmp / f"w{i}.yaml"
-        wl.write_text(yaml.safe_dump(workload(p, i)))
-        t0 = time.perf_counter()
-        try:
-            with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
-                get_hardware_performance_zigzag(str(wl), hw, str(mapping), opt="EDP", dump_folder=str(tmp / f"o{i}"),
-                                                loma_show_progress_bar=False)
-        except Exception as e:  # report, keep going
-            failed.append(f"{p}: {type(e).__name__}: {str(e)[:120]}")
-        total += time.perf_counter() - t0
+    with tempfile.TemporaryDirectory(prefix="zz") as tmpdir:     # ZigZag's inputs and dumps, removed afterwards
+        tmp = Path(tmpdir)
+        mapping = tmp / "mapping.yaml"
+        mapping.write_text(yaml.safe_dump(MAPPING))
+        for i, p in enumerate(problems):
+            wl = tmp / f"w{i}.yaml"
+            wl.write_text(yaml.safe_dump(workload(p, i)))
+            t0 = time.perf_counter()
+            try:
+                with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
+                    get_hardware_performance_zigzag(str(wl), hw, str(mapping), opt="EDP",
+                                                    dump_folder=str(tmp / f"o{i}"), loma_show_progress_bar=False)
+            except Exception as e:  # report, keep going
+                failed.append(f"{p}: {type(e).__name__}: {str(e)[:120]}")
+            total += time.perf_counter() - t0
     print(json.dumps({"layers": len(problems), "seconds": total, "failed": failed,
                       "zigzag": getattr(zigzag, "__version__", "?")}))
 

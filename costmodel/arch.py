@@ -41,6 +41,7 @@ def list_archs() -> dict[str, Path]:
 
 
 def read_yaml(path: Path) -> dict:
+    """The top-level mapping of a YAML file; CostModelError naming the file if it is unreadable or malformed."""
     try:
         data = yaml.safe_load(Path(path).read_text())
     except yaml.YAMLError as e:
@@ -53,6 +54,7 @@ def read_yaml(path: Path) -> dict:
 
 
 def spec_class(kind: str):
+    """The spec class registered for an arch file's ``kind`` (see SPEC_KINDS)."""
     if kind not in SPEC_KINDS:
         raise CostModelError(f"unknown arch kind {kind!r} (use one of {sorted(SPEC_KINDS)})")
     mod, cls = SPEC_KINDS[kind].split(":")
@@ -90,4 +92,5 @@ def spec_hash(spec) -> str:
 
 
 def dump_spec(spec) -> str:
+    """A spec as YAML text (key order kept); loads back to an equal spec."""
     return yaml.safe_dump(spec.to_dict(), sort_keys=False)

@@ -53,6 +53,8 @@ def cmd_archs(args) -> int:
 
 def cmd_build(args) -> int:
     from .build import build_lut
+    if args.jobs < 1:
+        raise CostModelError(f"--jobs {args.jobs}: must be >= 1")
     return build_lut(args.arch, args.space or ["darts-search"], args.db, args.lowering, args.backend, args.jobs,
                      args.dry_run)
 
@@ -85,7 +87,10 @@ def cmd_export(args) -> int:
     from .lut import LUT
     filters = {k: v for k, v in (("arch", args.arch), ("lowering", args.lowering)) if v}
     df = LUT(args.db, create=False).query(**filters)
-    out = open(args.out, "w") if args.out else sys.stdout
+    try:
+        out = open(args.out, "w") if args.out else sys.stdout
+    except OSError as e:
+        raise CostModelError(f"--out {args.out}: cannot write: {e.strerror}") from None
     try:
         if args.format == "csv":
             df.to_csv(out, index=False)
@@ -107,8 +112,16 @@ def cmd_reproduce(args) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with the CLI's error convention: one line ``error: ...``, exit code 2 (subcommands inherit it)."""
+
+    def error(self, message):
+        print(f"error: {self.prog}: {message} (see `{self.prog} --help`)", file=sys.stderr)
+        sys.exit(2)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="costmodel", description="Hardware cost models and LUTs for NAS.")
+    parser = _Parser(prog="costmodel", description="Hardware cost models and LUTs for NAS.")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("archs", help="list targets and their spec files").set_defaults(func=cmd_archs)
 
@@ -159,6 +172,9 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("interrupted: rows written so far are kept; rerun to resume", file=sys.stderr)
         return 130
+    except BrokenPipeError:      # output piped into e.g. `head`, which stopped reading
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

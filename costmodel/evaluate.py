@@ -11,20 +11,29 @@ from dataclasses import replace
 from .arch import load_arch
 from .backends import get_backend
 from .cost import Cost, sum_costs
+from .errors import CostModelError
 from .ops import OpQuery, lower, op_params
 
 
 def resolve(arch, backend=None):
-    """(spec, backend object) from an arch name/path/spec and an optional backend name."""
+    """(spec, backend object) from an arch name/path/spec and an optional backend name.
+
+    A backend that cannot model the arch's kind is a user error (CostModelError), not a failed LUT row."""
     spec = load_arch(arch) if isinstance(arch, str) else arch
-    return spec, get_backend(backend or spec.default_backend)
+    be = get_backend(backend or spec.default_backend)
+    kind = getattr(be, "spec_kind", None)
+    if kind is not None and getattr(spec, "kind", None) != kind:
+        raise CostModelError(f"backend {be.name!r} models archs of kind {kind!r}; arch {spec.name!r} is of kind "
+                             f"{getattr(spec, 'kind', None)!r} (use its default backend {spec.default_backend!r})")
+    return spec, be
 
 
 def evaluate_layers(query: OpQuery, spec, backend, lowering: str = "exact") -> Cost:
     """Cost of one op = sum of its layers' costs, scaled by the spec's op scale (a paper preset), if any."""
     layers = lower(query, lowering)
     if not layers:
-        return Cost(cycles=0, compute_cycles=0, energy_pj=0.0, utilization=None, macs=0, mapping="{}")
+        energy = 0.0 if getattr(backend, "models_energy", True) else None  # a free op costs no energy, if energy is modelled
+        return Cost(cycles=0, compute_cycles=0, energy_pj=energy, utilization=None, macs=0, mapping="{}")
     cost = sum_costs([backend.evaluate(layer, spec) for layer in layers], [l.name for l in layers])
     scale = getattr(spec, "op_scale", {}).get(query.op, 1)
     if scale != 1 and cost.ok:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import (Column, DateTime, Float, Integer, MetaData, String, Table, Text, UniqueConstraint,
                         create_engine, event, func, inspect, select)
-from sqlalchemy.exc import DatabaseError
+from sqlalchemy.exc import ArgumentError, DatabaseError
 
 from .arch import spec_hash
 from .cost import Cost, STATUSES
@@ -48,6 +48,8 @@ def _url(path_or_url: str) -> str:
 
 def _check_sqlite_file(path: Path) -> None:
     """A file that exists must be a SQLite database (else: 'not a LUT', nothing written)."""
+    if path.is_dir():
+        raise CostModelError(f"{path} is a folder, not a LUT file; give a file path (e.g. {path / DEFAULT_LUT})")
     if path.exists() and path.stat().st_size > 0:
         with open(path, "rb") as f:
             if f.read(16) != b"SQLite format 3\x00":
@@ -65,7 +67,11 @@ class LUT:
             _check_sqlite_file(path)
             if not path.exists() and not create:
                 raise CostModelError(f"{path}: no such LUT file (build one with `costmodel build-lut`)")
-        self.engine = create_engine(url)
+        try:
+            self.engine = create_engine(url)
+        except (ImportError, ArgumentError) as e:    # unknown dialect, or its driver is not installed
+            raise CostModelError(f"{url}: cannot open this LUT URL ({type(e).__name__}: {e}); use a SQLite "
+                                 f"file path or install the database driver") from None
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._validate_or_create(create)
@@ -88,6 +94,7 @@ class LUT:
 
     @staticmethod
     def key(spec, backend, lowering: str, query: OpQuery) -> dict:
+        """The row key (KEY_COLUMNS) of `query` on `spec` with `backend` in `lowering`."""
         q = query.resolved()
         return {"arch": spec.name, "spec_hash": spec_hash(spec), "backend": f"{backend.name}-{backend.version}",
                 "lowering": lowering, "op": q.op, "n": q.n, "c_in": q.c_in, "c_out": q.c_out, "h": q.h, "w": q.w,
@@ -114,6 +121,7 @@ class LUT:
             conn.execute(_upsert(self.engine.dialect.name, key, values))
 
     def has(self, spec, backend, lowering: str, query: OpQuery) -> bool:
+        """Whether a row (of any status) is stored for this key."""
         return self.get(spec, backend, lowering, query) is not None
 
     def query(self, **filters) -> pd.DataFrame:

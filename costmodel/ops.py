@@ -51,26 +51,49 @@ class OpQuery:
             raise CostModelError(f"unknown op {self.op!r}; known ops: {', '.join(ALL_OPS)}")
         w = self.w if self.w is not None else self.h
         c_out = self.c_out if self.c_out is not None else self.c_in
+        for name, v in (("c_in", self.c_in), ("c_out", c_out), ("h", self.h), ("w", w), ("stride", self.stride),
+                        ("n", self.n)):
+            if v is None or v < 1:
+                raise CostModelError(f"op {self.op!r}: impossible shape, {name} = {v} (must be >= 1)")
+        for name in ("dilation", "groups"):
+            v = getattr(self, name)
+            if v is not None and v < 1:
+                raise CostModelError(f"op {self.op!r}: {name} = {v} (must be >= 1)")
+        if self.padding is not None and self.padding < 0:
+            raise CostModelError(f"op {self.op!r}: padding = {self.padding} (must be >= 0)")
         if self.op in PLAIN_OPS:
             k = 1 if self.op == "linear" else self.kernel
             if k is None:
                 raise CostModelError(f"op {self.op!r} needs a kernel size (--kernel)")
-            d = self.dilation or 1
-            g = self.groups or (c_out if self.op in ("max_pool", "avg_pool") else 1)
+            d = self.dilation if self.dilation is not None else 1
+            g = self.groups if self.groups is not None else (c_out if self.op in ("max_pool", "avg_pool") else 1)
             pad = self.padding if self.padding is not None else d * (k - 1) // 2
+            if self.op == "linear":      # a fully connected layer over the flattened C_in x H x W input
+                fixed = {"kernel": 1, "stride": 1, "dilation": 1, "groups": 1, "padding": 0}
+            elif self.op in ("max_pool", "avg_pool"):    # one window per channel
+                fixed = {"groups": c_out}
+            else:
+                fixed = {}
+            self._check_fixed(fixed)
         elif self.op in ("none", "skip_connect"):
             k, d, g, pad = (1, 1, 1, 0) if self.stride > 1 and self.op == "skip_connect" else (0, 1, 1, 0)
+            self._check_fixed({"kernel": k, "dilation": d, "groups": g, "padding": pad})
         else:
             k = _kernel_of(self.op)
             d = 2 if self.op.startswith("dil_conv") else 1
             g = c_out if "pool" in self.op or self.op.startswith(("dw_conv",)) else (
                 self.c_in if self.op.startswith(("sep_conv", "dil_conv")) else 1)
             pad = d * (k - 1) // 2
-        for name, v in (("c_in", self.c_in), ("c_out", c_out), ("h", self.h), ("w", w), ("stride", self.stride),
-                        ("n", self.n)):
-            if v is None or v < 1:
-                raise CostModelError(f"op {self.op!r}: impossible shape, {name} = {v} (must be >= 1)")
+            self._check_fixed({"kernel": k, "dilation": d, "groups": g, "padding": pad})
         return OpQuery(self.op, self.c_in, self.h, w, c_out, self.stride, self.n, k, d, g, pad)
+
+    def _check_fixed(self, fixed: dict) -> None:
+        """A field the op fixes may be given only with that value (else it would be silently ignored)."""
+        for name, want in fixed.items():
+            given = getattr(self, name)
+            if given is not None and given != want:
+                hint = "" if self.op in PLAIN_OPS else " (kernel/dilation/groups/padding are for the plain ops)"
+                raise CostModelError(f"op {self.op!r} fixes {name} = {want}; got {name} = {given}{hint}")
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -133,8 +156,10 @@ def _factorized_reduce(n, ci, co, h, w, s, mode) -> list[Layer]:
 
 
 def op_macs(query: OpQuery, mode: str = "exact") -> int:
+    """Multiply-accumulates of the op's conv layers in lowering `mode` [MACs]; pools are not counted."""
     return sum(l.macs for l in lower(query, mode) if l.kind == "conv")
 
 
 def op_params(query: OpQuery, mode: str = "exact") -> int:
+    """Weights of the op's layers in lowering `mode` [parameters]; pools, ReLU and BatchNorm have none counted."""
     return sum(l.params for l in lower(query, mode))

@@ -1,6 +1,6 @@
-"""Workload model: the typed `Layer` and the lowering of NAS ops into layers.
+"""Workload model: the typed `Layer`, and `conv()`, which builds one layer in a lowering mode.
 
-Data flow step 1: op name + feature-map shape -> list[Layer].
+Data flow step 1 (op name + feature-map shape -> list[Layer]) is `costmodel.ops.lower`, built on `conv()`.
 
 Two lowering modes (see DESIGN.md):
   * ``exact`` (default): what PyTorch computes. Depthwise convs keep groups = C, dilation sets the
@@ -14,7 +14,7 @@ ReLU and BatchNorm are element-wise and fused into the producing layer: they are
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, asdict, replace
+from dataclasses import dataclass, asdict
 
 from .errors import CostModelError
 
@@ -57,6 +57,8 @@ class Layer:
         for f in ("N", "C", "K", "R", "S", "P", "Q", "H", "W", "G", "Hstride", "Wstride", "Hdilation", "Wdilation"):
             if getattr(self, f) < 1:
                 raise CostModelError(f"layer {self.name!r}: impossible shape, {f} = {getattr(self, f)} (must be >= 1)")
+        if self.Hpad < 0 or self.Wpad < 0:
+            raise CostModelError(f"layer {self.name!r}: padding {self.Hpad}x{self.Wpad} (must be >= 0)")
         if self.C % self.G or self.K % self.G:
             raise CostModelError(f"layer {self.name!r}: groups G={self.G} must divide C={self.C} and K={self.K}")
 
@@ -72,6 +74,7 @@ class Layer:
 
     @property
     def outputs(self) -> int:
+        """Output elements N*K*P*Q [words]."""
         return self.N * self.K * self.P * self.Q
 
     def to_dict(self) -> dict:
@@ -102,11 +105,3 @@ def conv(name, n, c_in, c_out, h, w, k, stride=1, pad=0, dilation=1, groups=1, m
                              f"{kh}x{kw}, stride {stride}, padding {pad}, dilation {dilation}")
     return Layer(name=name, kind=kind, N=n, C=c_in, K=c_out, R=kh, S=kw, P=p, Q=q, H=h, W=w, G=groups,
                  Hstride=sh, Wstride=sw, Hdilation=dil, Wdilation=dil, Hpad=ph, Wpad=pw)
-
-
-def out_hw(layers: list[Layer], h: int, w: int) -> tuple[int, int]:
-    return (layers[-1].P, layers[-1].Q) if layers else (h, w)
-
-
-def with_name(layer: Layer, name: str) -> Layer:
-    return replace(layer, name=name)

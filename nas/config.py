@@ -2,6 +2,7 @@
 these without importing torch; `nas.search` runs them)."""
 from __future__ import annotations
 
+import argparse
 from dataclasses import dataclass, field
 
 from costmodel.errors import CostModelError
@@ -51,7 +52,6 @@ class SearchConfig:
     checkpoint: str | None = None
     resume: bool = False
     quiet: bool = False
-
 
 
 # -- command line ---------------------------------------------------------------------------------

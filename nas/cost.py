@@ -101,7 +101,7 @@ class DartsCost(torch.nn.Module):
         return float(lo), float(hi)
 
     # -- expected critical path ----------------------------------------------------------------
-    def _cell_finish(self, alphas, costs, red, t0, t1, temperature, edge_weights):
+    def _finish(self, costs, t0, t1, alphas, red, temperature, edge_weights):
         """Finish time of the cell rows [cells] given the input ready times t0, t1 [cells]."""
         p = torch.softmax(alphas, dim=-1).to(costs.dtype)
         k = self._none[int(red)]
@@ -160,9 +160,6 @@ class DartsCost(torch.nn.Module):
             done = self._finish(costs[r:r + 1], prev2 + self.pre_costs[k, 0], prev1 + self.pre_costs[k, 1], *args)
             prev2, prev1 = prev1, done
         return prev1[0]
-
-    def _finish(self, costs, t0, t1, alphas, red, temperature, edge_weights):
-        return self._cell_finish(alphas, costs, red, t0, t1, temperature, edge_weights)
 
     def _in_order(self):
         return sorted(self.tables.normal_cells + self.tables.reduce_cells, key=lambda c: c.index)

@@ -112,17 +112,7 @@ def network_fixed_costs(space: SearchSpace, coster) -> tuple[np.ndarray, float]:
     """The alpha-independent work of the network: the stem conv 3x3 and each cell's preprocessing
     (ReLU-conv1x1-BN of c_k-1; of c_k-2 too, or FactorizedReduce after a reduction cell), at full C."""
     n = space.batch
-    c_stem = space.stem_multiplier * space.c
-    stem = coster(OpQuery("conv", c_in=space.in_channels, h=space.input_size, c_out=c_stem, kernel=3, n=n))
-    pre = np.zeros((space.layers, 2))
-    (c_pp, h_pp), (c_p, h_p) = (c_stem, space.input_size), (c_stem, space.input_size)
-    c_curr, reduction_prev = space.c, False
-    for i in range(space.layers):
-        reduction = i in space.reduction_layers()
-        c_curr *= 2 if reduction else 1
-        pre[i, 0] = coster(OpQuery("factorized_reduce", c_pp, h_pp, c_out=c_curr, stride=2, n=n) if reduction_prev
-                           else OpQuery("conv_1x1", c_pp, h_pp, c_out=c_curr, n=n))
-        pre[i, 1] = coster(OpQuery("conv_1x1", c_p, h_p, c_out=c_curr, n=n))
-        (c_pp, h_pp), (c_p, h_p) = (c_p, h_p), (space.multiplier * c_curr, h_p // 2 if reduction else h_p)
-        reduction_prev = reduction
-    return pre, float(stem)
+    stem = coster(OpQuery("conv_3x3", c_in=space.in_channels, h=space.input_size,
+                          c_out=space.stem_multiplier * space.c, n=n))
+    pre = np.array([[coster(q) for q in cell.preprocess(n)] for cell in space.macro_cells()], dtype=np.float64)
+    return pre.reshape(space.layers, 2), float(stem)

@@ -32,6 +32,7 @@ from .genotype import alphas_from_genotype, count_skips, derive_genotype, mean_m
 from .losses import DEFFARTS_NONE_COST, deffarts_loss, project_to_band, rapdarts_loss, separation_loss
 from .space import get_space
 
+
 @dataclass
 class SearchResult:
     genotype: tuple
@@ -60,6 +61,19 @@ def _check(cfg: SearchConfig) -> None:
         raise CostModelError("--loss rapdarts needs at least one --lambda METRIC=VALUE")
     if cfg.epochs < 1 or cfg.batch_size < 1:
         raise CostModelError("--epochs and --batch-size must be >= 1")
+    if cfg.u_max < 0:
+        raise CostModelError(f"--u-max must be >= 0, got {cfg.u_max}")
+    if cfg.lr <= 0 or cfg.arch_lr <= 0:
+        raise CostModelError(f"--lr and --arch-lr must be > 0, got {cfg.lr} and {cfg.arch_lr}")
+    _check_writable(cfg.checkpoint, "--checkpoint")
+    if cfg.resume and not cfg.checkpoint:
+        raise CostModelError("--resume needs --checkpoint FILE (the state to continue from)")
+
+
+def _check_writable(path, flag: str) -> None:
+    """Fail before the search, not after it, when an output file cannot be created."""
+    if path and not Path(path).resolve().parent.is_dir():
+        raise CostModelError(f"{flag} {path}: the folder {Path(path).resolve().parent} does not exist")
 
 
 def build_costs(cfg: SearchConfig, space, lut):
@@ -195,13 +209,17 @@ def _epoch_row(epoch, model, val, cost, ce, cfg, device, seconds) -> dict:
 
 def run_cli(args) -> int:
     cfg = config_from_args(args)
+    _check_writable(args.genotype_out, "--genotype-out")
+    _check_writable(args.history_out, "--history-out")
     result = run_search(cfg)
     print(f"genotype: {to_string(result.genotype)}")
-    if args.genotype_out:
-        Path(args.genotype_out).write_text(json.dumps(to_dict(result.genotype), indent=1))
-        print(f"wrote {args.genotype_out}")
-    if args.history_out:
-        Path(args.history_out).write_text(json.dumps(result.history, indent=1))
+    for path, data in ((args.genotype_out, to_dict(result.genotype)), (args.history_out, result.history)):
+        if path:
+            try:
+                Path(path).write_text(json.dumps(data, indent=1))
+            except OSError as e:
+                raise CostModelError(f"cannot write {path}: {e.strerror}") from None
+            print(f"wrote {path}")
     return 0
 
 

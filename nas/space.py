@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 
 from costmodel.errors import CostModelError
 from costmodel.ops import CELL_OPS, DARTS_PRIMITIVES, OpQuery
+from costmodel.spaces import macro_cells
 
 MDARTS_NORMAL = ("skip_connect", "sep_conv_3x3", "sep_conv_5x5", "dil_conv_3x3", "dil_conv_5x5",
                  "dw_conv_3x3", "dw_conv_5x5")
@@ -104,21 +105,18 @@ class SearchSpace:
         """Cells that reduce: at 1/3 and 2/3 of the depth (DARTS model_search.Network)."""
         return tuple(sorted({self.layers // 3, 2 * self.layers // 3}))
 
+    def macro_cells(self) -> list:
+        """The network's cells as `costmodel.spaces.macro_cells` derives them (full C, preprocessing shapes)."""
+        return macro_cells(self.c, self.layers, self.input_size, self.stem_multiplier, multiplier=self.multiplier)
+
     def network_cells(self) -> list[CellShape]:
-        """Every cell of the search network at its real shape."""
-        cells, c_curr, h = [], self.c, self.input_size
-        for i in range(self.layers):
-            red = i in self.reduction_layers()
-            if red:
-                c_curr *= 2
-            if self.partial_channels > 1 and c_curr % self.partial_channels:
-                raise CostModelError(f"partial_channels = {self.partial_channels} does not divide C = {c_curr} of cell {i}")
-            cells.append(CellShape(i, red, c_curr // self.partial_channels, h))
-            if red:
-                if h < 2 or h % 2:
-                    raise CostModelError(f"cell {i} halves an odd or too small feature map ({h}x{h}); "
-                                         f"use an input_size divisible by 4")
-                h //= 2
+        """Every cell of the search network at its real shape (the ops see C / partial_channels)."""
+        cells = []
+        for m in self.macro_cells():
+            if m.C % self.partial_channels:
+                raise CostModelError(f"partial_channels = {self.partial_channels} does not divide C = {m.C} of cell "
+                                     f"{m.index}")
+            cells.append(CellShape(m.index, m.reduction, m.C // self.partial_channels, m.h_in))
         return cells
 
     def cost_cells(self) -> list[CellShape]:

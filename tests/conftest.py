@@ -3,6 +3,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,3 +27,45 @@ def _private_default_lut(tmp_path_factory):
     """Commands run without --db write to $COSTMODEL_LUT: point it away from the shipped lut_cache.db."""
     os.environ["COSTMODEL_LUT"] = str(tmp_path_factory.mktemp("lut") / "default_lut.db")
     yield
+
+
+# --- nas fixtures (here, not in tests/nas/conftest.py: a second conftest module would shadow this one
+# for `from conftest import run_cli` whenever tests/nas is named on the command line) -------------
+# Per-op costs shaped like MDARTS Table I (Eyeriss, first cell) to exercise the mechanism without a
+# backend. They are test inputs, not expectations: the toolkit's own numbers come from evaluate_op.
+NORMAL_ROW = [0, 28672, 86016, 15920, 53888, 12288, 40960]    # skip, sep3, sep5, dil3, dil5, dw3, dw5
+REDUCE_ROW = [36864, 3072, 0]                                    # max, avg, skip
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _one_torch_thread():
+    """2 cores shared: one intra-op thread keeps the tiny searches fast under load (only if torch is in use)."""
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(1)
+    yield
+
+
+@pytest.fixture
+def table1_like():
+    import torch
+    from nas.cost import DartsCost
+    from nas.space import mdarts_space
+    space = mdarts_space(shapes="mdarts-table1")
+    normal = torch.tensor(NORMAL_ROW, dtype=torch.float64).expand(14, 7)
+    reduce = torch.tensor(REDUCE_ROW, dtype=torch.float64).expand(14, 3)
+    return DartsCost(space, normal=normal, reduce=reduce, dtype=torch.float64)
+
+
+@pytest.fixture
+def write_batch():
+    """Writes a fake CIFAR-10 python batch (random uint8 images, labels) and returns (data, labels)."""
+    import pickle
+
+    def write(path, n, seed):
+        rng = np.random.default_rng(seed)
+        data = rng.integers(0, 256, size=(n, 3072), dtype=np.uint8)
+        labels = rng.integers(0, 10, size=n).tolist()
+        with open(path, "wb") as f:
+            pickle.dump({b"batch_label": b"fake", b"data": data, b"labels": labels, b"filenames": [b"x"] * n}, f)
+        return data, labels
+    return write

@@ -4,9 +4,10 @@
   timeloop  the real timeloop-mapper / timeloop-model binaries, when installed
   c64x      DEff-ARTS analytic op-cycle counter for the TI C64x+ DSP
 
-A backend object has ``name``, ``version`` (part of the LUT key) and
-``evaluate(layer, arch) -> Cost`` which never raises for a layer it cannot run: it returns a
-Cost with status failed / timeout / not-expressible and a message.
+A backend object has ``name``, ``version`` (part of the LUT key), ``spec_kind`` (the arch kind it
+models: accelerator | dsp), optionally ``models_energy`` (False: energy_pj is always None), and
+``evaluate(layer, arch) -> Cost`` which never raises for a layer it cannot run: it returns a Cost
+with status failed / timeout / not-expressible and a message.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ _instances: dict = {}
 
 
 def get_backend(name: str):
+    """The (shared, memoising) backend object registered as `name`; CostModelError for an unknown name."""
     if name not in BACKENDS:
         raise CostModelError(f"unknown backend {name!r} (use one of {', '.join(BACKENDS)})")
     if name not in _instances:

@@ -19,12 +19,14 @@ from ..workload import Layer
 
 class AnalyticBackend:
     name = "analytic"
+    spec_kind = "accelerator"    # the arch kind it models (checked by costmodel.evaluate.resolve)
     version = "loopnest-1"       # bump when the model or mapper semantics change (part of the LUT key)
 
     def __init__(self):
         self._memo: dict = {}
 
     def evaluate(self, layer: Layer, spec) -> Cost:
+        """Cost of `layer` at its EDP-optimal mapping on `spec`: cycles, compute_cycles [cycles], energy_pj [pJ]."""
         if not isinstance(spec, AcceleratorSpec):
             return Cost(status="not-expressible",
                         message=f"backend 'analytic' models Timeloop-style accelerators; arch "

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ..cost import Cost
 from ..errors import CostModelError
+from ..ops import ALL_OPS
 from ..workload import LAYER_KINDS, Layer
 
 COUNTS = ("per_mac", "per_window_element", "per_output")
@@ -49,21 +50,40 @@ class C64xSpec:
             if not isinstance(cyc, (int, float)) or cyc < 0:
                 raise CostModelError(f"{source}: op_cycles.{op} must be a non-negative number, got {cyc!r}")
         layer_ops = _require(data, "layer_ops", source)
+        if not isinstance(layer_ops, dict):
+            raise CostModelError(f"{source}: layer_ops must map layer kinds to counts, e.g. conv: {{per_mac: [mul, add]}}")
         for kind, counts in layer_ops.items():
             if kind not in LAYER_KINDS:
                 raise CostModelError(f"{source}: layer_ops.{kind}: unknown layer kind (use {LAYER_KINDS})")
+            if not isinstance(counts, dict):
+                raise CostModelError(f"{source}: layer_ops.{kind} must map counts {COUNTS} to lists of operations")
             for count, ops in counts.items():
                 if count not in COUNTS:
                     raise CostModelError(f"{source}: layer_ops.{kind}.{count}: unknown count (use {COUNTS})")
+                if not isinstance(ops, list):
+                    raise CostModelError(f"{source}: layer_ops.{kind}.{count} must be a list of operations, got {ops!r}")
                 for op in ops:
                     if op not in op_cycles:
                         raise CostModelError(f"{source}: layer_ops.{kind}.{count}: {op!r} is not in op_cycles")
         for kind in LAYER_KINDS:
             if kind not in layer_ops:
                 raise CostModelError(f"{source}: layer_ops is missing layer kind {kind!r}")
-        return cls(name=_require(data, "name", source), op_cycles=dict(op_cycles), layer_ops=copy.deepcopy(layer_ops),
-                   op_scale=dict(data.get("op_scale") or {}), presets=copy.deepcopy(data.get("presets") or {}),
+        op_scale = data.get("op_scale") or {}
+        if not isinstance(op_scale, dict) or any(isinstance(v, bool) or not isinstance(v, (int, float)) or v <= 0
+                                                 for v in op_scale.values()):
+            raise CostModelError(f"{source}: op_scale must map op names to numbers > 0, got {op_scale!r}")
+        for op in op_scale:
+            if op not in ALL_OPS:
+                raise CostModelError(f"{source}: op_scale: unknown op {op!r} (known ops: {', '.join(ALL_OPS)})")
+        presets = data.get("presets") or {}
+        if not isinstance(presets, dict) or not all(isinstance(p, dict) for p in presets.values()):
+            raise CostModelError(f"{source}: presets must map preset names to overrides of the spec's keys")
+        spec = cls(name=_require(data, "name", source), op_cycles=dict(op_cycles), layer_ops=copy.deepcopy(layer_ops),
+                   op_scale=dict(op_scale), presets=copy.deepcopy(presets),
                    description=data.get("description", ""), default_backend=data.get("default_backend", "c64x"))
+        for preset in spec.presets:      # a bad preset is reported when the spec loads, not when it is used
+            spec.with_preset(preset)
+        return spec
 
     def to_dict(self) -> dict:
         return {"name": self.name, "kind": self.kind, "default_backend": self.default_backend,
@@ -79,19 +99,26 @@ class C64xSpec:
         for key, value in self.presets[preset].items():
             if key == "description":
                 continue
+            if key not in data:
+                raise CostModelError(f"arch {self.name!r} preset {preset!r}: unknown key {key!r} "
+                                     f"(known: {', '.join(sorted(data))})")
             data[key] = {**data[key], **value} if isinstance(value, dict) else value
         data["name"], data["presets"] = f"{self.name}:{preset}", {}
         return C64xSpec.from_dict(data, source=f"{self.name} preset {preset}")
 
     def cycles_per(self, kind: str, count: str) -> float:
+        """Cycles charged to one `count` event (per_mac, ...) of a layer of `kind` [cycles]."""
         return sum(self.op_cycles[op] for op in self.layer_ops[kind].get(count, []))
 
 
 class C64xBackend:
     name = "c64x"
-    version = "1"
+    version = "2"                # 2: free ops (none, skip) have energy None, not 0
+    spec_kind = "dsp"            # the arch kind it models (checked by costmodel.evaluate.resolve)
+    models_energy = False        # no energy model: every Cost has energy_pj None
 
     def evaluate(self, layer: Layer, spec) -> Cost:
+        """Cycles of `layer` = sum over counts of (events x cycles per event) [cycles]; no energy model."""
         if not isinstance(spec, C64xSpec):
             return Cost(status="failed", message=f"the c64x backend needs a dsp spec, got arch {spec.name!r}")
         window_elements = layer.N * layer.K * layer.P * layer.Q * layer.R * layer.S

@@ -18,15 +18,30 @@ from ..timeloop.emit import files_for
 from ..timeloop.fromspec import timeloop_arch
 from ..timeloop.runner import INSTALL_HINT, NO_MAPPING, find_toolchain, run_mapper
 
-DEFAULT_TIMEOUT_S = float(os.environ.get("COSTMODEL_TIMELOOP_TIMEOUT_S", "600"))
+DEFAULT_TIMEOUT_S = 600.0      # per mapper run [s]; $COSTMODEL_TIMELOOP_TIMEOUT_S overrides it
 FALLBACK_MAPPER = {"timeout": 20000}
+
+
+def _env_timeout() -> float:
+    """$COSTMODEL_TIMELOOP_TIMEOUT_S [s], else DEFAULT_TIMEOUT_S; CostModelError if it is not a positive number."""
+    text = os.environ.get("COSTMODEL_TIMELOOP_TIMEOUT_S")
+    if text is None:
+        return DEFAULT_TIMEOUT_S
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise CostModelError(f"$COSTMODEL_TIMELOOP_TIMEOUT_S = {text!r}: expected a number of seconds > 0")
+    return value
 
 
 class TimeloopBackend:
     name = "timeloop"
+    spec_kind = "accelerator"    # the arch kind it models (checked by costmodel.evaluate.resolve)
 
     def __init__(self, timeout_s: float | None = None, fmt: str | None = None, fallback: bool = True):
-        self.timeout_s = DEFAULT_TIMEOUT_S if timeout_s is None else float(timeout_s)
+        self.timeout_s = _env_timeout() if timeout_s is None else float(timeout_s)
         self.fmt = fmt or os.environ.get("COSTMODEL_TIMELOOP_FORMAT") or None
         self.fallback = fallback
 
@@ -36,6 +51,7 @@ class TimeloopBackend:
         return "unavailable" if tc is None else tc.version
 
     def evaluate(self, layer, spec) -> Cost:
+        """Cost of `layer` from the real timeloop-mapper: cycles, compute_cycles [cycles], energy_pj [pJ]."""
         tc = find_toolchain()
         if tc is None:          # even for a pool: no LUT row may claim a Timeloop version that is not there
             raise CostModelError(INSTALL_HINT)

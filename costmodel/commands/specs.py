@@ -30,20 +30,22 @@ def write_specs(spec, query, lowering: str, out: Path, formats, mapper: dict | N
     from ..timeloop import files_for, timeloop_arch
     arch = timeloop_arch(spec)
     layers = lower(query, lowering)
+    # every file of every layer is built (and so checked) before anything is written
+    planned = {i: {fmt: files_for(layer, arch, fmt, mapper=mapper) for fmt in formats}
+               for i, layer in enumerate(layers) if layer.kind == "conv"}
     written = []
     for i, layer in enumerate(layers):
-        if layer.kind != "conv":
+        if i not in planned:
             written.append((layer, None, []))
             continue
         folder = out / f"{i:02d}_{layer.name}"
         names = []
-        for fmt in formats:
-            files = files_for(layer, arch, fmt, mapper=mapper)   # everything is checked before anything is written
+        for fmt, texts in planned[i].items():
             target = folder / fmt
             target.mkdir(parents=True, exist_ok=True)
-            for name, text in files.items():
+            for name, text in texts.items():
                 (target / name).write_text(text)
-            names += [f"{fmt}/{n}" for n in files]
+            names += [f"{fmt}/{n}" for n in texts]
         written.append((layer, folder, names))
     return written
 
@@ -57,7 +59,10 @@ def run(args) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise CostModelError(f"--out {out}: exists and is not a folder")
-    written = write_specs(spec, query, args.lowering, out, formats, _mapper_overrides(args.mapper))
+    try:
+        written = write_specs(spec, query, args.lowering, out, formats, _mapper_overrides(args.mapper))
+    except OSError as e:
+        raise CostModelError(f"--out {out}: cannot write: {e.strerror}") from None
     print(f"{spec.name} / {args.lowering} lowering: {query.op} C_in={query.c_in} C_out={query.c_out} "
           f"H={query.h} W={query.w} stride={query.stride} -> {len(written)} layer(s)")
     if not written:

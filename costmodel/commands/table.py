@@ -18,17 +18,23 @@ def pivot(df: pd.DataFrame, metric: str) -> pd.DataFrame:
 
 
 def run(args) -> int:
+    from ..arch import spec_hash
     from ..cli import default_db
+    from ..evaluate import resolve
     from ..lut import LUT
-    filters = {"arch": args.arch, "lowering": args.lowering}
+    spec, be = resolve(args.arch, args.backend)
+    # only rows of the spec as it is now and of this backend version: rows of an edited spec are stale
+    filters = {"arch": spec.name, "spec_hash": spec_hash(spec), "backend": f"{be.name}-{be.version}",
+               "lowering": args.lowering}
     df = LUT(args.db or default_db(), create=False).query(**filters)
     if df.empty:
-        raise CostModelError(f"the LUT has no rows for arch={args.arch} lowering={args.lowering}; "
-                             f"run `costmodel build-lut --arch {args.arch} --lowering {args.lowering}` first")
+        raise CostModelError(f"the LUT has no rows for arch={spec.name} (spec hash {filters['spec_hash']}) "
+                             f"backend={filters['backend']} lowering={args.lowering}; run `costmodel build-lut "
+                             f"--arch {args.arch} --lowering {args.lowering}` first")
     table = pivot(df, args.metric)
     fmt = (lambda v: "-" if pd.isna(v) else f"{v:.3f}") if args.metric == "utilization" else (
         lambda v: "-" if pd.isna(v) else f"{v:,.0f}")
-    print(f"{args.arch} ({df.backend.iloc[0]}, {args.lowering} lowering): {args.metric}, "
+    print(f"{spec.name} ({filters['backend']}, {args.lowering} lowering): {args.metric}, "
           f"ops x cell-edge shapes (C channels, HxW input, stride)")
     print(table.map(fmt).to_string())
     return 0
@@ -38,6 +44,7 @@ def register(sub) -> None:
     p = sub.add_parser("table", help="print the LUT as ops x shapes for one metric")
     p.add_argument("--arch", required=True)
     p.add_argument("--lowering", choices=("exact", "mdarts"), default="exact")
+    p.add_argument("--backend", help="analytic | timeloop | c64x (default: the arch's)")
     p.add_argument("--metric", choices=METRICS, default="compute_cycles")
     p.add_argument("--db", help="LUT file or URL (default: the shipped lut_cache.db)")
     p.set_defaults(func=run)

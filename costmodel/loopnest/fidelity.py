@@ -12,9 +12,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..arch import load_arch
-from ..backends import get_backend
 from ..errors import CostModelError
+from ..evaluate import resolve
 from ..workload import Layer
 
 PROBLEM_COLS = ("arch", "N", "C", "K", "R", "S", "P", "Q", "Wstride", "Hstride", "Wdilation", "Hdilation")
@@ -66,11 +65,15 @@ class Comparison:
         return self.edp_ratio is not None and self.edp_ratio <= 1 + EDP_SLACK
 
 
-def _int(v: str, col: str, where: str) -> int:
+def _float(v: str, col: str, where: str) -> float:
     try:
-        f = float(v)
+        return float(v)
     except ValueError:
         raise CostModelError(f"{where}: column {col!r} must be a number, got {v!r}") from None
+
+
+def _int(v: str, col: str, where: str) -> int:
+    f = _float(v, col, where)
     if not f.is_integer():
         raise CostModelError(f"{where}: column {col!r} must be an integer, got {v!r}")
     return int(f)
@@ -97,28 +100,38 @@ def read_reference(path) -> list[tuple[str, str, Layer, int, int, float]]:
             h = (d["Q"] - 1) * d["Hstride"] + (d["S"] - 1) * d["Hdilation"] + 1
             w = (d["P"] - 1) * d["Wstride"] + (d["R"] - 1) * d["Wdilation"] + 1
             label = " ".join(str(r.get(c, "")) for c in ("group", "op", "layer", "H_in", "C_in") if r.get(c)) or f"row {i}"
-            layer = Layer(name=label, kind="conv", N=d["N"], C=d["C"] * g, K=d["K"] * g, R=d["R"], S=d["S"],
-                          P=d["P"], Q=d["Q"], H=h, W=w, G=g, Hstride=d["Hstride"], Wstride=d["Wstride"],
-                          Hdilation=d["Hdilation"], Wdilation=d["Wdilation"])
-            out.append((label, r["arch"], layer, _int(r["cycles"], "cycles", where),
-                        _int(r["cycles_bw"], "cycles_bw", where), float(r["energy_pJ"])))
+            try:
+                layer = Layer(name=label, kind="conv", N=d["N"], C=d["C"] * g, K=d["K"] * g, R=d["R"], S=d["S"],
+                              P=d["P"], Q=d["Q"], H=h, W=w, G=g, Hstride=d["Hstride"], Wstride=d["Wstride"],
+                              Hdilation=d["Hdilation"], Wdilation=d["Wdilation"])
+            except CostModelError as e:
+                raise CostModelError(f"{where}: {e}") from None
+            results = (_int(r["cycles"], "cycles", where), _int(r["cycles_bw"], "cycles_bw", where),
+                       _float(r["energy_pJ"], "energy_pJ", where))
+            for col, v in zip(RESULT_COLS, results):
+                if v <= 0:
+                    raise CostModelError(f"{where}: column {col!r} must be > 0 (a Timeloop result), got {v!r}")
+            out.append((label, r["arch"], layer, *results))
     return out
 
 
 def compare(path, backend: str = "analytic") -> list[Comparison]:
-    be = get_backend(backend)
+    """Every reference row of the CSV at `path`, costed by `backend` on the row's arch (no caching in a LUT)."""
     rows = []
     for label, arch, layer, rc, rt, re_ in read_reference(path):
-        cost = be.evaluate(layer, load_arch(arch))
-        if cost.ok:
+        spec, be = resolve(arch, backend)          # a backend that cannot model the arch: CostModelError
+        cost = be.evaluate(layer, spec)
+        if cost.ok and cost.energy_pj is not None:
             rows.append(Comparison(label, arch, layer, rc, rt, re_, int(cost.compute_cycles), int(cost.cycles),
                                    float(cost.energy_pj)))
         else:
-            rows.append(Comparison(label, arch, layer, rc, rt, re_, status=f"{cost.status}: {cost.message}"))
+            why = f"{cost.status}: {cost.message}" if not cost.ok else f"backend {be.name!r} has no energy model"
+            rows.append(Comparison(label, arch, layer, rc, rt, re_, status=why))
     return rows
 
 
 def summary_line(rows: list[Comparison]) -> str:
+    """The one-line tally ``fidelity: compute_cycles exact a/n, ...`` of `rows`."""
     n = len(rows)
     return (f"fidelity: compute_cycles exact {sum(r.compute_exact for r in rows)}/{n}, "
             f"within 5% {sum(r.compute_within_5pct for r in rows)}/{n}; "
@@ -127,6 +140,7 @@ def summary_line(rows: list[Comparison]) -> str:
 
 
 def row_line(r: Comparison) -> str:
+    """One row: ours vs the reference (cycles; energy and EDP as ratios ours/reference); '*' marks a difference."""
     l = r.layer
     shape = f"C{l.C // l.G}K{l.K // l.G}G{l.G} R{l.R}S{l.S} P{l.P}Q{l.Q} s{l.Hstride} d{l.Hdilation}"
     if r.status != "ok":

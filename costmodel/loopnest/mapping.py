@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import CostModelError
+from .spec import DIMS
 
 _HEADER = re.compile(r"^[\s|]*([A-Za-z_][\w]*)\s*\[(.*)\]\s*$")
 _LOOP = re.compile(r"^[\s|]*for\s+([A-Z])\s+in\s+\[0:(\d+)\)\s*(\(Spatial-([XY])\))?\s*$")
@@ -91,6 +92,8 @@ def parse_mapping(text: str) -> Mapping:
             bound = int(m.group(2))
             if bound < 1:
                 raise CostModelError(f"mapping text: loop {s!r} has bound < 1")
+            if m.group(1) not in DIMS:
+                raise CostModelError(f"mapping text: loop {s!r} over unknown dim {m.group(1)!r} (dims: {DIMS})")
             levels[-1][1].append(Loop(m.group(1), bound, m.group(4)))
             continue
         m = _HEADER.match(s)

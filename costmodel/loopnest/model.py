@@ -81,6 +81,7 @@ def evaluate(layer: Layer | Problem, spec: AcceleratorSpec, mapping: Mapping | s
 
 
 def to_cost(problem: Problem, spec: AcceleratorSpec, r: dict, k: int, mapping_text: str, message: str = "") -> Cost:
+    """The Cost of candidate `k` of a nest.analyze result: cycles, compute_cycles [cycles], energy_pj [pJ]."""
     cycles = int(r["cycles"][k])
     macs = problem.macs
     return Cost(cycles=cycles, compute_cycles=int(r["compute_cycles"][k]), energy_pj=float(r["energy_pj"][k]),

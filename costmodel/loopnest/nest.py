@@ -193,8 +193,7 @@ def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.nd
         cyc = np.ceil(Tf / slow).astype(np.int64)
         level_cycles.append(cyc)
         cycles = np.maximum(cycles, cyc)
-    out = {"compute_cycles": T, "cycles": cycles, "energy_pj": energy, "valid": valid,
-           "utilized_macs": _prod([F[j] for j in range(len(loops)) if loops[j][2] is not None], ones)}
+    out = {"compute_cycles": T, "cycles": cycles, "energy_pj": energy, "valid": valid}
     if detail:
         out["stats"] = stats
         out["level_cycles"] = level_cycles

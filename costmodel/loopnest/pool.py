@@ -18,6 +18,7 @@ NOTE = "pool cost from our model (arch spec 'pool'), not Timeloop's: Timeloop v1
 
 
 def max_pool_cost(layer: Layer, spec: AcceleratorSpec) -> Cost:
+    """Our max-pool Cost (module docstring): cycles = compute_cycles [cycles], energy_pj [pJ], macs 0."""
     comparisons = layer.macs
     cycles = math.ceil(comparisons / spec.pool.compare_per_cycle)
     h_in = (layer.P - 1) * layer.Hstride + (layer.R - 1) * layer.Hdilation + 1

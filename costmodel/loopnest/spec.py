@@ -148,10 +148,6 @@ class StorageLevel:
     def bypass(self) -> tuple:
         return tuple(d for d in DATASPACES if d not in self.keep)
 
-    @property
-    def mesh_y(self) -> int:
-        return self.instances // self.mesh_x
-
     @classmethod
     def from_dict(cls, d: dict, where: str) -> "StorageLevel":
         _check_keys(d, cls.KEYS, where)

@@ -15,7 +15,8 @@ from ..errors import CostModelError
 
 @dataclass(frozen=True)
 class Row:
-    """One published number and ours. published None = the paper's input is not public."""
+    """One published number and ours. published None: not counted — computed None too means the
+    paper's input (e.g. its genotype) is not public; a computed value alone is shown for comparison."""
 
     label: str
     published: float | None
@@ -43,6 +44,7 @@ def registry() -> dict:
 
 
 def run(name: str) -> list[Row]:
+    """The rows of reproduction `name` (every computed number computed now); CostModelError if unknown."""
     reg = registry()
     if name not in reg:
         raise CostModelError(f"unknown table {name!r}; available: {', '.join(reg)}")
@@ -61,7 +63,11 @@ def render(name: str, rows: list[Row]) -> str:
     lines = [f"{'row':<{width}}  {'published':>12}  {'computed':>12}  {'ratio':>7}  note"]
     for r in rows:
         ratio = "-" if r.ratio is None else f"{r.ratio:.4f}"
-        note = r.note if r.published is not None else ("not public" + (f"; {r.note}" if r.note else ""))
+        if r.published is None:  # not counted: the paper's input is not public, or it printed no value
+            tag = "not public" if r.computed is None else "no published value"
+            note = tag + (f"; {r.note}" if r.note else "")
+        else:
+            note = r.note
         lines.append(f"{r.label:<{width}}  {_fmt(r.published):>12}  {_fmt(r.computed):>12}  {ratio:>7}  {note}")
     public = [r for r in rows if r.published is not None]
     lines.append(f"{name}: {sum(r.reproduced for r in public)}/{len(public)} published numbers reproduced")

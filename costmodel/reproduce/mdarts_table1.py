@@ -18,6 +18,7 @@ PUBLISHED = {
 
 
 def table1(backend: str | None = None) -> list[Row]:
+    """MDARTS Table I rows: published vs computed compute cycles per op on Eyeriss and DianNao [cycles]."""
     rows = []
     for arch, ops in PUBLISHED.items():
         for op, published in ops.items():

@@ -49,7 +49,8 @@ def derived_max_cycle(cost, alphas) -> tuple:
 
 def table2_rows():
     from . import Row
-    cost = eyeriss_table1_cost()
+    cost = eyeriss_table1_cost()          # a clear error first if torch (the nas extra) is missing
+    from nas.genotype import count_skips
     lo, hi = cost.bounds()
     rows = [Row("L_co ceiling (x1e6, Table II precision)", TABLE2_CEILING_E6, round(hi / 1e5) / 10,
                 f"exact ceiling {hi:,.0f} cycles; floor {lo:,.0f}")]
@@ -58,9 +59,9 @@ def table2_rows():
         geno, mc = derived_max_cycle(cost, proj.alphas)
         inside = "inside" if proj.inside else "NOT inside"
         rows.append(Row(f"{name}: L_co reached, band [{band[0] / 1e6:.1f}, {band[1] / 1e6:.1f}]e6", None, round(proj.l_co),
-                        f"{inside} after {rounds} round(s) x 100 Adam steps"))
+                        f"{inside} after {rounds} round(s) x {proj.steps} Adam steps"))
         rows.append(Row(f"{name}: derived genotype max cycle (mdarts-table3 rule)", None, mc,
-                        f"{sum(op == 'skip_connect' for op, _ in geno.normal)} skips in normal cell"))
+                        f"{count_skips(geno, 'normal')} skips in normal cell"))
     return rows
 
 

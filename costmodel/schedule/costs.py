@@ -36,7 +36,7 @@ def metric_value(cost: Cost, metric: str) -> float:
 def key_query(key: tuple) -> OpQuery:
     """The OpQuery of a task key (square maps, batch 1)."""
     op, c_in, c_out, h, stride = key
-    return OpQuery(op, c_in, h, c_out=c_out, stride=stride, kernel=3 if op == "conv" else None)
+    return OpQuery(op, c_in, h, c_out=c_out, stride=stride)
 
 
 class CostTable:

@@ -21,6 +21,8 @@ import networkx as nx
 
 from ..errors import CostModelError
 from ..genotypes import Genotype, n_nodes
+from ..ops import OpQuery
+from ..spaces import CellShape
 
 POOLS = ("max_pool_3x3", "avg_pool_3x3")
 
@@ -30,7 +32,7 @@ class Task(NamedTuple):
 
     src: int
     dst: int
-    op: str                 # genotype op, "conv"/"conv_1x1"/"factorized_reduce" (stem, preprocessing), "concat"
+    op: str                 # genotype op, "conv_3x3"/"conv_1x1"/"factorized_reduce" (stem, preprocessing), "concat"
     key: tuple | None       # (op, c_in, c_out, h, stride), None = free
     cell: str = ""          # e.g. "c0 (reduce)", "stem"
 
@@ -42,9 +44,6 @@ class DAG:
     sink: int
     description: str = ""
     cells: list[str] = field(default_factory=list)
-
-    def index(self, name: str) -> int:
-        return self.nodes.index(name)
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """A networkx view (two edges may join the same pair of nodes: a MultiDiGraph)."""
@@ -101,16 +100,15 @@ def _cell_of(genotype: Genotype, kind: str):
     return (genotype.normal, genotype.normal_concat) if kind == "normal" else (genotype.reduce, genotype.reduce_concat)
 
 
-def _real_key(kind: str, c: int, hw: int):
-    """Edge keys at a cell's real shapes: reduction edges from the inputs run at stride 2."""
-    if kind == "reduce" and hw % 2:
-        raise CostModelError(f"a reduction cell needs an even input size, got {hw}x{hw}")
+def _key(q: OpQuery) -> tuple:
+    return (q.op, q.c_in, q.c_out, q.h, q.stride)
 
-    def key_of(op, from_input):
-        if kind == "reduce":
-            return (op, c, c, hw, 2) if from_input else (op, c, c, hw // 2, 1)
-        return (op, c, c, hw, 1)
-    return key_of
+
+def _real_key(shape: CellShape):
+    """Edge keys at a cell's real shapes (`CellShape.edge`: reduction edges from the inputs at stride 2)."""
+    if shape.reduction and shape.h_in % 2:
+        raise CostModelError(f"a reduction cell needs an even input size, got {shape.h_in}x{shape.h_in}")
+    return lambda op, from_input: _key(shape.edge(op, from_input))
 
 
 def cell_dag(genotype: Genotype, kind: str = "normal", c: int = 16, hw: int = 32) -> DAG:
@@ -120,7 +118,7 @@ def cell_dag(genotype: Genotype, kind: str = "normal", c: int = 16, hw: int = 32
     b = _Builder()
     s0, s1 = b.node("c0.s0"), b.node("c0.s1")
     edges, concat = _cell_of(genotype, kind)
-    out = b.cell("c0", edges, concat, kind, s0, s1, _real_key(kind, c, hw))
+    out = b.cell("c0", edges, concat, kind, s0, s1, _real_key(CellShape(0, kind == "reduce", False, c, hw, c, c)))
     return b.dag(out, f"one {kind} cell, C={c}, {hw}x{hw} input, inputs ready at 0")
 
 
@@ -174,24 +172,22 @@ def network_dag(genotype: Genotype, c: int = 16, hw: int = 32, layers: int = 8, 
     b = _Builder()
     image = b.node("image")
     stem = b.node("stem")
-    b.task(image, stem, "conv", ("conv", in_channels, 3 * c, hw, 1), "stem")
-    (s0, h0, c0), (s1, h1, c1) = (stem, hw, 3 * c), (stem, hw, 3 * c)
-    c_curr, reduction_prev = c, False
-    for i in range(layers):
+    b.task(image, stem, "conv_3x3", ("conv_3x3", in_channels, 3 * c, hw, 1), "stem")  # the build spaces' stem op
+    s0 = s1 = stem
+    c_pp = c_p = 3 * c
+    c_curr, h, reduction_prev = c, hw, False
+    for i in range(layers):  # as `costmodel.spaces.macro_cells`, but a cell's output has len(concat) x C channels
         reduction = i in reduction_layers(layers)
         if reduction:
             c_curr *= 2
         tag, kind = f"c{i}", "reduce" if reduction else "normal"
+        shape = CellShape(i, reduction, reduction_prev, c_curr, h, c_pp, c_p)
         p0, p1 = b.node(f"{tag}.pre0"), b.node(f"{tag}.pre1")
-        if reduction_prev:
-            b.task(s0, p0, "factorized_reduce", ("factorized_reduce", c0, c_curr, h0, 2), f"{tag} preprocess")
-        else:
-            b.task(s0, p0, "conv_1x1", ("conv_1x1", c0, c_curr, h0, 1), f"{tag} preprocess")
-        b.task(s1, p1, "conv_1x1", ("conv_1x1", c1, c_curr, h1, 1), f"{tag} preprocess")
+        for src, dst, q in zip((s0, s1), (p0, p1), shape.preprocess()):
+            b.task(src, dst, q.op, _key(q), f"{tag} preprocess")
         edges, concat = _cell_of(genotype, kind)
-        out = b.cell(tag, edges, concat, kind, p0, p1, _real_key(kind, c_curr, h1))
-        h_out = h1 // 2 if reduction else h1
-        (s0, h0, c0), (s1, h1, c1) = (s1, h1, c1), (out, h_out, len(concat) * c_curr)
-        reduction_prev = reduction
+        out = b.cell(tag, edges, concat, kind, p0, p1, _real_key(shape))
+        s0, s1 = s1, out
+        c_pp, c_p, h, reduction_prev = c_p, len(concat) * c_curr, shape.h_out, reduction
     return b.dag(s1, f"DARTS network: stem + {layers} cells (reductions at {reduction_layers(layers)}), C={c}, "
                      f"{hw}x{hw} input, real per-stage shapes, preprocessing counted")

@@ -14,7 +14,6 @@ from . import MODES, ScheduleResult
 from .costs import METRICS
 
 
-
 def _num(v: float, metric: str) -> str:
     return f"{v:,.1f}" if metric == "energy" else f"{v:,.0f}"
 
@@ -114,5 +113,9 @@ def write_png(result: ScheduleResult, path: str, title: str = "") -> None:
     ax.set_title(title, fontsize=9)
     ax.axis("off")
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    try:
+        fig.savefig(path, dpi=120)
+    except OSError as e:
+        raise CostModelError(f"cannot write {path}: {e.strerror}") from None
+    finally:
+        plt.close(fig)

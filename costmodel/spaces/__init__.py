@@ -16,6 +16,7 @@ from ..errors import CostModelError
 from ..ops import ALL_OPS, OpQuery
 
 SPACE_DIR = Path(__file__).resolve().parent
+NETWORK_KEYS = ("C", "layers", "hw", "stem_multiplier", "in_channels")
 
 
 @dataclass(frozen=True)
@@ -50,15 +51,15 @@ class CellShape:
         return OpQuery(op, self.C, h, c_out=self.C, stride=stride, n=n)
 
 
-def macro_cells(C: int, layers: int, hw: int, stem_multiplier: int = 3, steps: int = 4,
-                multiplier: int = 4) -> list[CellShape]:
-    """Every cell of the DARTS macro network (model_search.py / model.py conventions)."""
+def macro_cells(C: int, layers: int, hw: int, stem_multiplier: int = 3, multiplier: int = 4) -> list[CellShape]:
+    """Every cell of the DARTS macro network (model_search.py / model.py conventions); `multiplier` =
+    intermediate nodes concatenated into a cell's output (its channels = multiplier x C)."""
     if C < 1 or layers < 1 or hw < 1:
         raise CostModelError(f"impossible network: C={C}, layers={layers}, hw={hw} (all must be >= 1)")
     c_pp = c_p = stem_multiplier * C
     c_cur, h, red_prev, cells = C, hw, False, []
     for i in range(layers):
-        red = layers >= 3 and i in (layers // 3, 2 * layers // 3)
+        red = i in (layers // 3, 2 * layers // 3)  # as DARTS, also for layers < 3 (cell 0 / cells 0, 1 reduce)
         if red:
             c_cur *= 2
         cells.append(CellShape(i, red, red_prev, c_cur, h, c_pp, c_p))
@@ -88,6 +89,20 @@ def network_queries(network: dict, ops: list[str]) -> list[OpQuery]:
     return list(dict.fromkeys(q.resolved() for q in found))
 
 
+def _check_network(net, path) -> dict:
+    """A space file's ``network`` entry: known keys only, C/layers/hw required, every value an integer >= 1."""
+    if not isinstance(net, dict):
+        raise CostModelError(f"{path}: network must be a mapping {{{', '.join(NETWORK_KEYS)}}}")
+    for key in net:
+        if key not in NETWORK_KEYS:
+            raise CostModelError(f"{path}: network: unknown key {key!r} (known: {', '.join(NETWORK_KEYS)})")
+    for key in NETWORK_KEYS:
+        v = net.get(key, 1 if key in ("stem_multiplier", "in_channels") else None)
+        if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+            raise CostModelError(f"{path}: network.{key} must be an integer >= 1")
+    return net
+
+
 def load_space(name_or_path: str) -> Space:
     """A packaged space by name (``darts-search``, ``darts-eval``) or a user YAML file."""
     path = SPACE_DIR / f"{name_or_path}.yaml"
@@ -101,22 +116,23 @@ def load_space(name_or_path: str) -> Space:
         if key not in ("name", "description", "network", "ops", "extra"):
             raise CostModelError(f"{path}: unknown key {key!r} (known: name, description, network, ops, extra)")
     ops = data.get("ops") or []
+    if not isinstance(ops, list):
+        raise CostModelError(f"{path}: ops must be a list of op names, e.g. [sep_conv_3x3, max_pool_3x3]")
     for op in ops:
         if op not in ALL_OPS:
             raise CostModelError(f"{path}: unknown op {op!r} in ops; known ops: {', '.join(ALL_OPS)}")
     queries = []
     if "network" in data:
-        net = data["network"]
-        for key in ("C", "layers", "hw"):
-            if not isinstance(net, dict) or not isinstance(net.get(key), int):
-                raise CostModelError(f"{path}: network.{key} must be an integer")
-        queries += network_queries(net, ops)
-    for i, entry in enumerate(data.get("extra") or []):
-        entry = dict(entry)
+        queries += network_queries(_check_network(data["network"], path), ops)
+    extra = data.get("extra") or []
+    if not isinstance(extra, list):
+        raise CostModelError(f"{path}: extra must be a list of op entries, e.g. [{{op: conv, c_in: 3, hw: 32, kernel: 3}}]")
+    for i, entry in enumerate(extra):
         try:
+            entry = dict(entry)
             entry["h"] = entry.pop("hw")
             queries.append(OpQuery(**entry).resolved())
-        except (KeyError, TypeError) as e:
+        except (KeyError, TypeError, ValueError) as e:
             raise CostModelError(f"{path}: extra[{i}] is not a valid op entry ({e}); "
                                  f"use keys op, c_in, hw, c_out, stride, n, kernel, dilation, groups, padding") from None
     if not queries:

@@ -32,6 +32,7 @@ def _num(v):
 # ------------------------------------------------------------------------------------------- legacy
 
 def legacy_arch(arch: TimeloopArch) -> dict:
+    """arch.yaml for Timeloop v1.0: a v0.2 ``architecture`` subtree, levels outer -> inner, then the MACs."""
     local = []
     for s in arch.storage:
         a = {"instances": s.instances, "meshX": s.mesh_x, "word-bits": s.word_bits}
@@ -66,6 +67,7 @@ def _legacy_constraint(c: Constraint) -> dict:
 
 
 def legacy_constraints(arch: TimeloopArch, dims) -> dict:
+    """constraints.yaml for Timeloop v1.0 (``mapspace: {targets}``), restricted to the problem's `dims`."""
     targets = []
     for c in arch.constraints_for(dims):
         _check_target(arch, c)
@@ -92,6 +94,7 @@ def legacy_mapper(arch: TimeloopArch, overrides: dict | None = None) -> dict:
 # ------------------------------------------------------------------------------------------- v0.4
 
 def v04_arch(arch: TimeloopArch) -> dict:
+    """arch.yaml for timeloopfe v0.4: ``!Component`` levels, a ``!Container`` at every spatial fan-out."""
     sys_attrs = {"technology": arch.technology} if arch.technology else {}
     nodes = [Tagged("!Container", {"name": arch.name or "system", "attributes": sys_attrs})]
     parent_inst, parent_x = 1, 1
@@ -145,6 +148,7 @@ def _v04_constraint(c: Constraint) -> dict:
 
 
 def v04_constraints(arch: TimeloopArch, dims) -> dict:
+    """constraints.yaml for timeloopfe v0.4, restricted to the problem's `dims`."""
     out = []
     for c in arch.constraints_for(dims):
         _check_target(arch, c)
@@ -153,6 +157,7 @@ def v04_constraints(arch: TimeloopArch, dims) -> dict:
 
 
 def v04_mapper(arch: TimeloopArch, overrides: dict | None = None) -> dict:
+    """mapper.yaml for timeloopfe v0.4: the same settings as `legacy_mapper`, spelled with '_'."""
     legacy = legacy_mapper(arch, overrides)["mapper"]
     m = {"version": "0.4", "optimization_metrics": list(legacy["optimization-metrics"]),
          "algorithm": V04_ALGORITHMS[legacy["algorithm"]], "timeout": legacy["timeout"],

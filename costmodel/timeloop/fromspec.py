@@ -7,8 +7,8 @@ Mapping of the spec's facts to Timeloop's:
   access_energy_pj      -> the ERT's per-access energy (pat: read = fill = update, per block)
   mapper.objective      -> optimization-metrics
   mapper.threads        -> num-threads (the reference ran 2 threads; the hybrid search depends on it)
-  mapper.timeloop       -> further Timeloop v1.0 mapper keys, verbatim (e.g. {algorithm: linear-pruned}),
-                           if the spec carries them; Timeloop's defaults otherwise.
+Every other mapper setting is Timeloop v1.0's default (costmodel.timeloop.emit.MAPPER_DEFAULTS) unless
+overridden per run (`costmodel specs --mapper KEY=VALUE`).
 """
 from __future__ import annotations
 
@@ -41,10 +41,9 @@ def timeloop_arch(spec) -> TimeloopArch:
             constraints.append(Constraint(lv.name, "spatial", factors=tuple(s.factors.items()),
                                           permutation=s.permutation, split=s.split))
     m = spec.mac
-    mapper = dict(spec.mapper.get("timeloop", {}) or {})
-    mapper.setdefault("optimization-metrics", [spec.mapper.get("objective", "edp")])
+    mapper = {"optimization-metrics": [spec.mapper.get("objective", "edp")]}
     if spec.mapper.get("threads"):
-        mapper.setdefault("num-threads", int(spec.mapper["threads"]))
+        mapper["num-threads"] = int(spec.mapper["threads"])
     return TimeloopArch(name=spec.name, storage=tuple(storage),
                         arithmetic=Arithmetic(m.name, m.instances, m.mesh_x, m.word_bits, energy_per_op_pj=m.energy_pj),
                         constraints=tuple(constraints), mapper=mapper)

@@ -66,6 +66,7 @@ def find_toolchain() -> Toolchain | None:
 
 
 def require_toolchain() -> Toolchain:
+    """The installed Timeloop; CostModelError with install instructions if there is none."""
     tc = find_toolchain()
     if tc is None:
         raise CostModelError(INSTALL_HINT)

@@ -145,6 +145,7 @@ def parse_stats(text: str, source: str = "stats.txt") -> TimeloopStats:
 
 
 def read_stats(path) -> TimeloopStats:
+    """`parse_stats` of the file at `path` (a ``*.stats.txt``)."""
     p = Path(path)
     try:
         return parse_stats(p.read_text(), source=str(p))

@@ -80,6 +80,26 @@ def test_query_and_export(tmp_path):
     assert records[0]["cycles"] == 184320 and records[0]["status"] == "ok"
 
 
+def test_table_shows_the_rows_of_the_current_spec(tmp_path):
+    from costmodel.evaluate import evaluate_op
+    from costmodel.ops import OpQuery
+    db = tmp_path / "lut.db"
+    assert run_cli("build-lut", "--arch", "c64x", "--db", db).returncode == 0
+    with sqlite3.connect(db) as conn:   # a stale row (an older spec hash), first in id order
+        conn.execute("insert into op_costs (id, arch, spec_hash, backend, lowering, op, n, c_in, c_out, h, w, kernel, "
+                     "stride, dilation, groups, padding, cycles, compute_cycles, status) values "
+                     "(0, 'c64x', '000000000000', 'c64x-1', 'exact', 'dil_conv_3x3', 1, 16, 16, 32, 32, 3, 1, 2, 16, "
+                     "2, 7, 7, 'ok')")
+    out = run_cli("table", "--arch", "c64x", "--metric", "cycles", "--db", db)
+    assert out.returncode == 0, out.stderr
+    header, line = out.stdout.splitlines()[1], next(l for l in out.stdout.splitlines() if l.startswith("dil_conv_3x3 "))
+    column = (header.split().index("C16") - 1) // 3   # after the "shape" label, each cell is "C16 32x32 s1"
+    expected = evaluate_op("c64x", OpQuery("dil_conv_3x3", 16, 32)).cycles
+    assert line.split()[1 + column] == f"{expected:,}"
+    bad = run_cli("table", "--arch", "c64x", "--lowering", "mdarts", "--db", db)
+    assert bad.returncode == 2 and bad.stderr.startswith("error: the LUT has no rows")
+
+
 def test_archs_lists_the_targets():
     out = run_cli("archs")
     assert out.returncode == 0 and "c64x" in out.stdout and "deffarts-table2" in out.stdout
@@ -98,6 +118,14 @@ def test_reproduce_deffarts_table2_end_to_end():
     (["query", "--arch", "c64x", "--op", "sep_conv_5x5", "--hw", "0", "--c-in", "4"], "impossible shape"),
     (["query", "--arch", "c64x", "--op", "conv", "--kernel", "3", "--groups", "3", "--hw", "8", "--c-in", "4"],
      "groups"),
+    (["query", "--arch", "c64x", "--op", "sep_conv_3x3", "--kernel", "5", "--hw", "8", "--c-in", "4"],
+     "fixes kernel = 3"),
+    (["query", "--arch", "c64x", "--op", "conv_1x1"], "required: --hw, --c-in"),
+    (["query", "--arch", "c64x", "--op", "conv_1x1", "--hw", "8", "--c-in", "4", "--lowering", "fast"],
+     "invalid choice: 'fast'"),
+    (["build-lut", "--arch", "c64x", "--jobs", "0"], "--jobs 0"),
+    (["query", "--arch", "eyeriss", "--backend", "c64x", "--op", "conv_1x1", "--hw", "8", "--c-in", "4"],
+     "models archs of kind 'dsp'"),
     (["reproduce", "no-such-table"], "unknown table"),
 ])
 def test_bad_input_is_one_line_and_exit_2(tmp_path, args, words):
@@ -116,6 +144,15 @@ def test_malformed_space_and_spec(tmp_path):
     spec.write_text("name: dsp\nkind: dsp\nop_cycles: {mul: 4}\n")
     out = run_cli("build-lut", "--arch", spec, "--db", tmp_path / "x.db")
     assert out.returncode == 2 and "missing key 'layer_ops'" in out.stderr
+
+
+def test_unusable_paths_are_one_line_errors(tmp_path):
+    out = run_cli("query", "--arch", "c64x", "--op", "conv_1x1", "--hw", "8", "--c-in", "4", "--db", tmp_path)
+    assert out.returncode == 2 and out.stderr.startswith("error:") and "is a folder" in out.stderr
+    db = tmp_path / "lut.db"
+    assert run_cli("query", "--arch", "c64x", "--op", "conv_1x1", "--hw", "8", "--c-in", "4", "--db", db).returncode == 0
+    out = run_cli("export", "--db", db, "--out", tmp_path / "no" / "such" / "dir.csv")
+    assert out.returncode == 2 and out.stderr.count("\n") == 1 and "cannot write" in out.stderr
 
 
 def test_not_a_lut_file_is_left_alone(tmp_path):

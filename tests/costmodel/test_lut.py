@@ -58,3 +58,9 @@ def test_file_that_is_not_a_lut(tmp_path):
         conn.execute("create table people (name text)")
     with pytest.raises(CostModelError, match="not a LUT"):
         LUT(other)
+
+
+@pytest.mark.parametrize("where", ["foo://x", "{tmp}"])
+def test_unusable_locations_are_clear_errors(tmp_path, where):
+    with pytest.raises(CostModelError, match="cannot open this LUT URL|is a folder"):
+        LUT(where.format(tmp=tmp_path))

@@ -124,10 +124,27 @@ def test_none_and_identity_are_free():
     (OpQuery("max_pool_3x3", 16, 8, c_out=32), "keeps the channel count"),
     (OpQuery("skip_connect", 16, 7, stride=2), "even input size"),
     (OpQuery("conv", 16, 8), "kernel"),
+    (OpQuery("sep_conv_3x3", 16, 32, kernel=5), "fixes kernel = 3"),
+    (OpQuery("dil_conv_3x3", 16, 32, dilation=1), "fixes dilation = 2"),
+    (OpQuery("conv", 16, 8, kernel=3, groups=0), "groups = 0"),
+    (OpQuery("conv", 16, 8, kernel=3, dilation=0), "dilation = 0"),
+    (OpQuery("conv", 16, 8, kernel=3, padding=-1), "padding = -1"),
+    (OpQuery("linear", 16, 4, c_out=10, stride=2), "fixes stride = 1"),
+    (OpQuery("max_pool", 16, 8, kernel=3, groups=1), "fixes groups = 16"),
 ])
 def test_bad_queries_name_the_problem(query, words):
     with pytest.raises(CostModelError, match=words):
         lower(query)
+
+
+@pytest.mark.parametrize("op", OPS + ["none", "factorized_reduce"])
+def test_a_resolved_query_resolves_to_itself(op):
+    # the LUT key resolves again: the derived kernel/dilation/groups/padding must pass their own check
+    for s in (1, 2):
+        q = OpQuery(op, 8, 16, c_out=8 if op in SAME_CHANNELS or op == "skip_connect" else 16, stride=s)
+        if op == "factorized_reduce" and s == 1:
+            continue
+        assert q.resolved().resolved() == q.resolved()
 
 
 def test_unknown_lowering():

@@ -142,7 +142,7 @@ def test_network_macro_structure():
     for t in dag.tasks:
         by_cell.setdefault(t.cell, []).append(t)
     assert [c for c in dag.cells] == [f"c{i} ({'reduce' if i in (2, 5) else 'normal'})" for i in range(8)]
-    assert by_cell["stem"][0].key == ("conv", 3, 48, 32, 1)
+    assert by_cell["stem"][0].key == ("conv_3x3", 3, 48, 32, 1)  # the build spaces' stem op: a LUT hit
     pre = {t.cell.split()[0]: [] for t in dag.tasks if t.cell.endswith("preprocess")}
     for t in dag.tasks:
         if t.cell.endswith("preprocess"):

@@ -42,6 +42,11 @@ def test_user_space_file(tmp_path):
     ("extra:\n  - {op: conv, c_in: 3}\n", "extra\\[0\\]"),
     ("name: empty\n", "empty"),
     ("colour: red\n", "unknown key 'colour'"),
+    ("extra: [5]\n", "extra\\[0\\]"),
+    ("extra: {op: conv}\n", "extra must be a list"),
+    ("ops: sep_conv_3x3\n", "ops must be a list"),
+    ("ops: [conv_1x1]\nnetwork: {C: 16, layers: 8, hw: 32, colour: 1}\n", "network: unknown key 'colour'"),
+    ("ops: [conv_1x1]\nnetwork: {C: 16, layers: 8, hw: 32, stem_multiplier: x}\n", "network.stem_multiplier"),
 ])
 def test_bad_space_files(tmp_path, text, words):
     path = tmp_path / "bad.yaml"

@@ -95,7 +95,7 @@ def test_network_mode_chains_cells_like_the_scheduler():
     """Network wiring (c_k-2 / c_k-1) vs the scheduler's network DAG with free stem/preprocessing."""
     space = darts_space(layers=5)
     values = {"none": 0, "skip_connect": 0, "max_pool_3x3": 7, "avg_pool_3x3": 5, "sep_conv_3x3": 31,
-              "sep_conv_5x5": 53, "dil_conv_3x3": 17, "dil_conv_5x5": 29, "conv": 0, "conv_1x1": 0,
+              "sep_conv_5x5": 53, "dil_conv_3x3": 17, "dil_conv_5x5": 29, "conv_3x3": 0, "conv_1x1": 0,
               "factorized_reduce": 0}
     row = [values[o] for o in space.normal_ops]
     dc = DartsCost(space, normal=[row] * 14, reduce=[row] * 14, dtype=torch.float64)

@@ -23,7 +23,7 @@ def test_darts_search_network_shapes():
 def test_reduction_edge_strides():
     s = darts_space()
     red = s.network_cells()[2]
-    q_in, q_mid = s.edge_query(red, 0, "sep_conv_3x3"), s.edge_query(red, 4, "sep_conv_3x3")   # 0->3? no: edge 4 = 2->3
+    q_in, q_mid = s.edge_query(red, 0, "sep_conv_3x3"), s.edge_query(red, 4, "sep_conv_3x3")   # edges 0->2, 2->3
     assert (q_in.stride, q_in.h, q_in.c_in) == (2, 32, 32)
     assert (q_mid.stride, q_mid.h) == (1, 16)
 
@@ -70,6 +70,7 @@ def test_bad_spaces(kw, msg):
 
 
 @pytest.mark.parametrize("space", [darts_space(layers=3, c=4, input_size=8),
+                                   darts_space(layers=2, c=4, input_size=8),    # DARTS: both cells reduce
                                    mdarts_space(layers=4, c=8, input_size=16, partial_channels=2)])
 def test_edge_shapes_match_the_supernet(space):
     """Every MixedOp of the torch supernet sees exactly the shape the space reports for its edge."""

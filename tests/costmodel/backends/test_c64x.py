@@ -60,6 +60,11 @@ def test_spec_round_trips_through_yaml():
     (lambda d: d["layer_ops"]["conv"].update(per_mac=["fma"]), "'fma' is not in op_cycles"),
     (lambda d: d.update(colour="red"), "unknown key 'colour'"),
     (lambda d: d["layer_ops"].pop("pool-max"), "pool-max"),
+    (lambda d: d.update(layer_ops=["conv"]), "layer_ops must map"),
+    (lambda d: d["layer_ops"]["conv"].update(per_mac="mul"), "must be a list"),
+    (lambda d: d.update(op_scale={"sep_conv_3x3": "half"}), "op_scale"),
+    (lambda d: d.update(op_scale={"sep_conv3x3": 0.5}), "op_scale: unknown op 'sep_conv3x3'"),
+    (lambda d: d["presets"]["deffarts-table2"].update(colour={"red": 1}), "preset 'deffarts-table2': unknown key"),
 ])
 def test_bad_spec_names_the_key(mutate, words):
     data = load_arch("c64x").to_dict()

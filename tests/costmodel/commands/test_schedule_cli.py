@@ -1,6 +1,8 @@
 """`costmodel schedule` and the schedule reproductions, end to end through the entry point."""
 import json
 import re
+import subprocess
+import sys
 
 from costmodel.genotypes import PUBLISHED, to_dict
 
@@ -55,3 +57,15 @@ def test_reproduce_mdarts_table3(cli):
     assert m and int(m.group(1)) >= 3
     assert [line.split()[:3] for line in lines if line.split()[0] in ("DARTS_V2", "ENAS", "NSGANet")] == [
         ["DARTS_V2", "81,456", "81,456"], ["ENAS", "229,376", "229,376"], ["NSGANet", "139,904", "139,904"]]
+
+
+def test_costmodel_never_imports_torch():
+    """costmodel/ stays torch-free: every module (the search/reproduce plug-ins import nas lazily) and the parser."""
+    code = ("import importlib, pkgutil, sys, costmodel, costmodel.cli\n"
+            "costmodel.cli.build_parser()\n"
+            "for m in pkgutil.walk_packages(costmodel.__path__, 'costmodel.'):\n"
+            "    importlib.import_module(m.name)\n"
+            "print(sorted(k for k in sys.modules if k.split('.')[0] == 'torch'))\n")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip() == "[]"

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from costmodel.errors import CostModelError
-from costmodel.loopnest.fidelity import compare, summary_line
+from costmodel.loopnest.fidelity import PROBLEM_COLS, RESULT_COLS, compare, summary_line
 
 from refdata import REF
 
@@ -56,4 +56,13 @@ def test_cli_end_to_end(cli, tmp_path):
 def test_missing_columns_name_them(tmp_path):
     (tmp_path / "x.csv").write_text("arch,N,C\neyeriss,1,2\n")
     with pytest.raises(CostModelError, match="missing column"):
+        compare(tmp_path / "x.csv")
+
+
+@pytest.mark.parametrize("values, words", [("1,4,4,1,1,4,4,1,1,1,1,16,16,abc", "'energy_pJ' must be a number"),
+                                           ("1,4,4,1,1,4,4,1,1,1,1,16,16,0", "'energy_pJ' must be > 0"),
+                                           ("0,4,4,1,1,4,4,1,1,1,1,16,16,5", "x.csv:2: layer")])
+def test_bad_reference_values_name_the_row(tmp_path, values, words):
+    (tmp_path / "x.csv").write_text(f"arch,{','.join(PROBLEM_COLS[1:] + RESULT_COLS)}\neyeriss,{values}\n")
+    with pytest.raises(CostModelError, match=words):
         compare(tmp_path / "x.csv")

@@ -26,7 +26,7 @@ def test_text_roundtrip():
     assert parse_mapping(str(m)) == m
 
 
-@pytest.mark.parametrize("text", ["", "for K in [0:4)", "DRAM [ ] | | while true"])
+@pytest.mark.parametrize("text", ["", "for K in [0:4)", "DRAM [ ] | | while true", "DRAM [ ] | for X in [0:2)"])
 def test_bad_text_is_one_clear_error(text):
     with pytest.raises(CostModelError):
         parse_mapping(text)

@@ -12,6 +12,8 @@ from costmodel.timeloop.archdesc import Constraint
 from costmodel.timeloop.yamlio import load
 from costmodel.workload import conv
 
+from yamlquote import unquoted_strings
+
 REF = Path(__file__).resolve().parents[3].parent / "shared" / "reference"
 CONFIGS = {"eyeriss": ("timeloop-configs/eyeriss-256.arch.yaml", "timeloop-v1.0-exact/configs/eyeriss-256.exact.arch.yaml"),
            "diannao": ("timeloop-configs/diannao-chen-asplos2014.arch.yaml",
@@ -26,22 +28,6 @@ def _ref_facts(path):
 
 def _emitted_facts(files):
     return facts(from_legacy({**yaml.safe_load(files["arch.yaml"]), **yaml.safe_load(files["constraints.yaml"])}))
-
-
-def _unquoted(text):
-    bad = []
-
-    def walk(node, key=False):
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                walk(k, True), walk(v)
-        elif isinstance(node, yaml.SequenceNode):
-            for v in node.value:
-                walk(v)
-        elif not key and node.tag == "tag:yaml.org,2002:str" and node.style != '"':
-            bad.append(node.value)
-    walk(yaml.compose(text, Loader=yaml.SafeLoader))
-    return bad
 
 
 @pytest.mark.parametrize("name", CONFIGS)
@@ -73,7 +59,7 @@ def test_v04_files_describe_the_same_hierarchy_and_constraints(name):
     spec = load_arch(name)
     files = files_for(DEPTHWISE, timeloop_arch(spec), "v0.4")
     for fname, text in files.items():
-        assert _unquoted(text) == [], fname
+        assert unquoted_strings(text) == [], fname
     nodes = load(files["arch.yaml"])["architecture"]["nodes"]
     assert nodes[0]["!"] == "Container"
     fanout, instances = 1, {}

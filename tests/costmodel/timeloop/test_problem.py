@@ -12,30 +12,14 @@ from costmodel.timeloop.problem import check_instance, problem_dict, shape_for
 from costmodel.timeloop.yamlio import dump, load
 from costmodel.workload import Layer, conv
 
+from yamlquote import unquoted_strings
+
 REF = Path(__file__).resolve().parents[3].parent / "shared" / "reference"
 
 # MDARTS Table I sub-layers (32x32, C = 16, stride 1, paper encoding = our mdarts lowering)
 TABLE1 = [("sep_conv_3x3", "dw1", "problem_dw3x3_pad1.yaml"), ("sep_conv_5x5", "dw1", "problem_dw5x5_pad2.yaml"),
           ("sep_conv_3x3", "pw1", "problem_pw1x1.yaml"), ("dil_conv_3x3", "dw", "problem_dil3x3_pad2_as_dense.yaml"),
           ("dil_conv_5x5", "dw", "problem_dil5x5_pad4_as_dense.yaml")]
-
-
-def unquoted_strings(text: str) -> list:
-    """String VALUES written without quotes (timeloopfe would evaluate them as Python)."""
-    found = []
-
-    def walk(node, is_key=False):
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                walk(k, True)
-                walk(v)
-        elif isinstance(node, yaml.SequenceNode):
-            for v in node.value:
-                walk(v)
-        elif not is_key and node.tag == "tag:yaml.org,2002:str" and node.style != '"':
-            found.append(node.value)
-    walk(yaml.compose(text, Loader=yaml.SafeLoader))
-    return found
 
 
 def _layer(op, name, c_in, h, c_out, stride, mode):
