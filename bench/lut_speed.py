@@ -2,8 +2,9 @@
 v1.0 mapper wall times (reference `wall_s`) on the whole reference problem set, and vs ZigZag
 (zigzag-dse, eyeriss_like, LOMA, EDP) measured live on a sample of the same conv layers.
 
-ZigZag runs in the interpreter given by --zigzag-python / $ZIGZAG_PYTHON, else this one if it can
-import zigzag (`pip install zigzag-dse six`); if none can, the ratio is skipped and the reason printed.
+ZigZag runs in the interpreter given by --zigzag-python / $ZIGZAG_PYTHON, in a venv of its own made by
+--install-zigzag (pip install zigzag-dse six), else this one if it can import zigzag; if none can, the
+ratio is skipped and the reason printed.
 Last line: `lut_speed: vs timeloop R×, vs zigzag S×`.
 """
 from __future__ import annotations
@@ -33,14 +34,26 @@ def zigzag_python(arg: str | None) -> tuple[str | None, str]:
                                                             f"{(ok.stderr.strip().splitlines() or ['?'])[-1]}")
     if importlib.util.find_spec("zigzag") is not None:
         return sys.executable, ""
-    return None, ("zigzag-dse is not importable here (pip install zigzag-dse six, or pass --zigzag-python / "
+    return None, ("zigzag-dse is not importable here (rerun with --install-zigzag, or pass --zigzag-python / "
                   "$ZIGZAG_PYTHON pointing to an interpreter that has it)")
+
+
+def install_zigzag(venv: Path) -> str:
+    """A venv of its own with zigzag-dse (kept out of the toolkit's environment); returns its python."""
+    py = venv / "bin" / "python"
+    if not py.exists():
+        print(f"installing zigzag-dse six into {venv} ...", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(py), "-m", "pip", "install", "-q", "zigzag-dse", "six"], check=True)
+    return str(py)
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", default=str(HERE.parents[1] / "shared"))
     ap.add_argument("--zigzag-python")
+    ap.add_argument("--install-zigzag", nargs="?", const=str(HERE / ".zigzag-venv"), metavar="VENV",
+                    help="create VENV (default bench/.zigzag-venv) with zigzag-dse and measure ZigZag live in it")
     ap.add_argument("--zigzag-layers", type=int, default=8, help="conv layers of the set to run ZigZag on")
     args = ap.parse_args(argv)
     ref_csv = Path(args.shared) / "reference" / "timeloop_v1.0_darts_ops.csv"
@@ -68,6 +81,8 @@ def main(argv=None):
     print(f"  Timeloop v1.0 mapper, recorded wall_s, {unique} first runs only:      {wall_unique:8.1f} s  -> "
           f"{wall_unique / emb:,.0f}x")
 
+    if args.install_zigzag and not args.zigzag_python:
+        args.zigzag_python = install_zigzag(Path(args.install_zigzag))
     py, why = zigzag_python(args.zigzag_python)
     s_text = "n/a"
     if py is None:
