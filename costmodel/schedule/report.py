@@ -110,6 +110,10 @@ def write_png(result: ScheduleResult, path: str, title: str = "") -> None:
     colors = ["red" if (u, v) in crit else "gray" for u, v, _ in g.edges(keys=True)]
     nx.draw_networkx(g, pos, ax=ax, labels={i: n for i, n in enumerate(result.dag.nodes)}, node_color="white",
                      edgecolors="black", node_shape="s", font_size=7, edge_color=colors, arrows=True)
+    on_path = {(tt.task.src, tt.task.dst): f"{tt.task.op}\n{_num(tt.value, result.metric)}"
+               for tt in result.critical_path if tt.task.key is not None}
+    nx.draw_networkx_edge_labels(nx.DiGraph(list(on_path)), pos, edge_labels=on_path, ax=ax, font_size=6,
+                                 font_color="red")
     ax.set_title(title, fontsize=9)
     ax.axis("off")
     fig.tight_layout()
