@@ -87,8 +87,12 @@ def load_arch(name_or_path: str):
 
 def spec_hash(spec) -> str:
     """Content hash of a spec (12 hex digits): LUT rows are keyed by it, so editing a spec never reuses stale rows."""
-    text = yaml.safe_dump(spec.to_dict(), sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
+    cached = spec.__dict__.get("_spec_hash")  # specs are frozen: the hash of one object never changes
+    if cached is None:
+        text = yaml.safe_dump(spec.to_dict(), sort_keys=True)
+        cached = hashlib.sha256(text.encode()).hexdigest()[:12]
+        object.__setattr__(spec, "_spec_hash", cached)  # every LUT get/put asks: computed once (~4 ms)
+    return cached
 
 
 def dump_spec(spec) -> str:
