@@ -20,7 +20,7 @@ from costmodel.ops import OpQuery, lower
 from costmodel.timeloop.runner import find_toolchain, run_mapper
 from costmodel.workload import conv
 
-REF = Path(__file__).resolve().parents[3].parent / "shared" / "reference"
+REF = reference_dir()
 PW = conv("pw", 1, 16, 16, 32, 32, 1, mode="mdarts")       # MDARTS Table I 1x1, C16, 32x32
 
 PRELUDE = f"""#!{sys.executable}
@@ -144,6 +144,7 @@ def test_runner_keeps_the_run_folder_when_asked(fake, tmp_path):
 FAKE_TIMELOOPFE = '''
 import shutil, yaml
 from pathlib import Path
+from costmodel.resources import reference_dir
 
 
 class Specification(dict):
