@@ -104,12 +104,22 @@ def cmd_export(args) -> int:
 
 
 def cmd_reproduce(args) -> int:
+    """Print the table(s); exit 0 only if every row a reproduction claims reproducible reproduces, else 1."""
     from . import reproduce
-    if args.name is None:
+    if args.all and args.name:
+        raise CostModelError("give a table name or --all, not both")
+    if args.name is None and not args.all:
         print("\n".join(reproduce.registry()))
         return 0
-    print(reproduce.render(args.name, reproduce.run(args.name)))
-    return 0
+    names = list(reproduce.registry()) if args.all else [args.name]
+    failed = []
+    for i, name in enumerate(names):
+        rows = reproduce.run(name)
+        print(("\n" if i else "") + reproduce.render(name, rows), flush=True)
+        failed += [f"{name}: {r.label}" for r in reproduce.failures(rows)]
+    if failed:
+        print(f"{len(failed)} row(s) claimed reproducible did not reproduce: {'; '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 class _Parser(argparse.ArgumentParser):
@@ -152,6 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("reproduce", help="regenerate a paper table: published vs computed")
     p.add_argument("name", nargs="?", help="table name; omit to list them")
+    p.add_argument("--all", action="store_true", help="run every table (exit 1 if any claimed row fails)")
     p.set_defaults(func=cmd_reproduce)
 
     from . import commands

@@ -20,7 +20,7 @@ from ..workload import Layer
 class AnalyticBackend:
     name = "analytic"
     spec_kind = "accelerator"    # the arch kind it models (checked by costmodel.evaluate.resolve)
-    version = "loopnest-1"       # bump when the model or mapper semantics change (part of the LUT key)
+    version = "loopnest-2"       # 2: max pool mapped on the PE array (pool.max_model). Bump when the model or mapper semantics change (part of the LUT key)
 
     def __init__(self):
         self._memo: dict = {}

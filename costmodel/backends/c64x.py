@@ -13,6 +13,7 @@ import copy
 from dataclasses import dataclass, field
 
 from ..cost import Cost
+from .. import presets
 from ..errors import CostModelError
 from ..ops import ALL_OPS
 from ..workload import LAYER_KINDS, Layer
@@ -75,14 +76,10 @@ class C64xSpec:
         for op in op_scale:
             if op not in ALL_OPS:
                 raise CostModelError(f"{source}: op_scale: unknown op {op!r} (known ops: {', '.join(ALL_OPS)})")
-        presets = data.get("presets") or {}
-        if not isinstance(presets, dict) or not all(isinstance(p, dict) for p in presets.values()):
-            raise CostModelError(f"{source}: presets must map preset names to overrides of the spec's keys")
         spec = cls(name=_require(data, "name", source), op_cycles=dict(op_cycles), layer_ops=copy.deepcopy(layer_ops),
-                   op_scale=dict(op_scale), presets=copy.deepcopy(presets),
+                   op_scale=dict(op_scale), presets=presets.check(data.get("presets"), source),
                    description=data.get("description", ""), default_backend=data.get("default_backend", "c64x"))
-        for preset in spec.presets:      # a bad preset is reported when the spec loads, not when it is used
-            spec.with_preset(preset)
+        presets.check_all(spec)          # a bad preset is reported when the spec loads, not when it is used
         return spec
 
     def to_dict(self) -> dict:
@@ -92,19 +89,8 @@ class C64xSpec:
                 "presets": copy.deepcopy(self.presets)}
 
     def with_preset(self, preset: str) -> "C64xSpec":
-        """The spec with a named preset's overrides applied; its name becomes ``c64x:PRESET``."""
-        if preset not in self.presets:
-            raise CostModelError(f"arch {self.name!r} has no preset {preset!r}; presets: {', '.join(self.presets)}")
-        data = self.to_dict()
-        for key, value in self.presets[preset].items():
-            if key == "description":
-                continue
-            if key not in data:
-                raise CostModelError(f"arch {self.name!r} preset {preset!r}: unknown key {key!r} "
-                                     f"(known: {', '.join(sorted(data))})")
-            data[key] = {**data[key], **value} if isinstance(value, dict) else value
-        data["name"], data["presets"] = f"{self.name}:{preset}", {}
-        return C64xSpec.from_dict(data, source=f"{self.name} preset {preset}")
+        """The spec with a named preset's overrides applied (costmodel.presets); its name becomes ``c64x:PRESET``."""
+        return presets.apply(self, preset)
 
     def cycles_per(self, kind: str, count: str) -> float:
         """Cycles charged to one `count` event (per_mac, ...) of a layer of `kind` [cycles]."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .. import presets
 from ..errors import CostModelError
 
 DIMS = "NCKRSPQG"
@@ -213,29 +214,41 @@ class Arithmetic:
                 "word_bits": self.word_bits, "energy_pj": self.energy_pj}
 
 
+MAX_POOL_MODELS = ("pe-array", "serial")
+
+
 @dataclass(frozen=True)
 class PoolModel:
     """OUR pooling cost model (Timeloop v1.0 cannot express pooling; these numbers are not Timeloop's).
 
-    max pool: one comparison per window element visited (K*P*Q*N*R*S), ``compare_per_cycle`` of them per
-    cycle, ``compare_energy_pj`` each, plus every input and output word moved once from/to the outermost
-    level at its access energy. avg pool: a MAC layer (a conv with constant weights) mapped like any conv
-    -- grouped in exact mode, dense in mdarts mode (the Layer's G says which).
+    max pool, ``max_model``:
+      * ``pe-array`` (the shipped default): the comparisons are mapped onto the PE array like a depthwise
+        layer -- the embedded mapper maps the window as a grouped problem (G = C, one window per channel)
+        with the conv nest's data movement; each PE has a compare unit doing ``compare_per_cycle``
+        comparisons per cycle (1 = the MAC's throughput). See costmodel/loopnest/pool.py.
+      * ``serial``: ONE compare unit for the whole array, ``compare_per_cycle`` comparisons per cycle, every
+        input and output word moved once from/to the outermost level (used by the fitted paper presets).
+    ``compare_energy_pj``: one comparison [pJ]. avg pool: a MAC layer (a conv with constant weights) mapped
+    like any conv -- grouped in exact mode, dense in mdarts mode (the Layer's G says which).
     """
 
-    compare_per_cycle: float
-    compare_energy_pj: float
-    note: str = ""
+    max_model: str                   # "pe-array" | "serial"
+    compare_per_cycle: float         # comparisons per cycle of ONE compare unit (pe-array: one unit per PE)
+    compare_energy_pj: float         # one comparison [pJ]
+    note: str = ""                   # the assumptions and their sources
 
     @classmethod
     def from_dict(cls, d, where):
-        _check_keys(d, {"compare_per_cycle", "compare_energy_pj", "note"}, where)
-        return cls(_num(d, "compare_per_cycle", where, kind=float, minimum=1e-12),
+        _check_keys(d, {"max_model", "compare_per_cycle", "compare_energy_pj", "note"}, where)
+        model = str(_req(d, "max_model", where))
+        if model not in MAX_POOL_MODELS:
+            raise CostModelError(f"{where}: key 'max_model' must be one of {', '.join(MAX_POOL_MODELS)}, got {model!r}")
+        return cls(model, _num(d, "compare_per_cycle", where, kind=float, minimum=1e-12),
                    _num(d, "compare_energy_pj", where, kind=float, minimum=0), str(d.get("note", "")))
 
     def to_dict(self):
-        return {"compare_per_cycle": self.compare_per_cycle, "compare_energy_pj": self.compare_energy_pj,
-                "note": self.note}
+        return {"max_model": self.max_model, "compare_per_cycle": self.compare_per_cycle,
+                "compare_energy_pj": self.compare_energy_pj, "note": self.note}
 
 
 @dataclass(frozen=True)
@@ -248,9 +261,10 @@ class AcceleratorSpec:
     description: str = ""
     source: str = ""                 # where the facts come from
     mapper: dict = field(default_factory=dict)   # mapper settings: objective, tie tolerance
+    presets: dict = field(default_factory=dict)  # name -> overrides (costmodel.presets): fitted, never default
 
     kind = "accelerator"
-    KEYS = {"kind", "name", "description", "source", "default_backend", "levels", "mac", "pool", "mapper"}
+    KEYS = {"kind", "name", "description", "source", "default_backend", "levels", "mac", "pool", "mapper", "presets"}
 
     @classmethod
     def from_dict(cls, data: dict, source: str = "<dict>") -> "AcceleratorSpec":
@@ -278,20 +292,27 @@ class AcceleratorSpec:
         _check_keys(mapper, {"objective", "tie_tolerance", "threads"}, f"{where}: mapper")
         if mapper.get("objective", "edp") not in ("edp", "energy", "delay"):
             raise CostModelError(f"{where}: key 'mapper.objective' must be edp, energy or delay")
-        return cls(name=str(_req(data, "name", where)), levels=lvs, mac=mac,
+        spec = cls(name=str(_req(data, "name", where)), levels=lvs, mac=mac,
                    pool=PoolModel.from_dict(_req(data, "pool", where), f"{where}: pool"),
                    default_backend=str(data.get("default_backend", "analytic")),
                    description=str(data.get("description", "")), source=str(data.get("source", "")),
                    mapper={"objective": mapper.get("objective", "edp"),
                            "tie_tolerance": _num(mapper, "tie_tolerance", f"{where}: mapper", kind=float,
                                                  default=0.001, minimum=0),
-                           "threads": _num(mapper, "threads", f"{where}: mapper", default=1, minimum=1)})
+                           "threads": _num(mapper, "threads", f"{where}: mapper", default=1, minimum=1)},
+                   presets=presets.check(data.get("presets"), where))
+        presets.check_all(spec)
+        return spec
 
     def to_dict(self) -> dict:
         return {"kind": "accelerator", "name": self.name, "description": self.description, "source": self.source,
                 "default_backend": self.default_backend, "mapper": dict(self.mapper),
                 "mac": self.mac.to_dict(), "pool": self.pool.to_dict(),
-                "levels": [lv.to_dict() for lv in self.levels]}
+                "levels": [lv.to_dict() for lv in self.levels], **presets.to_dict(self)}
+
+    def with_preset(self, preset: str) -> "AcceleratorSpec":
+        """The spec with a named preset's overrides applied (costmodel.presets); its name becomes ``NAME:PRESET``."""
+        return presets.apply(self, preset)
 
     def level(self, name: str) -> StorageLevel:
         for lv in self.levels:

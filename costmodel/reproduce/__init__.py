@@ -10,18 +10,28 @@ import importlib
 import pkgutil
 from dataclasses import dataclass
 
+import yaml
+
+from .. import presets
 from ..errors import CostModelError
 
 
 @dataclass(frozen=True)
 class Row:
     """One published number and ours. published None: not counted — computed None too means the
-    paper's input (e.g. its genotype) is not public; a computed value alone is shown for comparison."""
+    paper's input (e.g. its genotype) is not public; a computed value alone is shown for comparison.
+
+    arch: the target (``ARCH`` or ``ARCH:PRESET``) the computed value comes from. fitted: the value
+    depends on a fitted preset value (the plain arch gives another number; see `preset_row`).
+    claimed: the module declares the row reproducible: `costmodel reproduce` exits 1 if it is not."""
 
     label: str
     published: float | None
     computed: float | None
     note: str = ""
+    arch: str = ""
+    fitted: bool = False
+    claimed: bool = False
 
     @property
     def reproduced(self) -> bool:
@@ -32,6 +42,22 @@ class Row:
         if self.published in (None, 0) or self.computed is None:
             return None
         return self.computed / self.published
+
+
+def preset_row(label: str, published, compute, preset: str, default: str, note: str = "",
+               claimed: bool = False) -> Row:
+    """A Row computed on arch `preset` (``ARCH:PRESET``), fitted when the plain arch `default` gives a
+    different number (that number goes in the note): which rows needed a fitted value is computed, not typed."""
+    value, plain = compute(preset), compute(default)
+    fitted = bool(presets.fitted(preset)) and value != plain
+    tail = f"{default} (nothing fitted): {_fmt(plain)}" if fitted else f"the same on {default} (nothing fitted)"
+    return Row(label, published, value, f"{note}; {tail}" if note else tail, arch=preset, fitted=fitted,
+               claimed=claimed)
+
+
+def failures(rows: list[Row]) -> list[Row]:
+    """The rows the module claims reproducible that do not reproduce (`reproduce` exits 1 if any)."""
+    return [r for r in rows if r.claimed and not r.reproduced]
 
 
 def registry() -> dict:
@@ -58,17 +84,28 @@ def _fmt(v) -> str:
 
 
 def render(name: str, rows: list[Row]) -> str:
-    """A table of published vs computed (with ratio) and the closing line ``NAME: N/M published numbers reproduced``."""
-    width = max([len(r.label) for r in rows] + [5])
-    lines = [f"{'row':<{width}}  {'published':>12}  {'computed':>12}  {'ratio':>7}  note"]
-    for r in rows:
+    """A table of published vs computed (ratio, arch or preset used, note), the fitted values of every preset
+    a row needed, and the closing line ``NAME: N/M published numbers reproduced (K with fitted presets)``."""
+    arch = [r.arch + (" (fitted)" if r.fitted else "") for r in rows]
+    width, aw = max([len(r.label) for r in rows] + [5]), max([len(a) for a in arch] + [4])
+    lines = [f"{'row':<{width}}  {'published':>12}  {'computed':>12}  {'ratio':>7}  {'arch':<{aw}}  note"]
+    for r, a in zip(rows, arch):
         ratio = "-" if r.ratio is None else f"{r.ratio:.4f}"
         if r.published is None:  # not counted: the paper's input is not public, or it printed no value
             tag = "not public" if r.computed is None else "no published value"
             note = tag + (f"; {r.note}" if r.note else "")
         else:
             note = r.note
-        lines.append(f"{r.label:<{width}}  {_fmt(r.published):>12}  {_fmt(r.computed):>12}  {ratio:>7}  {note}")
+        if r.claimed and not r.reproduced:
+            note = "NOT REPRODUCED (claimed reproducible)" + (f"; {note}" if note else "")
+        lines.append(f"{r.label:<{width}}  {_fmt(r.published):>12}  {_fmt(r.computed):>12}  {ratio:>7}  "
+                     f"{a or '-':<{aw}}  {note}".rstrip())
+    for preset in dict.fromkeys(r.arch for r in rows if r.fitted):
+        for path, (value, source) in presets.fitted(preset).items():
+            shown = yaml.safe_dump(value, default_flow_style=True).strip().removesuffix("...").strip()
+            lines.append(f"fitted value of {preset}: {path} = {shown} ({source})")
     public = [r for r in rows if r.published is not None]
-    lines.append(f"{name}: {sum(r.reproduced for r in public)}/{len(public)} published numbers reproduced")
+    fitted = sum(r.reproduced and r.fitted for r in public)
+    lines.append(f"{name}: {sum(r.reproduced for r in public)}/{len(public)} published numbers reproduced"
+                 + (f" ({fitted} with fitted presets)" if fitted else ""))
     return "\n".join(lines)

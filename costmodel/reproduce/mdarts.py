@@ -5,14 +5,20 @@ by the normal cell after it in one DAG, edges in parallel, a node ready when its
 is done, max(L_N(from c_k-2), L_R + L_N(from c_k-1)); one cost per op at the first cell's shapes
 (C=16, 32x32: pools at stride 2, the other ops at stride 1), compute cycles, the ``mdarts``
 lowering (the Table I encoding), the embedded Timeloop-faithful model of the arch.
-Max pooling is our comparison model (not expressible in Timeloop v1.0); see `costmodel schedule`.
+Max pooling is not expressible in Timeloop v1.0: the rows use the named preset ``eyeriss:mdarts-table3``,
+whose serial max-pool constant (1 comparison/cycle for the whole array) was FITTED to this table's
+DARTS_V2 row; each row says whether its number needed it (the default physical pool model, arch
+``eyeriss``, gives another number, shown beside it).
 """
 from __future__ import annotations
 
 from ..genotypes import PUBLISHED
 from ..schedule import Scheduler
-from . import Row
+from . import Row, preset_row
 
+PRESET, DEFAULT = "eyeriss:mdarts-table3", "eyeriss"
+DIAN_PRESET, DIAN_DEFAULT = "diannao:mdarts-table4", "diannao"
+CLAIMED = ("DARTS_V2", "ENAS", "NSGANet")   # the rows this module declares reproducible (exit 1 otherwise)
 FIRST_CELL = dict(c=16, hw=32)  # the DARTS search net's first cell (MDARTS Table I)
 
 # MDARTS Table III "Maximum Cycle" on Eyeriss: (row label, published genotype name or None, published cycles).
@@ -53,27 +59,30 @@ def _scheduler(arch: str) -> Scheduler:
     return Scheduler(arch, mode="mdarts-table3", metric="compute_cycles", lowering="mdarts", **FIRST_CELL)
 
 
+def _rows(preset: str, default: str):
+    schedulers = {arch: _scheduler(arch) for arch in (preset, default)}  # one cost table per arch
+    return lambda label, genotype, published, note="", claimed=False: preset_row(
+        label, published, lambda arch: schedulers[arch].max_value(genotype), preset, default, note, claimed)
+
+
 def table3() -> list[Row]:
-    scheduler = _scheduler("eyeriss")  # one cost table for every row: each op is evaluated once
+    row = _rows(PRESET, DEFAULT)
     rows = []
     for label, name, published in TABLE3:
         if name is None:
             rows.append(Row(label, None, None, f"paper: {published:,} cycles"
                             + (f"; {NOTES[label]}" if label in NOTES else "")))
             continue
-        computed = scheduler.max_value(PUBLISHED[name])
-        note = NOTES.get(label, "")
-        if computed != published and not note:
-            note = "no public genotype reproduces this row (constants not tuned)"
-        rows.append(Row(label, published, computed, note))
+        note = NOTES.get(label, "" if label in CLAIMED else "the public genotype under this rule gives another number")
+        rows.append(row(label, PUBLISHED[name], published, note, claimed=label in CLAIMED))
     return rows
 
 
 def table4() -> list[Row]:
     rows = [Row(label, None, None, f"paper: {published:,} cycles") for label, published in TABLE4]
-    scheduler = _scheduler("diannao")
+    row = _rows(DIAN_PRESET, DIAN_DEFAULT)
     for name in ("DARTS_V2", "ENAS", "NSGANet"):
-        rows.append(Row(f"{name} on DianNao", None, scheduler.max_value(PUBLISHED[name]),
+        rows.append(row(f"{name} on DianNao", PUBLISHED[name], None,
                         "not in Table IV; the same rule on DianNao, for comparison"))
     return rows
 
