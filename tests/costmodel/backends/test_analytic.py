@@ -29,12 +29,19 @@ def test_grouped_and_dilated_layers_exact_mode():
     assert cost.ok and (cost.compute_cycles, cost.cycles) == (9216, 12288)
 
 
-def test_max_pool_is_our_comparison_model():
-    # issue 4 item 3: max_pool_3x3 at the first reduction cell (C16, 32 -> 16) = 9*16*16*16 comparisons
+def test_max_pool_is_our_model_and_says_so():
     cost = evaluate_op("eyeriss", OpQuery("max_pool_3x3", 16, 32, stride=2), lowering="exact")
-    assert cost.ok and cost.compute_cycles == cost.cycles == 36864
     layer_cost = cost.layers[0]
-    assert "not Timeloop" in layer_cost.message and layer_cost.energy_pj > 0
+    assert cost.ok and "not Timeloop" in layer_cost.message and "PE array" in layer_cost.message
+    assert layer_cost.energy_pj > 0 and cost.macs == 0
+
+
+def test_fitted_preset_keeps_the_serial_constant_and_says_fitted():
+    # issue 4 item 3 / MDARTS Table III: the first reduction cell's max_pool_3x3 (C16, 32 -> 16) is
+    # 9*16*16*16 = 36,864 comparisons; at the preset's fitted 1/cycle on one unit that is 36,864 cycles
+    cost = evaluate_op("eyeriss:mdarts-table3", OpQuery("max_pool_3x3", 16, 32, stride=2), lowering="exact")
+    assert cost.ok and cost.compute_cycles == cost.cycles == 9 * 16 * 16 * 16
+    assert "FITTED" in cost.layers[0].message and "eyeriss:mdarts-table3" in cost.layers[0].message
 
 
 def test_avg_pool_is_a_mac_layer_grouped_in_exact_dense_in_mdarts():

@@ -46,15 +46,15 @@ def test_schedule_png(cli, tmp_path):
 def test_reproduce_deffarts_table3(cli):
     p = cli("reproduce", "deffarts-table3")
     assert p.returncode == 0, p.stderr
-    assert p.stdout.splitlines()[-1] == "deffarts-table3: 3/3 published numbers reproduced"
+    assert p.stdout.splitlines()[-1] == "deffarts-table3: 3/3 published numbers reproduced (3 with fitted presets)"
 
 
 def test_reproduce_mdarts_table3(cli):
     p = cli("reproduce", "mdarts-table3")
     assert p.returncode == 0, p.stderr
     lines = p.stdout.splitlines()
-    m = re.fullmatch(r"mdarts-table3: (\d)/8 published numbers reproduced", lines[-1])
-    assert m and int(m.group(1)) >= 3
+    m = re.fullmatch(r"mdarts-table3: (\d)/8 published numbers reproduced \((\d) with fitted presets\)", lines[-1])
+    assert m and int(m.group(1)) >= 3 and int(m.group(2)) >= 1
     assert [line.split()[:3] for line in lines if line.split()[0] in ("DARTS_V2", "ENAS", "NSGANet")] == [
         ["DARTS_V2", "81,456", "81,456"], ["ENAS", "229,376", "229,376"], ["NSGANet", "139,904", "139,904"]]
 

@@ -22,5 +22,10 @@ def test_default_counts_the_written_avg_pool_formula():
 def test_rendered_table_flags_the_typo():
     rows = table2()
     text = render("deffarts-table2", rows)
-    assert text.splitlines()[-1] == "deffarts-table2: 7/7 published numbers reproduced"
+    # Skip Connect's 0 is listed, not counted (0 by definition); only the avg pool needed the fitted preset
+    assert text.splitlines()[-1] == "deffarts-table2: 6/6 published numbers reproduced (1 with fitted presets)"
+    assert [r.label for r in rows if r.fitted] == ["Avg Pool 3x3"] and all(r.claimed for r in rows[:6])
+    skip = rows[-1]
+    assert skip.label == "Skip Connect" and skip.published is None and skip.computed == 0
+    assert "fitted value of c64x:deffarts-table2: layer_ops.pool-avg" in text and "Table 2" in text
     assert "368,340" in text and "typo" in text

@@ -13,8 +13,10 @@ def test_table3_preset_reproduces_the_public_rows():
     for label, published in TABLE3.items():
         assert rows[label].computed == published, label
     text = render("deffarts-table3", list(rows.values()))
-    assert text.splitlines()[-1] == "deffarts-table3: 3/3 published numbers reproduced"
-    assert "preset c64x:deffarts-table3" in text and "formula-consistent default c64x" in text
+    assert text.splitlines()[-1] == "deffarts-table3: 3/3 published numbers reproduced (3 with fitted presets)"
+    assert all(r.fitted and r.arch == "c64x:deffarts-table3" for r in rows.values() if r.published)
+    assert "c64x (nothing fitted): 2,165,760" in text    # DARTS on the formula-consistent default
+    assert "fitted value of c64x:deffarts-table3: op_scale.conv_7x1_1x7 = 2 (DEff-ARTS Table 3" in text
 
 
 def test_preset_differs_from_the_formula_consistent_default():
