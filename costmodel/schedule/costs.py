@@ -90,8 +90,11 @@ class CostTable:
         notes = [f"conv layers: the {self.backend.name} backend's loop-nest model of {spec.name} (Timeloop's numbers "
                  f"where it is faithful to Timeloop)"]
         if "max_pool_3x3" in ops:
-            notes.append(f"max_pool_3x3: OUR model, not Timeloop's (v1.0 cannot express max pooling): element "
-                         f"comparisons at {pool.compare_per_cycle:g} per cycle (arch spec `pool:`)")
+            how = (f"mapped on the PE array like a depthwise layer, {pool.compare_per_cycle:g} comparison(s) per cycle "
+                   f"per PE" if pool.max_model == "pe-array" else
+                   f"{pool.compare_per_cycle:g} comparison(s) per cycle on ONE unit")
+            notes.append(f"max_pool_3x3: OUR model, not Timeloop's (v1.0 cannot express max pooling): {how} "
+                         f"(arch spec `pool:`{'; ' + pool.note if pool.max_model == 'serial' else ''})")
         if "avg_pool_3x3" in ops:
             notes.append("avg_pool_3x3: a conv with constant 1/k^2 weights (" +
                          ("dense, the mdarts encoding" if self.lowering == "mdarts" else "depthwise") +
