@@ -42,3 +42,17 @@ def test_a_broken_spec_makes_reproduce_exit_1(tmp_path):
 def test_all_and_a_name_together_is_bad_input(capsys):
     assert cli.main(["reproduce", "--all", "mdarts-table1"]) == 2
     assert capsys.readouterr().err.startswith("error: give a table name or --all")
+
+
+def test_all_runs_every_table_and_fails_if_any_claimed_row_fails(monkeypatch, capsys):
+    import costmodel.reproduce as reproduce
+    from costmodel.reproduce.deffarts_table2 import table2
+    tables = {"deffarts-table2": table2, "zz-broken": lambda: [Row("claimed", 1, 2, claimed=True)]}
+    monkeypatch.setattr(reproduce, "registry", lambda: tables)
+    assert cli.main(["reproduce", "--all"]) == 1
+    out, err = capsys.readouterr()
+    assert "deffarts-table2: 6/6 published numbers reproduced (1 with fitted presets)" in out
+    assert out.splitlines()[-1] == "zz-broken: 0/1 published numbers reproduced"
+    assert "zz-broken: claimed" in err
+    tables.pop("zz-broken")
+    assert cli.main(["reproduce", "--all"]) == 0

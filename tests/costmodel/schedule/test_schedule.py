@@ -207,7 +207,10 @@ def test_output_says_which_numbers_are_ours():
     table = CostTable(lambda key: Cost(cycles=1, compute_cycles=1), "test", spec=load_arch("eyeriss"),
                       backend=backend, lowering="mdarts")
     notes = table.provenance({"max_pool_3x3", "avg_pool_3x3", "sep_conv_3x3"})
-    assert any("max_pool_3x3: OUR model, not Timeloop's" in n and "1 per cycle" in n for n in notes)
+    assert any("max_pool_3x3: OUR model, not Timeloop's" in n and "on the PE array" in n for n in notes)
+    fitted = CostTable(lambda key: Cost(cycles=1, compute_cycles=1), "test", spec=load_arch("eyeriss:mdarts-table3"),
+                       backend=backend, lowering="mdarts").provenance({"max_pool_3x3"})
+    assert any("ONE unit" in n and "FITTED" in n for n in fitted)
     assert any("avg_pool_3x3" in n and "dense" in n for n in notes)
     r = Scheduler(costs=table, mode="mdarts-table3").schedule("DARTS_V2")
     assert "max_pool_3x3: OUR model" in render(r, "DARTS_V2", "eyeriss")
