@@ -17,6 +17,7 @@ from costmodel.backends.timeloop import TimeloopBackend
 from costmodel.errors import CostModelError
 from costmodel.evaluate import evaluate_op
 from costmodel.ops import OpQuery, lower
+from costmodel.resources import reference_dir
 from costmodel.timeloop.runner import find_toolchain, run_mapper
 from costmodel.workload import conv
 
