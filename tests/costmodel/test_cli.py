@@ -41,6 +41,7 @@ def test_dry_run_writes_nothing(cli, tmp_path):
     assert out.returncode == 0 and "would compute sep_conv_3x3" in out.stdout and not db.exists()
 
 
+@pytest.mark.slow
 def test_killed_build_resumes(tmp_path):
     # a space big enough that the build is still running when it is killed
     space = tmp_path / "big.yaml"

@@ -22,6 +22,7 @@ def rows(db: Path, arch: str, lowering: str):
     return [tuple(round(v, 6) if isinstance(v, float) else v for v in row) for row in found]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("arch, lowering, spaces", BUILDS, ids=[f"{a}-{l}" for a, l, _ in BUILDS])
 def test_shipped_lut_matches_a_fresh_build(cli, tmp_path, arch, lowering, spaces):
     fresh = tmp_path / "fresh.db"
