@@ -30,7 +30,7 @@ def _g(normal, normal_concat, reduce, reduce_concat) -> Genotype:
 
 
 # --- Published genotypes (facts copied from the public repositories named; verified against
-# /work/shared/reference/published_genotypes.md) ------------------------------------------------
+# costmodel/data/reference/published_genotypes.md) ---------------------------------------------
 # quark0/darts  cnn/genotypes.py  @ f276dd346a09ae3160f8e3aca5c7b193fda1da37
 # (DARTS_V1 is named `DARTS` in the same file at 8876e793763398e3ee62ac1823fa0a3c14e8c2c5)
 DARTS_V1 = _g([('sep_conv_3x3', 1), ('sep_conv_3x3', 0), ('skip_connect', 0), ('sep_conv_3x3', 1),
