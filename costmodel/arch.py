@@ -78,8 +78,8 @@ def load_arch(name_or_path: str):
     elif Path(name_or_path).suffix in (".yaml", ".yml") and Path(name_or_path).exists():
         path = Path(name_or_path)
     else:
-        raise CostModelError(f"unknown arch {name_or_path!r}{did_you_mean(name_or_path, archs)}; registered: {', '.join(archs) or 'none'} "
-                             f"(or give a path to a spec .yaml)")
+        raise CostModelError(f"unknown arch {name_or_path!r}{did_you_mean(name_or_path, archs)}; registered: "
+                             f"{', '.join(archs) or 'none'} (or give a path to a spec .yaml)")
     data = read_yaml(path)
     kind = data.get("kind")
     if kind is None:

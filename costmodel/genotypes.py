@@ -112,7 +112,8 @@ def validate(genotype: Genotype, source: str = "genotype") -> Genotype:
             op, inp = edge
             node = 2 + i // 2
             if op not in GENOTYPE_OPS:
-                raise CostModelError(f"{where}[{i}]: unknown op {op!r}{did_you_mean(op, GENOTYPE_OPS)}; known: {', '.join(GENOTYPE_OPS)}")
+                raise CostModelError(f"{where}[{i}]: unknown op {op!r}{did_you_mean(op, GENOTYPE_OPS)}; "
+                                     f"known: {', '.join(GENOTYPE_OPS)}")
             if isinstance(inp, bool) or not isinstance(inp, int) or not 0 <= inp < node:
                 raise CostModelError(f"{where}[{i}]: input {inp!r} of node {node} out of range (0..{node - 1})")
             edges.append((op, inp))
@@ -217,8 +218,8 @@ def parse_genotype(spec) -> Genotype:
         if not Path(spec).exists():
             raise CostModelError(f"genotype file {spec!r} does not exist")
         return from_file(spec)
-    raise CostModelError(f"unknown genotype {spec!r}{did_you_mean(spec, PUBLISHED)}: give a published name ({', '.join(PUBLISHED)}), "
-                         f"a .json/.yaml file, or a DARTS 'Genotype(...)' string")
+    raise CostModelError(f"unknown genotype {spec!r}{did_you_mean(spec, PUBLISHED)}: give a published name "
+                         f"({', '.join(PUBLISHED)}), a .json/.yaml file, or a DARTS 'Genotype(...)' string")
 
 
 def to_dict(genotype: Genotype) -> dict:

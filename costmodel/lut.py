@@ -1,6 +1,6 @@
 """The cost look-up table: one row per (target, spec hash, backend, lowering, op, shape).
 
-A SQLite file by default (where: `costmodel.paths.resolve_lut`), any SQLAlchemy URL accepted. Every write is its own
+SQLite file by default (`costmodel.paths.resolve_lut`), any SQLAlchemy URL accepted. Every write is its own
 transaction (an upsert), SQLite runs in WAL mode, so a killed build loses at most the row in flight
 and a rerun skips every row already there.
 """

@@ -48,7 +48,8 @@ class OpQuery:
     def resolved(self) -> "OpQuery":
         """Fill every field so the query is a complete LUT key (validates the op name)."""
         if self.op not in ALL_OPS:
-            raise CostModelError(f"unknown op {self.op!r}{did_you_mean(self.op, ALL_OPS)}; known ops: {', '.join(ALL_OPS)}")
+            raise CostModelError(f"unknown op {self.op!r}{did_you_mean(self.op, ALL_OPS)}; "
+                                 f"known ops: {', '.join(ALL_OPS)}")
         w = self.w if self.w is not None else self.h
         c_out = self.c_out if self.c_out is not None else self.c_in
         for name, v in (("c_in", self.c_in), ("c_out", c_out), ("h", self.h), ("w", w), ("stride", self.stride),
