@@ -68,7 +68,8 @@ def add_db_arg(p: argparse.ArgumentParser, what: str = "LUT file or SQLAlchemy U
 def add_query_args(p: argparse.ArgumentParser, op_required: bool = True) -> None:
     """The op + shape arguments shared by every command that names one op."""
     p.add_argument("--op", required=op_required,
-                   help="op name: a DARTS op (sep_conv_3x3, dil_conv_5x5, max_pool_3x3, ...) or conv, max_pool, avg_pool, linear")
+                   help="op name: a DARTS op (sep_conv_3x3, dil_conv_5x5, max_pool_3x3, ...) "
+                        "or conv, max_pool, avg_pool, linear")
     p.add_argument("--hw", type=int, required=op_required, help="input height = width [pixels]")
     p.add_argument("--c-in", type=int, required=op_required, help="input channels")
     p.add_argument("--c-out", type=int, help="output channels (default: --c-in)")
