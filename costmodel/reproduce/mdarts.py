@@ -66,6 +66,7 @@ def _rows(preset: str, default: str):
 
 
 def table3() -> list[Row]:
+    """MDARTS Table III rows: maximum cycle of published genotypes on Eyeriss [compute cycles]."""
     row = _rows(PRESET, DEFAULT)
     rows = []
     for label, name, published in TABLE3:
@@ -79,6 +80,7 @@ def table3() -> list[Row]:
 
 
 def table4() -> list[Row]:
+    """MDARTS Table IV (DianNao): its rows (genotypes not public) + published genotypes for comparison [cycles]."""
     rows = [Row(label, None, None, f"paper: {published:,} cycles") for label, published in TABLE4]
     row = _rows(DIAN_PRESET, DIAN_DEFAULT)
     for name in ("DARTS_V2", "ENAS", "NSGANet"):
