@@ -36,7 +36,7 @@ def _scheduler(arch: str) -> Scheduler:
 
 
 def table3() -> list[Row]:
-    """DEff-ARTS Table 3 rows on the preset (fitted per row: see `preset_row`); every public row claimed."""
+    """DEff-ARTS Table 3 rows: C64x+ cycles of whole published architectures, fitted preset [cycles]; public rows claimed."""
     schedulers = {arch: _scheduler(arch) for arch in (PRESET, DEFAULT)}
     rows = []
     for label, name, published in TABLE3:
