@@ -57,3 +57,13 @@ def test_c64x_presets_need_fitted_too():
 def test_unknown_preset():
     with pytest.raises(CostModelError, match="no preset 'nope'; presets: mdarts-table3"):
         load_arch("eyeriss:nope")
+
+
+def test_query_on_a_preset_labels_the_fitted_values(tmp_path, capsys):
+    from costmodel import cli
+    args = ["query", "--op", "max_pool_3x3", "--hw", "32", "--c-in", "16", "--stride", "2", "--db", tmp_path / "l.db"]
+    assert cli.main(["query", "--arch", "eyeriss:mdarts-table3", *map(str, args[1:])]) == 0
+    out = capsys.readouterr().out
+    assert "36,864" in out and "FITTED by preset eyeriss:mdarts-table3: pool.compare_per_cycle = 1.0 (MDARTS" in out
+    assert cli.main(["query", "--arch", "eyeriss", *map(str, args[1:])]) == 0
+    assert "FITTED" not in capsys.readouterr().out
