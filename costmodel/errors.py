@@ -6,3 +6,11 @@ class CostModelError(Exception):
 
     The CLI prints ``error: <message>`` on one line and exits with code 2.
     """
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM (or another stop signal) received: handled like Ctrl-C, exit code 128 + signal number."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum

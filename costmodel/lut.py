@@ -35,6 +35,7 @@ from .lutdb import KEY_COLUMNS, VALUE_COLUMNS, claims_table, costs_table, first_
 from .ops import OpQuery
 
 DEFAULT_LUT = "lut_cache.db"
+CLAIM_TTL_S = 3600.0            # a work claim older than this is taken over (its build is presumed dead)
 COST_NUMBERS = ("cycles", "compute_cycles", "macs", "energy_pj", "utilization")   # the last two may be None
 
 
@@ -167,15 +168,29 @@ class LUT:
 
     # -- work claims (concurrent builds split the work) ----------------------------------------------
     def claim(self, spec, backend, lowering: str, query: OpQuery) -> bool:
-        """Claim this key for computing; False if another build holds the claim. `put` releases it."""
+        """Claim this key for computing: True if it was free or its owner is gone (a dead process on this
+        host, or a claim older than CLAIM_TTL_S); False while another build holds it. `put` releases it."""
         self._tables(write=True)
         if self._version < 2:
             self._version = lutdb.ensure_schema(self.engine, self.url)      # migrate: claims need version 2
-        h = key_hash(self.key(spec, backend, lowering, query))
+        key = self.key(spec, backend, lowering, query)
+        h = key_hash(key)
         insert = __import__(f"sqlalchemy.dialects.{self.engine.dialect.name}", fromlist=["insert"]).insert
         stmt = insert(claims_table).values(key_hash=h, owner=self._owner, claimed_at=time.time())
+        c = claims_table.c
         with self._db("claim", write=True) as conn:
-            return conn.execute(stmt.on_conflict_do_nothing(index_elements=["key_hash"])).rowcount == 1
+            if conn.execute(stmt.on_conflict_do_nothing(index_elements=["key_hash"])).rowcount == 1:
+                exists = select(costs_table.c.id).where(*[costs_table.c[k] == v for k, v in key.items()])
+                if conn.execute(exists).first() is None:
+                    return True
+                conn.execute(claims_table.delete().where(c.key_hash == h))    # written since `has`: not ours
+                return False
+            held = conn.execute(select(c.owner, c.claimed_at).where(c.key_hash == h)).first()
+            if held is None or held.owner == self._owner or not _owner_gone(held.owner, held.claimed_at):
+                return held is not None and held.owner == self._owner
+            took = conn.execute(claims_table.update().where(c.key_hash == h, c.owner == held.owner)
+                                .values(owner=self._owner, claimed_at=time.time()))
+            return took.rowcount == 1
 
     def release_claims(self) -> None:
         """Drop every claim this object still holds (rows it never wrote: another build may take them)."""
@@ -205,6 +220,26 @@ class LUT:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _owner_gone(owner: str, claimed_at: float) -> bool:
+    """Whether the build that claimed a row is gone: a dead (or zombie) process on this host, or an old claim."""
+    host, _, rest = owner.partition(":")
+    if time.time() - claimed_at > CLAIM_TTL_S:
+        return True
+    if host != socket.gethostname():
+        return False
+    pid = int(rest.partition(":")[0] or 0)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def key_hash(key: dict) -> str:
