@@ -108,6 +108,7 @@ def quick_check(conn, where: str) -> None:
     except DBAPIError as e:
         raise CostModelError(f"{where} is corrupt ({first_line(e)}); restore it or rebuild into a new file") from None
     if result != "ok":
+        result = "; ".join(l for l in str(result).splitlines() if l.strip() and not l.startswith("***"))
         raise CostModelError(f"{where} is corrupt (quick_check: {result}); restore it or rebuild into a new file")
 
 
