@@ -179,7 +179,8 @@ class LUT:
         stmt = insert(claims_table).values(key_hash=h, owner=self._owner, claimed_at=time.time())
         c = claims_table.c
         with self._db("claim", write=True) as conn:
-            if conn.execute(stmt.on_conflict_do_nothing(index_elements=["key_hash"])).rowcount == 1:
+            stmt = stmt.on_conflict_do_nothing(index_elements=["key_hash"]).returning(c.key_hash)
+            if conn.execute(stmt).first() is not None:      # (rowcount is -1 here on psycopg)
                 exists = select(costs_table.c.id).where(*[costs_table.c[k] == v for k, v in key.items()])
                 if conn.execute(exists).first() is None:
                     return True
@@ -189,8 +190,8 @@ class LUT:
             if held is None or held.owner == self._owner or not _owner_gone(held.owner, held.claimed_at):
                 return held is not None and held.owner == self._owner
             took = conn.execute(claims_table.update().where(c.key_hash == h, c.owner == held.owner)
-                                .values(owner=self._owner, claimed_at=time.time()))
-            return took.rowcount == 1
+                                .values(owner=self._owner, claimed_at=time.time()).returning(c.key_hash))
+            return took.first() is not None
 
     def release_claims(self) -> None:
         """Drop every claim this object still holds (rows it never wrote: another build may take them)."""

@@ -79,7 +79,7 @@ def output_path(path, flag: str) -> Path:
     if p.is_dir():
         raise CostModelError(f"{flag} {path}: is a folder; give a file name")
     if not folder.is_dir():
-        raise CostModelError(f"{flag} {path}: no such folder {folder}")
+        raise CostModelError(f"{flag} {path}: cannot write: no such folder {folder}")
     if not os.access(folder, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
-        raise CostModelError(f"{flag} {path}: permission denied")
+        raise CostModelError(f"{flag} {path}: cannot write: permission denied")
     return p

@@ -30,13 +30,22 @@ def snapshot(folder: Path) -> dict:
     return out
 
 
-def rows(db, where: str = "1=1") -> list:
-    """The key and cost columns of every row (no ids, times): equal for equal LUT contents."""
+def rows(db, table: str = "op_costs") -> list:
+    """The key and cost columns of every row (no ids, times): equal for equal LUT contents. A file or a URL."""
+    sql = ("select arch, spec_hash, backend, lowering, op, n, c_in, c_out, h, w, kernel, stride, dilation, groups, "
+           "padding, cycles, compute_cycles, energy_pj, utilization, macs, params, status from op_costs")
+    if table != "op_costs":
+        sql = f"select * from {table}"
+    if "://" in str(db):
+        from sqlalchemy import create_engine, text
+        eng = create_engine(str(db))
+        try:
+            with eng.connect() as conn:
+                return sorted(tuple(r) for r in conn.execute(text(sql)).fetchall())
+        finally:
+            eng.dispose()
     with sqlite3.connect(db) as conn:
-        return sorted(conn.execute(
-            "select arch, spec_hash, backend, lowering, op, n, c_in, c_out, h, w, kernel, stride, dilation, groups, "
-            f"padding, cycles, compute_cycles, energy_pj, utilization, macs, params, status from op_costs where {where}"
-        ).fetchall())
+        return sorted(conn.execute(sql).fetchall())
 
 
 def descendants(pid: int) -> set:
