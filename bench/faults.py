@@ -24,9 +24,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SPACE = "name: tiny\nnetwork: {C: 8, layers: 3, hw: 16}\nops: [sep_conv_3x3, dil_conv_3x3, max_pool_3x3, skip_connect]\n"
-COLS = ("arch, spec_hash, backend, lowering, op, n, c_in, c_out, h, w, kernel, stride, dilation, groups, padding, "
-        "cycles, compute_cycles, energy_pj, utilization, macs, params, status")
 
 
 def _module(name: str, path: Path):
@@ -36,65 +33,29 @@ def _module(name: str, path: Path):
     return mod
 
 
-def build(db, space, *extra) -> subprocess.Popen:
-    return subprocess.Popen(["costmodel", "build-lut", "--arch", "eyeriss", "--space", str(space), "--db", str(db),
-                             *map(str, extra)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def table(db, sql: str) -> list:
-    if "://" in str(db):
-        from sqlalchemy import create_engine, text
-        eng = create_engine(str(db))
-        try:
-            with eng.connect() as conn:
-                return sorted(tuple(r) for r in conn.execute(text(sql)).fetchall())
-        finally:
-            eng.dispose()
-    with sqlite3.connect(db) as conn:
-        return sorted(conn.execute(sql).fetchall())
-
-
-def family(pid: int) -> set:
-    parent = {}
-    for d in os.listdir("/proc"):
-        if d.isdigit():
-            try:
-                parent[int(d)] = int(Path(f"/proc/{d}/stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                pass
-    out, frontier = set(), {pid}
-    while frontier:
-        frontier = {p for p, pp in parent.items() if pp in frontier} - out
-        out |= frontier
-    return out
-
-
-def alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return False
+kit = _module("faultkit", ROOT / "tests" / "costmodel" / "faults" / "faultkit.py")   # the tests' own helpers
+rows, descendants, alive, build = kit.rows, kit.descendants, kit.alive, kit.start_build
 
 
 def race(db, space, clean: list) -> dict:
     procs = [build(db, space) for _ in range(3)]
     outs = [p.communicate(timeout=900) for p in procs]
     crashed = sum(p.returncode != 0 or "Traceback" in err for p, (_, err) in zip(procs, outs))
-    got = table(db, f"select {COLS} from op_costs")
+    got = rows(db)
     added = sum(int(out.splitlines()[-1].split()[1]) for out, _ in outs if out.strip())
     return {"crashed": crashed, "equal": got == clean, "duplicates": len(got) - len({r[:15] for r in got}),
-            "recomputed": added - len(clean), "claims_left": len(table(db, "select * from op_claims"))}
+            "recomputed": added - len(clean), "claims_left": len(rows(db, "op_claims"))}
 
 
 def kill(db: Path, space, clean: list) -> dict:
     proc = build(db, space, "--jobs", "2")
     deadline = time.time() + 300
     while time.time() < deadline:
-        kids = family(proc.pid)
+        kids = descendants(proc.pid)
         if len(kids) >= 2 and db.exists() and _count(db) > 0:
             break
         time.sleep(0.05)
-    kids = family(proc.pid)
+    kids = descendants(proc.pid)
     proc.send_signal(signal.SIGKILL)
     proc.communicate(timeout=60)
     t0 = time.time()
@@ -105,7 +66,7 @@ def kill(db: Path, space, clean: list) -> dict:
     rerun = build(db, space, "--jobs", "2")
     rerun.communicate(timeout=900)
     return {"workers": len(kids), "alive_after_2s": len(left), "kept": kept,
-            "resume_equal": rerun.returncode == 0 and table(db, f"select {COLS} from op_costs") == clean}
+            "resume_equal": rerun.returncode == 0 and rows(db) == clean}
 
 
 def _count(db) -> int:
@@ -144,11 +105,10 @@ def main() -> int:
     ap.add_argument("--kills", type=int, default=5, help="SIGKILL trials")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="costmodel-faults-"))
-    space = tmp / "tiny.yaml"
-    space.write_text(SPACE)
+    space = kit.tiny_space(tmp)
     ref = build(tmp / "clean.db", space)
     ref.communicate(timeout=900)
-    clean = table(tmp / "clean.db", f"select {COLS} from op_costs")
+    clean = rows(tmp / "clean.db")
     print(f"clean build: {len(clean)} rows ({space})")
     sqlite_runs = []
     for i in range(args.trials):
