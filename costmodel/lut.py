@@ -1,6 +1,6 @@
 """The cost look-up table: one row per (target, spec hash, backend, lowering, op, shape).
 
-SQLite file (``lut_cache.db``) by default, any SQLAlchemy URL accepted (SQLite and PostgreSQL are
+SQLite file by default (`costmodel.paths.resolve_lut`), any SQLAlchemy URL accepted (SQLite and PostgreSQL are
 tested). Every write is its own transaction (an upsert), so a killed build loses at most the rows in
 flight and a rerun skips every row already there. Opening checks the file (folder, permissions,
 SQLite header, ``PRAGMA quick_check``, schema version) and writes nothing; the tables are created
@@ -33,6 +33,7 @@ from .cost import Cost, STATUSES
 from .errors import CostModelError
 from .lutdb import KEY_COLUMNS, VALUE_COLUMNS, claims_table, costs_table, first_line, mask
 from .ops import OpQuery
+from .paths import resolve_lut
 
 DEFAULT_LUT = "lut_cache.db"
 CLAIM_TTL_S = 3600.0            # a work claim older than this is taken over (its build is presumed dead)
@@ -56,14 +57,15 @@ def bad_number(cost_or_row, name: str) -> str | None:
 
 
 class LUT:
-    """Cost LUT over SQLAlchemy. ``LUT("lut_cache.db")`` or ``LUT("postgresql+psycopg://...")``.
+    """Cost LUT over SQLAlchemy. ``LUT()`` (the default LUT, see `costmodel.paths.resolve_lut`),
+    ``LUT("my_lut.db")`` or ``LUT("postgresql+psycopg://...")``.
 
     ``url`` is the location with any password masked (safe to print). ``create=False`` refuses a
     missing file; with ``create=True`` (the default) the file and tables appear at the first write.
     """
 
-    def __init__(self, path_or_url: str = DEFAULT_LUT, create: bool = True):
-        self._real_url = _url(path_or_url)
+    def __init__(self, path_or_url: str | None = None, create: bool = True):
+        self._real_url = _url(resolve_lut(path_or_url))
         self.url = mask(self._real_url)
         self._path = lutdb.sqlite_path(self._real_url)
         self._read_only = None
