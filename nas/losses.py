@@ -25,6 +25,8 @@ def separation_loss(*alphas: torch.Tensor) -> torch.Tensor:
     """MDARTS Eq. 2 summed over every edge of every alphas tensor given ([edges, M] each)."""
     total = 0
     for a in alphas:
+        if not bool(torch.isfinite(a).all()):
+            raise CostModelError("separation_loss: the alphas hold NaN or infinite values")
         p = torch.softmax(a, dim=-1)
         total = total + ((p - 1.0 / a.shape[-1]) ** 2).sum()
     return -total
