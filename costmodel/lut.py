@@ -22,9 +22,10 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import quote
 
 import pandas as pd
-from sqlalchemy import create_engine, event, func, select
+from sqlalchemy import URL, create_engine, event, func, select
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from . import lutdb
@@ -72,13 +73,15 @@ class LUT:
         self._version = None
         self._owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         engine_url = self._real_url
-        if self._path is not None:
+        if self._path is not None:          # a URL object: no character of the path is read as URL syntax
+            engine_url = URL.create("sqlite", database=str(self._path))
             lutdb.check_file(self._path)
             if not self._path.exists() and not create:
                 raise CostModelError(f"{self._path}: no such LUT file (build one with `costmodel build-lut`)")
             self._read_only = lutdb.read_only_reason(self._path)
             if self._read_only and self._path.exists():     # never written: SQLite opens it read-only
-                engine_url = f"sqlite:///file:{self._path.resolve()}?mode=ro&uri=true"
+                engine_url = URL.create("sqlite", database=f"file:{quote(str(self._path.resolve()))}?mode=ro",
+                                        query={"uri": "true"})
         try:
             self.engine = create_engine(engine_url)
         except (ImportError, ArgumentError) as e:    # unknown dialect, or its driver is not installed
