@@ -32,6 +32,11 @@ from .space import SearchSpace
 CP_MODES = ("cell", "pair", "network")
 
 
+def usable_logits(a: torch.Tensor) -> bool:
+    """No NaN, no +inf, and a finite logit on every edge (-inf masks an op: a one-hot genotype's logits)."""
+    return not bool(torch.isnan(a).any() or torch.isposinf(a).any()) and bool((a > float("-inf")).any(-1).all())
+
+
 def smooth_max(x: torch.Tensor, temperature: float, dim: int = -1) -> torch.Tensor:
     """T * logsumexp(x / T) along `dim`; the exact max at T = 0 (an upper bound, off by <= T ln n)."""
     t = float(temperature)
@@ -78,9 +83,10 @@ class DartsCost(torch.nn.Module):
         if tuple(a.shape) != want:
             name = "alphas_reduce" if red else "alphas_normal"
             raise CostModelError(f"{name} has shape {tuple(a.shape)}, the space needs {want} (edges, ops)")
-        if not bool(torch.isfinite(a).all()):
+        if not usable_logits(a):
             name = "alphas_reduce" if red else "alphas_normal"
-            raise CostModelError(f"{name} holds NaN or infinite values: a cost of them would be NaN")
+            raise CostModelError(f"{name} holds NaN or +inf values, or an edge whose logits are all -inf: "
+                                 f"a cost of them would be NaN")
 
     def edge_costs(self, alphas_normal, alphas_reduce):
         """Expected cost of every edge: ([cells_n, edges], [cells_r, edges])."""
