@@ -238,19 +238,56 @@ class PoolModel:
                 "note": self.note}
 
 
+TIMELOOP_ALGORITHMS = ("linear-pruned", "random-pruned", "hybrid", "exhaustive", "random")
+TIMELOOP_MAPPER_KEYS = {"algorithm": str, "num-threads": int, "timeout": int, "victory-condition": int,
+                        "search-size": int, "sync-interval": int, "live-status": bool, "diagnostics": bool,
+                        "log-stats": bool, "log-suboptimal": bool, "log-all": bool, "heartbeat": int,
+                        "penalize-consecutive-bypass-fails": bool}
+
+
+def _timeloop_mapper(d, where) -> dict:
+    """The real timeloop-mapper's search settings (v1.0 key names), checked by type; emitted verbatim."""
+    d = d or {}
+    _check_keys(d, set(TIMELOOP_MAPPER_KEYS), where)
+    for k, v in d.items():
+        kind = TIMELOOP_MAPPER_KEYS[k]
+        if kind is int:
+            _num(d, k, where, minimum=0)
+        elif not isinstance(v, kind):
+            raise CostModelError(f"{where}: key {k!r} must be a {kind.__name__}, got {v!r}")
+    if d.get("algorithm", "hybrid") not in TIMELOOP_ALGORITHMS:
+        raise CostModelError(f"{where}: key 'algorithm' must be one of {', '.join(TIMELOOP_ALGORITHMS)}, "
+                             f"got {d['algorithm']!r}")
+    return {k: (int(v) if TIMELOOP_MAPPER_KEYS[k] is int else v) for k, v in d.items()}
+
+
 @dataclass(frozen=True)
 class AcceleratorSpec:
+    """A Timeloop-style accelerator: the ONE description the model, the mapper and every Timeloop reader /
+    writer (costmodel.timeloop: v0.4, legacy v1.0 YAML and libconfig) use.
+
+    Keys the Timeloop formats cannot carry (``EXTRA_KEYS``: our pool model, description, source, default
+    backend, the embedded mapper's tie tolerance and thread emulation) come from our YAML; a reader of a
+    Timeloop file takes them as ``extras`` (`extras()` of a spec gives them).
+    """
+
     name: str
     levels: tuple                    # StorageLevel, OUTER -> INNER
     mac: Arithmetic
-    pool: PoolModel
+    pool: PoolModel | None = None    # None: pools are not modelled on this arch (a Timeloop file has none)
     default_backend: str = "analytic"
     description: str = ""
     source: str = ""                 # where the facts come from
-    mapper: dict = field(default_factory=dict)   # mapper settings: objective, tie tolerance
+    mapper: dict = field(default_factory=dict)   # embedded mapper: objective, tie_tolerance, threads; and
+    #                                              'timeloop': the real timeloop-mapper's settings (v1.0 keys)
+    technology: str = ""             # process node, e.g. "40nm" (Accelergy; Timeloop v1.0's pat ignores it)
+    cycle_seconds: float | None = None   # clock period [s] (Accelergy's global_cycle_seconds; no cycle count uses it)
 
     kind = "accelerator"
-    KEYS = {"kind", "name", "description", "source", "default_backend", "levels", "mac", "pool", "mapper"}
+    KEYS = {"kind", "name", "description", "source", "default_backend", "levels", "mac", "pool", "mapper",
+            "technology", "cycle_seconds"}
+    EXTRA_KEYS = ("description", "source", "default_backend", "pool")
+    EXTRA_MAPPER_KEYS = ("tie_tolerance", "threads")
 
     @classmethod
     def from_dict(cls, data: dict, source: str = "<dict>") -> "AcceleratorSpec":
@@ -275,23 +312,43 @@ class AcceleratorSpec:
         if mac.instances % lvs[-1].instances:
             raise CostModelError(f"{where}: key 'mac': instances must be a multiple of the innermost level's")
         mapper = data.get("mapper") or {}
-        _check_keys(mapper, {"objective", "tie_tolerance", "threads"}, f"{where}: mapper")
+        _check_keys(mapper, {"objective", "tie_tolerance", "threads", "timeloop"}, f"{where}: mapper")
         if mapper.get("objective", "edp") not in ("edp", "energy", "delay"):
             raise CostModelError(f"{where}: key 'mapper.objective' must be edp, energy or delay")
+        pool = data.get("pool")
         return cls(name=str(_req(data, "name", where)), levels=lvs, mac=mac,
-                   pool=PoolModel.from_dict(_req(data, "pool", where), f"{where}: pool"),
+                   pool=None if pool is None else PoolModel.from_dict(pool, f"{where}: pool"),
                    default_backend=str(data.get("default_backend", "analytic")),
                    description=str(data.get("description", "")), source=str(data.get("source", "")),
                    mapper={"objective": mapper.get("objective", "edp"),
                            "tie_tolerance": _num(mapper, "tie_tolerance", f"{where}: mapper", kind=float,
                                                  default=0.001, minimum=0),
-                           "threads": _num(mapper, "threads", f"{where}: mapper", default=1, minimum=1)})
+                           "threads": _num(mapper, "threads", f"{where}: mapper", default=1, minimum=1),
+                           "timeloop": _timeloop_mapper(mapper.get("timeloop"), f"{where}: mapper.timeloop")},
+                   technology=str(data.get("technology") or ""),
+                   cycle_seconds=_num(data, "cycle_seconds", where, kind=float, default=None, minimum=1e-15,
+                                      allow_none=True))
 
     def to_dict(self) -> dict:
-        return {"kind": "accelerator", "name": self.name, "description": self.description, "source": self.source,
-                "default_backend": self.default_backend, "mapper": dict(self.mapper),
-                "mac": self.mac.to_dict(), "pool": self.pool.to_dict(),
-                "levels": [lv.to_dict() for lv in self.levels]}
+        d = {"kind": "accelerator", "name": self.name, "description": self.description, "source": self.source,
+             "default_backend": self.default_backend}
+        if self.technology:
+            d["technology"] = self.technology
+        if self.cycle_seconds is not None:
+            d["cycle_seconds"] = self.cycle_seconds
+        d.update({"mapper": {**self.mapper, "timeloop": dict(self.mapper.get("timeloop", {}))},
+                  "mac": self.mac.to_dict()})
+        if self.pool is not None:
+            d["pool"] = self.pool.to_dict()
+        d["levels"] = [lv.to_dict() for lv in self.levels]
+        return d
+
+    def extras(self) -> dict:
+        """The keys of this spec no Timeloop format carries (our YAML form), for a reader's ``extras``."""
+        d = self.to_dict()
+        out = {k: d[k] for k in self.EXTRA_KEYS if k in d}
+        out["mapper"] = {k: self.mapper[k] for k in self.EXTRA_MAPPER_KEYS if k in self.mapper}
+        return out
 
     def level(self, name: str) -> StorageLevel:
         for lv in self.levels:
