@@ -53,8 +53,9 @@ def arch(spec) -> dict:
     local.append({"name": m.name, "class": "intmac",
                   "attributes": {"instances": m.instances, "meshX": m.mesh_x, "word-bits": m.word_bits}})
     node = {"name": spec.name}
-    if spec.technology:
-        node["attributes"] = {"technology": spec.technology}
+    top = {k: v for k, v in (("technology", spec.technology), ("global_cycle_seconds", spec.cycle_seconds)) if v}
+    if top:                                          # Accelergy attributes (v1.0's pat ignores them)
+        node["attributes"] = top
     node["local"] = local
     return {"architecture": {"version": 0.2, "subtree": [node]}}
 
@@ -177,12 +178,13 @@ def read_constraints(pairs, where: str) -> dict:
     out = {}
     for target, c in pairs:
         at = f"{where}: constraint on {target!r}"
-        bad = sorted(set(c) - CONSTRAINT_KEYS)
-        attrs = c.get("attributes", c)
-        bad += sorted(set(attrs) - CONSTRAINT_KEYS)
-        if bad:
-            raise CostModelError(f"{at}: unsupported key(s) {sorted(set(bad))}")
         kind = c.get("type")
+        if kind not in ("datatype", "bypassing", "bypass", "dataspace", "temporal", "spatial"):
+            raise CostModelError(f"{at}: unsupported constraint type {kind!r}")
+        attrs = c.get("attributes", c)
+        bad = sorted((set(c) | set(attrs)) - CONSTRAINT_KEYS)
+        if bad:
+            raise CostModelError(f"{at}: unsupported key(s) {bad}")
         entry = out.setdefault(target, {})
         if kind in ("datatype", "bypassing", "bypass", "dataspace"):
             entry["keep"] = keep_of(attrs.get("keep"), attrs.get("bypass"), at)
@@ -193,8 +195,6 @@ def read_constraints(pairs, where: str) -> dict:
                 if split is not None:
                     d["split"] = int(split)
             entry[kind] = d
-        else:
-            raise CostModelError(f"{at}: unsupported constraint type {kind!r}")
     return out
 
 
@@ -203,12 +203,13 @@ def read(data: dict, name: str = "", ert: dict | None = None, extras: dict | Non
     """The `AcceleratorSpec` of a Timeloop v1.0 config dict (arch + mapspace [+ mapper] [+ ERT])."""
     ert = ert if ert is not None else data.get("ERT")
     ert_pj = ertmod.read(ert, "legacy", where) if ert is not None else {}
-    levels, mac, tech = [], None, ""
+    levels, mac, tech, cycle = [], None, "", None
     if "architecture" in data:
         subtree = data["architecture"].get("subtree", [])
         if not subtree:
             raise CostModelError(f"{where}: 'architecture' has no subtree")
-        tech = str((subtree[0].get("attributes") or {}).get("technology", ""))
+        top = subtree[0].get("attributes") or {}
+        tech, cycle = str(top.get("technology", "")), top.get("global_cycle_seconds")
         name = name or str(subtree[0].get("name", ""))
         for lname, klass, raw in _flatten(subtree[0], where):
             if klass in MAC_CLASSES:
@@ -225,7 +226,8 @@ def read(data: dict, name: str = "", ert: dict | None = None, extras: dict | Non
         raise CostModelError(f"{where}: no arithmetic level (class {'/'.join(MAC_CLASSES)})")
     ertmod.check_components(ert_pj, [lv["name"] for lv in levels] + [mac["name"]], where)
     return assemble(name or "timeloop", levels, mac, read_constraints(_constraint_list(data), where),
-                    dict(data.get("mapper") or {}), where, extras=extras, technology=tech)
+                    dict(data.get("mapper") or {}), where, extras=extras, technology=tech,
+                    cycle_seconds=cycle)
 
 
 def _plain(v):
