@@ -85,24 +85,26 @@ def _layer(r) -> Layer:
 
 def reference_cmd(args):
     rows = list(csv.DictReader(open(reference_dir() / "timeloop-v1.0" / "index.csv")))
-    only = set(args.only.split(",")) if args.only else None
-    out, be = [], TimeloopBackend(fmt="legacy")
-    for r in rows:
-        if only and r["problem_id"] not in only:
+    rows = [r for r in rows if (not args.only or r["problem_id"] in args.only.split(","))
+            and (not args.arch or r["arch"] == args.arch)]
+    path = Path(args.csv) if args.csv else OUT / "v1.0_reference_runs.csv"
+    done = {(r["arch"], r["problem_id"]) for r in csv.DictReader(open(path))} if path.exists() else set()
+    be = TimeloopBackend(fmt="legacy")
+    for r in reversed(rows) if args.reverse else rows:
+        if (r["arch"], r["problem_id"]) in done:          # resume: rows already in the CSV are kept
             continue
         t = time.time()
         c = be.evaluate(_layer(r), load_arch(r["arch"]))
         same = (c.status == "ok" and c.cycles == int(r["total_cycles"]) and c.compute_cycles == int(r["compute_cycles"])
                 and abs(c.energy_pj / float(r["energy_pJ"]) - 1) < 1e-9)
-        out.append({"problem_id": r["problem_id"], "arch": r["arch"], "status": c.status, "cycles": c.cycles,
-                    "compute_cycles": c.compute_cycles, "energy_pJ": c.energy_pj, "ref_cycles": r["total_cycles"],
-                    "ref_compute_cycles": r["compute_cycles"], "ref_energy_pJ": r["energy_pJ"],
-                    "same_as_reference": int(same), "note": c.message, "mapping": c.mapping,
-                    "wall_s": round(time.time() - t, 1)})
+        _append(path, {"problem_id": r["problem_id"], "arch": r["arch"], "status": c.status, "cycles": c.cycles,
+                       "compute_cycles": c.compute_cycles, "energy_pJ": c.energy_pj, "ref_cycles": r["total_cycles"],
+                       "ref_compute_cycles": r["compute_cycles"], "ref_energy_pJ": r["energy_pJ"],
+                       "same_as_reference": int(same), "note": c.message, "wall_s": round(time.time() - t, 1)})
         print(r["arch"], r["problem_id"], c.status, c.cycles, c.compute_cycles, c.energy_pj, "same" if same else
               f"DIFF ref {r['total_cycles']} {r['compute_cycles']} {r['energy_pJ']}", c.message, flush=True)
-    _write(OUT / "v1.0_reference_runs.csv", out)
-    print(f"reference: {sum(o['same_as_reference'] for o in out)}/{len(out)} equal to reference/timeloop-v1.0")
+    got = list(csv.DictReader(open(path)))
+    print(f"reference: {sum(g['same_as_reference'] == '1' for g in got)}/{len(got)} equal to reference/timeloop-v1.0")
 
 
 NEW = [("n1_3x3_C24K40_P14", 1, 24, 40, 3, 14, 1), ("n2_1x1_C48K24_P8", 1, 48, 24, 1, 8, 1),
@@ -131,6 +133,16 @@ def new_cmd(args):
     _write(OUT / "v1.0_new_shapes.csv", out)
 
 
+def _append(path: Path, row: dict) -> None:
+    new = not path.exists()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(row))
+        if new:
+            w.writeheader()
+        w.writerow(row)
+
+
 def _write(path: Path, rows: list) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="") as fh:
@@ -145,6 +157,9 @@ def main(argv=None):
     sub.add_parser("timeloopfe").set_defaults(func=timeloopfe_cmd)
     p = sub.add_parser("reference")
     p.add_argument("--only", help="comma-separated problem ids")
+    p.add_argument("--arch", choices=ARCHS)
+    p.add_argument("--reverse", action="store_true", help="last problem first")
+    p.add_argument("--csv", help="output (appended to; rows already there are skipped)")
     p.set_defaults(func=reference_cmd)
     sub.add_parser("new").set_defaults(func=new_cmd)
     args = ap.parse_args(argv)

@@ -107,3 +107,15 @@ def assemble(name: str, levels: list, mac: dict, constraints: dict, mapper: dict
             "cycle_seconds": cycle_seconds, **{k: v for k, v in extras.items() if k != "mapper"},
             "mapper": {**extras.get("mapper", {}), "objective": objective, "timeloop": tl}}
     return AcceleratorSpec.from_dict(data, where)
+
+
+def restricted(spec: AcceleratorSpec, dims) -> AcceleratorSpec:
+    """`spec` with every constraint restricted to `dims` (what a problem of that shape is emitted with)."""
+    from dataclasses import replace
+    levels = []
+    for lv in spec.levels:
+        tf, tp, _ = restrict(lv.temporal.factors, lv.temporal.permutation, None, dims)
+        sf, sp, split = restrict(lv.spatial.factors, lv.spatial.permutation, lv.spatial.split, dims)
+        levels.append(replace(lv, temporal=replace(lv.temporal, factors=tf, permutation=tp),
+                              spatial=replace(lv.spatial, factors=sf, permutation=sp, split=split)))
+    return replace(spec, levels=tuple(levels))

@@ -32,6 +32,7 @@ INSTALL_HINT = ("Timeloop is not installed: the 'timeloop' backend needs the tim
                 "timeloopaccelergy/timeloop-accelergy-pytorch), optionally timeloopfe for the v0.4 format. "
                 "Without it use the embedded model: --backend analytic")
 NO_MAPPING = "no valid mappings found"
+UNVERSIONED = "timeloop-mapper sha256:"      # the name of a binary without --version (Timeloop v1.0)
 V04_SCRIPT = ("import sys, timeloopfe.v4 as tl\n"
               "spec = tl.Specification.from_yaml_files(*sys.argv[1:])\n"
               "sys.exit(tl.call_mapper(spec, output_dir='.') or 0)\n")
@@ -46,7 +47,9 @@ class Toolchain:
 
     @property
     def default_format(self) -> str:
-        return "v0.4" if self.timeloopfe else "legacy"
+        """v0.4 when timeloopfe is there and the binary is newer than v1.0 (which cannot read timeloopfe's
+        output and has no --version, so it is named by its content): else legacy."""
+        return "v0.4" if self.timeloopfe and not self.version.startswith(UNVERSIONED) else "legacy"
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,7 @@ def _version_of(path: str, mtime: float, fe: str | None) -> str:
     except (OSError, subprocess.TimeoutExpired):
         pass
     if not text:   # Timeloop v1.0 has no --version: identify the binary by its content
-        text = "timeloop-mapper sha256:" + hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+        text = UNVERSIONED + hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
     if fe:
         out = subprocess.run([fe, "-c", "from importlib.metadata import version; print(version('timeloopfe'))"],
                              capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
