@@ -24,7 +24,8 @@ def _mapper_overrides(items) -> dict:
         key, sep, value = item.partition("=")
         if not sep or not key:
             raise CostModelError(f"--mapper {item!r}: expected KEY=VALUE, e.g. algorithm=linear-pruned")
-        out[key] = int(value) if value.isdigit() else value
+        import yaml
+        out[key] = yaml.safe_load(value) if value else value      # typed: 2 -> int, false -> bool
     return out
 
 

@@ -60,6 +60,8 @@ def read(data, fmt: str, where: str) -> dict:
     ert = data.get("ERT", data) if isinstance(data, dict) else None
     if not isinstance(ert, dict) or "tables" not in ert:
         raise CostModelError(f"{where}: ERT: expected a mapping with 'tables'")
+    if fmt == "legacy" and ert.get("version") not in (0.2, 0.3, "0.2", "0.3"):
+        raise CostModelError(f"{where}: ERT version {ert.get('version')!r}: Timeloop v1.0 reads 0.2 or 0.3 only")
     t = ert["tables"]
     items = [(x.get("name"), x.get("actions", [])) for x in t] if isinstance(t, list) else list(t.items())
     out = {}

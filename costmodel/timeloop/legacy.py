@@ -85,7 +85,7 @@ def mapper(spec, overrides: dict | None = None) -> dict:
     """mapper.yaml: ``optimization-metrics`` + the spec's stock settings verbatim, then `overrides`."""
     from ..loopnest.spec import _timeloop_mapper
     m = {"optimization-metrics": [spec.mapper.get("objective", "edp")], **spec.mapper.get("timeloop", {})}
-    m.update(_timeloop_mapper(overrides, "mapper override"))
+    m.update(_timeloop_mapper(overrides, "Timeloop mapper setting override"))
     return {"mapper": m}
 
 
