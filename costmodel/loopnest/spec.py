@@ -21,66 +21,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..errors import CostModelError
+from .fields import DATASPACES, DIMS, _check_keys, _factors, _num, _perm, _req
 
-DIMS = "NCKRSPQG"
-DATASPACES = ("Weights", "Inputs", "Outputs")
 TECHNOLOGIES = ("DRAM", "SRAM")
-
-
-def _req(d: dict, key: str, where: str):
-    if key not in d:
-        raise CostModelError(f"{where}: missing key {key!r}")
-    return d[key]
-
-
-def _num(d: dict, key: str, where: str, kind=int, default=..., minimum=None, allow_none=False):
-    if key not in d:
-        if default is ...:
-            raise CostModelError(f"{where}: missing key {key!r}")
-        return default
-    v = d[key]
-    if v is None and allow_none:
-        return None
-    try:
-        if isinstance(v, bool) or (kind is int and not float(v).is_integer()):
-            raise ValueError
-        out = kind(v)
-    except (TypeError, ValueError):
-        raise CostModelError(f"{where}: key {key!r} must be a{'n integer' if kind is int else ' number'}, got {v!r}") from None
-    if minimum is not None and out < minimum:
-        raise CostModelError(f"{where}: key {key!r} must be >= {minimum}, got {v!r}")
-    return out
-
-
-def _check_keys(d: dict, allowed: set, where: str):
-    if not isinstance(d, dict):
-        raise CostModelError(f"{where}: expected a mapping, got {type(d).__name__}")
-    bad = sorted(set(d) - allowed)
-    if bad:
-        raise CostModelError(f"{where}: unknown key {bad[0]!r} (allowed: {', '.join(sorted(allowed))})")
-
-
-def _perm(v, where: str, key: str) -> str:
-    s = str(v).replace(" ", "")
-    bad = [c for c in s if c not in DIMS]
-    if bad or len(set(s)) != len(s):
-        raise CostModelError(f"{where}: key {key!r}: {v!r} must list distinct dims out of {DIMS}")
-    return s
-
-
-def _factors(v, where: str) -> dict:
-    if v is None:
-        return {}
-    if not isinstance(v, dict):
-        raise CostModelError(f"{where}: key 'factors' must map dims to bounds, e.g. {{R: 1, S: 0}}")
-    out = {}
-    for k, b in v.items():
-        if str(k) not in DIMS or len(str(k)) != 1:
-            raise CostModelError(f"{where}: key 'factors': unknown dim {k!r} (dims: {DIMS})")
-        if isinstance(b, bool) or not isinstance(b, int) or b < 0:
-            raise CostModelError(f"{where}: key 'factors': {k} must be an integer >= 0 (0 = remaining bound), got {b!r}")
-        out[str(k)] = b
-    return out
 
 
 @dataclass(frozen=True)
@@ -245,7 +188,7 @@ TIMELOOP_MAPPER_KEYS = {"algorithm": str, "num-threads": int, "timeout": int, "v
                         "penalize-consecutive-bypass-fails": bool}
 
 
-def _timeloop_mapper(d, where) -> dict:
+def timeloop_mapper_settings(d, where) -> dict:
     """The real timeloop-mapper's search settings (v1.0 key names), checked by type; emitted verbatim."""
     d = d or {}
     _check_keys(d, set(TIMELOOP_MAPPER_KEYS), where)
@@ -274,7 +217,7 @@ class AcceleratorSpec:
     name: str
     levels: tuple                    # StorageLevel, OUTER -> INNER
     mac: Arithmetic
-    pool: PoolModel | None = None    # None: pools are not modelled on this arch (a Timeloop file has none)
+    pool: PoolModel | None = None    # None (YAML: pool: null): pools not modelled here (a Timeloop file has none)
     default_backend: str = "analytic"
     description: str = ""
     source: str = ""                 # where the facts come from
@@ -315,7 +258,7 @@ class AcceleratorSpec:
         _check_keys(mapper, {"objective", "tie_tolerance", "threads", "timeloop"}, f"{where}: mapper")
         if mapper.get("objective", "edp") not in ("edp", "energy", "delay"):
             raise CostModelError(f"{where}: key 'mapper.objective' must be edp, energy or delay")
-        pool = data.get("pool")
+        pool = _req(data, "pool", where)     # null = not modelled (what a reader of a Timeloop file gives)
         return cls(name=str(_req(data, "name", where)), levels=lvs, mac=mac,
                    pool=None if pool is None else PoolModel.from_dict(pool, f"{where}: pool"),
                    default_backend=str(data.get("default_backend", "analytic")),
@@ -324,7 +267,7 @@ class AcceleratorSpec:
                            "tie_tolerance": _num(mapper, "tie_tolerance", f"{where}: mapper", kind=float,
                                                  default=0.001, minimum=0),
                            "threads": _num(mapper, "threads", f"{where}: mapper", default=1, minimum=1),
-                           "timeloop": _timeloop_mapper(mapper.get("timeloop"), f"{where}: mapper.timeloop")},
+                           "timeloop": timeloop_mapper_settings(mapper.get("timeloop"), f"{where}: mapper.timeloop")},
                    technology=str(data.get("technology") or ""),
                    cycle_seconds=_num(data, "cycle_seconds", where, kind=float, default=None, minimum=1e-15,
                                       allow_none=True))
@@ -338,8 +281,7 @@ class AcceleratorSpec:
             d["cycle_seconds"] = self.cycle_seconds
         d.update({"mapper": {**self.mapper, "timeloop": dict(self.mapper.get("timeloop", {}))},
                   "mac": self.mac.to_dict()})
-        if self.pool is not None:
-            d["pool"] = self.pool.to_dict()
+        d["pool"] = None if self.pool is None else self.pool.to_dict()
         d["levels"] = [lv.to_dict() for lv in self.levels]
         return d
 

@@ -103,7 +103,7 @@ def assemble(name: str, levels: list, mac: dict, constraints: dict, mapper: dict
     objective = metrics[0]
     tl = {k: v for k, v in mapper.items() if k != "optimization-metrics"}
     extras = dict(extras or {})
-    data = {"kind": "accelerator", "name": name, "levels": out, "mac": mac, "technology": technology,
+    data = {"kind": "accelerator", "name": name, "levels": out, "mac": mac, "technology": technology, "pool": None,
             "cycle_seconds": cycle_seconds, **{k: v for k, v in extras.items() if k != "mapper"},
             "mapper": {**extras.get("mapper", {}), "objective": objective, "timeloop": tl}}
     return AcceleratorSpec.from_dict(data, where)

@@ -83,9 +83,9 @@ def constraints(spec, dims) -> dict:
 
 def mapper(spec, overrides: dict | None = None) -> dict:
     """mapper.yaml: ``optimization-metrics`` + the spec's stock settings verbatim, then `overrides`."""
-    from ..loopnest.spec import _timeloop_mapper
+    from ..loopnest.spec import timeloop_mapper_settings
     m = {"optimization-metrics": [spec.mapper.get("objective", "edp")], **spec.mapper.get("timeloop", {})}
-    m.update(_timeloop_mapper(overrides, "Timeloop mapper setting override"))
+    m.update(timeloop_mapper_settings(overrides, "Timeloop mapper setting override"))
     return {"mapper": m}
 
 

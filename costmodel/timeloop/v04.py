@@ -23,6 +23,7 @@ from __future__ import annotations
 from ..errors import CostModelError
 from . import ert as ertmod
 from .constraints import assemble, keep_of, parse_factors, parse_permutation, restrict
+from .legacy import _num
 from .problem import V04_DIM_NAMES, from_v04_dim
 from .yamlio import Tagged
 
@@ -31,10 +32,6 @@ STORAGE_ATTRS = {"datawidth", "width", "depth", "entries", "block_size", "cluste
 MAC_ATTRS = {"datawidth", "width", "technology", "global_cycle_seconds", "multiplier_width", "adder_width"}
 ALGORITHMS = {"linear-pruned": "linear_pruned", "random-pruned": "random_pruned", "hybrid": "hybrid",
               "exhaustive": "exhaustive", "random": "random"}
-
-
-def _num(v):
-    return int(v) if isinstance(v, float) and v.is_integer() else v
 
 
 def _dims(text: str) -> list:

@@ -135,4 +135,4 @@ def test_bad_inputs_are_clear_errors():
     data["mapper"]["timeloop"]["num-threads"] = "two"
     with pytest.raises(CostModelError, match="'num-threads' must be an integer"):
         type(spec).from_dict(data, "x.yaml")
-    assert replace(spec, pool=None).to_dict().get("pool") is None
+    assert replace(spec, pool=None).to_dict()["pool"] is None
