@@ -24,7 +24,8 @@ MAC_CLASSES = ("intmac", "fpmac", "mac")
 # attributes the v1.0 reader understands; num-banks/num-ports are accepted (pat ignores them)
 STORAGE_ATTRS = {"name", "class", "instances", "meshX", "meshY", "word-bits", "entries", "sizeKB", "block-size",
                  "cluster-size", "read_bandwidth", "write_bandwidth", "technology", "vector-access-energy",
-                 "num-banks", "num-ports"}
+                 "num-banks", "num-ports", "width"}
+ALIASES = {"word_width": "word-bits", "datawidth": "word-bits", "n_words": "block-size"}   # v1.0's other spellings
 MAC_ATTRS = {"name", "class", "instances", "meshX", "meshY", "word-bits"}
 
 
@@ -99,13 +100,17 @@ def files(spec, dims, overrides: dict | None = None) -> dict:
 # ------------------------------------------------------------------------------------------- reader
 
 def _level(raw: dict, klass: str, ert: dict, where: str) -> dict:
+    raw = {ALIASES.get(k, k): v for k, v in raw.items()}
     bad = sorted(set(raw) - STORAGE_ATTRS)
     if bad:
         raise CostModelError(f"{where}: unsupported attribute(s) {bad}")
     name = str(raw["name"])
     tech = "DRAM" if (raw.get("technology") == "DRAM" or klass == "DRAM") else "SRAM"
-    wb = int(raw.get("word-bits", 16))
-    block, cluster = int(raw.get("block-size", 1)), int(raw.get("cluster-size", 1))
+    wb = int(raw.get("word-bits", 16))                            # v1.0's default word size
+    block = int(raw.get("block-size", 1))
+    cluster = int(raw.get("cluster-size", int(raw.get("width", wb * block)) // (wb * block)))
+    if "width" in raw and int(raw["width"]) != wb * block * cluster:
+        raise CostModelError(f"{where}: width {raw['width']} != word-bits x block-size x cluster-size")
     entries = raw.get("entries")
     if entries is None and raw.get("sizeKB") is not None:
         entries = int(float(raw["sizeKB"]) * 1024 * 8 // wb)
@@ -133,6 +138,7 @@ def _level(raw: dict, klass: str, ert: dict, where: str) -> dict:
 
 
 def _mac(raw: dict, ert: dict, where: str) -> dict:
+    raw = {ALIASES.get(k, k): v for k, v in raw.items()}
     bad = sorted(set(raw) - MAC_ATTRS)
     if bad:
         raise CostModelError(f"{where}: unsupported arithmetic attribute(s) {bad}")

@@ -29,6 +29,7 @@ from .yamlio import Tagged
 
 STORAGE_ATTRS = {"datawidth", "width", "depth", "entries", "block_size", "cluster_size", "read_bandwidth",
                  "write_bandwidth", "technology", "global_cycle_seconds", "type", "n_banks"}
+ALIASES = {"memory_depth": "depth", "memory_width": "width"}       # timeloopfe's examples spell them so
 MAC_ATTRS = {"datawidth", "width", "technology", "global_cycle_seconds", "multiplier_width", "adder_width"}
 ALGORITHMS = {"linear-pruned": "linear_pruned", "random-pruned": "random_pruned", "hybrid": "hybrid",
               "exhaustive": "exhaustive", "random": "random"}
@@ -138,6 +139,7 @@ def _constraint(d: dict, kind: str, at: str) -> dict:
 
 
 def _level(n, attrs, ert, at) -> dict:
+    attrs = {ALIASES.get(k, k): v for k, v in attrs.items()}
     bad = sorted(set(attrs) - STORAGE_ATTRS)
     if bad:
         raise CostModelError(f"{at}: unsupported attribute(s) {bad}")
