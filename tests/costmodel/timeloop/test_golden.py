@@ -97,9 +97,9 @@ def test_real_timeloop_on_new_shapes_equals_the_embedded_backend_or_loses_to_it(
         emb = AnalyticBackend().evaluate(_layer(r), load_arch(r["arch"]))
         real = (int(r["cycles"]), int(r["compute_cycles"]), float(r["energy_pJ"]))
         if r["same_as_embedded"] == "1":
-            assert (emb.cycles, emb.compute_cycles) == real[:2] and emb.energy_pj == pytest.approx(real[2], rel=1e-9)
+            assert (emb.cycles, emb.compute_cycles) == real[:2] and emb.energy_pj == pytest.approx(real[2], abs=0.0051)
         else:   # the stock heuristic stopped early: the exact mapper may beat it on EDP, never lose
-            assert emb.energy_pj * emb.cycles < real[2] * real[0]
+            assert emb.energy_pj * emb.cycles < real[2] * real[0] * (1 - 1e-6)
 
 
 needs_timeloop = pytest.mark.skipif(find_toolchain() is None, reason="timeloop-mapper is not on PATH")
