@@ -145,7 +145,6 @@ def test_runner_keeps_the_run_folder_when_asked(fake, tmp_path):
 FAKE_TIMELOOPFE = '''
 import shutil, yaml
 from pathlib import Path
-from costmodel.resources import reference_dir
 
 
 class Specification(dict):
