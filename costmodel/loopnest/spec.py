@@ -3,8 +3,10 @@
 Levels are listed OUTER -> INNER (DRAM first), as in Timeloop's map.txt. Every fact of the stock
 Timeloop v1.0 configs is here: per storage level entries, word bits, block/cluster size, instances,
 mesh X, read/write bandwidth [words/cycle per instance], the pat vector access energy [pJ per block
-access; read = fill = update], keep/bypass, and the mapspace constraints (temporal factors +
-permutation, spatial factors + permutation + split). Conventions (Timeloop's):
+access; read = fill = update], keep/bypass, the mapspace constraints (temporal factors +
+permutation, spatial factors + permutation + split), and the stock timeloop-mapper settings
+(``mapper.timeloop``). It is the ONE architecture description: costmodel.timeloop writes every Timeloop
+format from it and reads every one back into it. Conventions (Timeloop's):
 
 * factors: ``{dim: bound}``; a dim not named is free at that level; bound 0 = "the whole remaining
   bound here"; a fixed bound larger than the problem's is clamped to it, one that does not divide the
