@@ -30,6 +30,7 @@ from costmodel.backends.timeloop import TimeloopBackend
 from costmodel.commands.specs import write_specs
 from costmodel.ops import OpQuery
 from costmodel.resources import reference_dir
+from costmodel.timeloop.problem import layer_from_instance
 from costmodel.timeloop.runner import timeloopfe_python
 from costmodel.workload import Layer
 
@@ -80,10 +81,7 @@ def timeloopfe_cmd(args):
 
 
 def _layer(r) -> Layer:
-    d = {k: int(r[k]) for k in ("N", "C", "K", "R", "S", "P", "Q", "Wstride", "Hstride", "Wdilation", "Hdilation")}
-    h = (d["P"] - 1) * d["Hstride"] + (d["R"] - 1) * d["Hdilation"] + 1
-    w = (d["Q"] - 1) * d["Wstride"] + (d["S"] - 1) * d["Wdilation"] + 1
-    return Layer(name=r.get("problem_id", "layer"), kind="conv", H=h, W=w, **d)
+    return layer_from_instance(r, r.get("problem_id", "layer"))
 
 
 def reference_cmd(args):

@@ -113,3 +113,14 @@ def problem_dims(layer: Layer, grouped: bool = False) -> tuple:
 def _check_format(fmt: str) -> None:
     if fmt not in FORMATS:
         raise CostModelError(f"unknown Timeloop format {fmt!r} (use one of {FORMATS})")
+
+
+def layer_from_instance(inst: dict, name: str = "layer") -> Layer:
+    """The conv `Layer` of a Timeloop problem instance (our dim names; C, K per group when G is given).
+
+    Padding is implicit in Timeloop, so the input size is the one without padding."""
+    d = {k: int(inst.get(k, 1)) for k in ("N", "C", "K", "R", "S", "P", "Q", "G", *COEFFICIENTS)}
+    g = d.pop("G")
+    h = (d["P"] - 1) * d["Hstride"] + (d["R"] - 1) * d["Hdilation"] + 1
+    w = (d["Q"] - 1) * d["Wstride"] + (d["S"] - 1) * d["Wdilation"] + 1
+    return Layer(name=name, kind="conv", H=h, W=w, G=g, **{**d, "C": d["C"] * g, "K": d["K"] * g})

@@ -17,9 +17,9 @@ from costmodel.backends.timeloop import TimeloopBackend
 from costmodel.commands.specs import write_specs
 from costmodel.ops import OpQuery
 from costmodel.resources import reference_dir
-from costmodel.timeloop import file_data
+from costmodel.timeloop import file_data, files_for, read_stats
 from costmodel.timeloop.constraints import restricted
-from costmodel.timeloop.problem import problem_dims
+from costmodel.timeloop.problem import from_v04_dim, layer_from_instance, problem_dims
 from costmodel.timeloop.runner import find_toolchain, timeloopfe_python
 from costmodel.timeloop.v04 import read_transpiled
 from costmodel.timeloop.validate import check_timeloopfe
@@ -34,8 +34,7 @@ def _rows(name):
 
 
 def _layer(r) -> Layer:
-    d = {k: int(r[k]) for k in ("N", "C", "K", "R", "S", "P", "Q", "Wstride", "Hstride", "Wdilation", "Hdilation")}
-    return Layer(name="l", kind="conv", H=(d["P"] - 1) * d["Hstride"] + d["R"], W=(d["Q"] - 1) * d["Wstride"] + d["S"], **d)
+    return layer_from_instance(r, r.get("problem_id", "layer"))
 
 
 def test_every_emitted_v04_folder_passed_timeloopfe_and_the_matrix_is_current(tmp_path):
@@ -60,10 +59,7 @@ def test_timeloopfe_transpiled_our_files_into_the_same_hardware(folder):
     arch = folder.split("_")[0]
     spec = load_arch(arch)
     inst = {k: v for k, v in doc["problem"]["instance"].items() if k != "densities"}   # timeloopfe's default
-    g = inst.get("G", 1)
-    layer = Layer(name="l", kind="conv", N=inst["N"], C=inst["C"] * g, K=inst["M"] * g, R=inst["R"], S=inst["S"],
-                  P=inst["P"], Q=inst["Q"], H=1, W=1, G=g, **{k: inst[k] for k in ("Wstride", "Hstride",
-                                                                                   "Wdilation", "Hdilation")})
+    layer = layer_from_instance({from_v04_dim(k): v for k, v in inst.items()})
     ours = restricted(spec, problem_dims(layer))
     got = read_transpiled(doc, extras=spec.extras())
     for a, b in zip(got.levels, ours.levels):
@@ -125,3 +121,17 @@ def test_live_timeloopfe_accepts_an_emitted_folder():
         q = OpQuery("sep_conv_3x3", 16, 32).resolved()
         written = write_specs(load_arch("diannao"), q, "exact", Path(tmp), ("v0.4",))
         assert check_timeloopfe(written[0][1] / "v0.4", timeloopfe_python()) is None
+
+
+@pytest.mark.parametrize("arch", ["eyeriss", "diannao"])
+def test_real_timeloop_stats_on_our_files_are_byte_identical_to_the_stock_run(arch):
+    """tests/data/timeloop/v1.0_runs/<arch>_t1_pw: our legacy files (as we emit them today) and what real
+    Timeloop v1.0 wrote for them; the stats equal the stock reference run's (reference/timeloop-v1.0)."""
+    run = DATA / "v1.0_runs" / f"{arch}_t1_pw"
+    ref = INDEX[(arch, "t1_pw")]
+    for name, text in files_for(_layer(ref), load_arch(arch), "legacy").items():
+        assert (run / name).read_text() == text, name
+    stock = reference_dir() / "timeloop-v1.0" / "problems" / arch / "t1_pw"
+    for out in ("timeloop-mapper.stats.txt", "timeloop-mapper.map.txt"):
+        assert (run / out).read_bytes() == (stock / out).read_bytes(), out
+    assert read_stats(run / "timeloop-mapper.stats.txt").compute_cycles == int(ref["compute_cycles"])
