@@ -67,9 +67,8 @@ def read(data, fmt: str, where: str) -> dict:
     out = {}
     for path, actions in items:
         at = f"{where}: ERT {path}"
-        if isinstance(actions, dict):
-            actions = [{"name": k, **(v if isinstance(v, dict) else {"energy": (v or [{}])[0].get("energy")})}
-                       for k, v in actions.items()]
+        if isinstance(actions, dict):                      # ERT 0.2: {action: {energy} or [{arguments, energy}]}
+            actions = [{"name": k, **x} for k, v in actions.items() for x in (v if isinstance(v, list) else [v])]
         energies = []
         for a in actions:
             if a.get("name") not in KNOWN_ACTIONS:
