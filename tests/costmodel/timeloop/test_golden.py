@@ -96,6 +96,9 @@ def test_real_timeloop_on_new_shapes_equals_the_embedded_backend_or_loses_to_it(
             assert (emb.cycles, emb.compute_cycles) == real[:2] and emb.energy_pj == pytest.approx(real[2], abs=0.0051)
         else:   # the stock heuristic stopped early: the exact mapper may beat it on EDP, never lose
             assert emb.energy_pj * emb.cycles < real[2] * real[0] * (1 - 1e-6)
+            if r.get("exhaustive_cycles"):       # and Timeloop's own exhaustive search agrees with the embedded mapper
+                assert emb.cycles == int(r["exhaustive_cycles"])
+                assert emb.energy_pj == pytest.approx(float(r["exhaustive_energy_pJ"]), abs=0.0051)
 
 
 needs_timeloop = pytest.mark.skipif(find_toolchain() is None, reason="timeloop-mapper is not on PATH")
