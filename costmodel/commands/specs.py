@@ -11,7 +11,10 @@ checks (costmodel.timeloop.validate) always and timeloopfe's own when a Python w
 """
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
+
+import yaml
 
 from ..errors import CostModelError
 
@@ -24,7 +27,6 @@ def _mapper_overrides(items) -> dict:
         key, sep, value = item.partition("=")
         if not sep or not key:
             raise CostModelError(f"--mapper {item!r}: expected KEY=VALUE, e.g. algorithm=linear-pruned")
-        import yaml
         out[key] = yaml.safe_load(value) if value else value      # typed: 2 -> int, false -> bool
     return out
 
@@ -96,7 +98,6 @@ def run(args) -> int:
         raise CostModelError(f"--out {out}: exists and is not a folder")
     overrides = _mapper_overrides(args.mapper)
     if args.validate:                      # check in a scratch folder: nothing reaches --out unless all pass
-        import tempfile
         with tempfile.TemporaryDirectory(prefix="costmodel-specs-") as tmp:
             write_specs(spec, query, args.lowering, Path(tmp), formats, overrides)
             _report(_check(Path(tmp)), Path(tmp))
