@@ -14,8 +14,6 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-import yaml
-
 from ..errors import CostModelError
 
 FORMAT_CHOICES = ("v0.4", "legacy", "both")
@@ -27,6 +25,7 @@ def _mapper_overrides(items) -> dict:
         key, sep, value = item.partition("=")
         if not sep or not key:
             raise CostModelError(f"--mapper {item!r}: expected KEY=VALUE, e.g. algorithm=linear-pruned")
+        import yaml                        # lazily: `costmodel --help` loads no heavy library
         out[key] = yaml.safe_load(value) if value else value      # typed: 2 -> int, false -> bool
     return out
 
