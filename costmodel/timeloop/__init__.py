@@ -5,7 +5,6 @@
   legacy       Timeloop v1.0 files: writer + reader (YAML dict, libconfig .cfg) of an AcceleratorSpec
   v04          timeloopfe v0.4 files: writer + reader of an AcceleratorSpec
   ert          Accelergy ERT/ART of a spec (per-version cluster convention) and reading an ERT back
-  pat          Timeloop v1.0's built-in energy model (energies of a config without an ERT)
   emit         Layer + spec -> {file name: YAML text} in either format
   validate     stricter checks of a folder of Timeloop inputs than timeloopfe's own
   stats        stats.txt -> TimeloopStats (cycles, compute cycles, energy, utilization, per level); map.txt

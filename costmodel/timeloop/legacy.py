@@ -11,14 +11,14 @@ Reader: a v1.0 config as a dict (YAML, or libconfig ``.cfg`` text via `read_cfg`
 v1.0 accepts -- v0.1 ``arch: {storage (inner -> outer), arithmetic}`` + ``mapspace: {constraints_*}``
 (stock eyeriss-256) or v0.2 ``architecture: {subtree}`` + ``mapspace: {targets}`` (stock chen-asplos2014).
 Energies: an ERT if given (v1.0 convention, see costmodel.timeloop.ert), else an explicit
-``vector-access-energy``, else pat's (what v1.0 would use). Anything else -> CostModelError naming it.
+``vector-access-energy``, else pat's (what v1.0 would use: costmodel.loopnest.pat). Anything else -> CostModelError naming it.
 """
 from __future__ import annotations
 
 from ..errors import CostModelError
 from . import ert as ertmod
 from .constraints import assemble, keep_of, parse_factors, parse_permutation, restrict
-from .pat import level_energy_pj, mac_energy_pj
+from ..loopnest.pat import dram_access_energy_pj, mac_energy_pj, sram_access_energy_pj
 
 MAC_CLASSES = ("intmac", "fpmac", "mac")
 # attributes the v1.0 reader understands; num-banks/num-ports are accepted (pat ignores them)
@@ -127,7 +127,8 @@ def _level(raw: dict, klass: str, ert: dict, where: str) -> dict:
     elif raw.get("vector-access-energy") is not None:
         energy = float(raw["vector-access-energy"])
     else:
-        energy = level_energy_pj(tech, entries, wb, block, cluster)
+        energy = dram_access_energy_pj(wb, block) if tech == "DRAM" else sram_access_energy_pj(int(entries), wb, block,
+                                                                                               cluster)
     d = {"name": name, "technology": tech, "class": klass or tech, "entries": None if entries is None else int(entries),
          "word_bits": wb, "instances": inst, "mesh_x": mesh_x, "access_energy_pj": energy, "block_size": block,
          "cluster_size": cluster}
