@@ -26,6 +26,8 @@ from .spec import AcceleratorSpec, DATASPACES, DIMS
 
 
 CHUNK = 32768        # candidates evaluated per numpy pass
+SMALL = 4096         # mapspaces up to this many legal mappings are evaluated whole (cheaper than bounding)
+PROBE = 256          # candidates evaluated for the first incumbent
 
 
 @dataclass(frozen=True)
@@ -79,22 +81,22 @@ def to_mapping(spec: AcceleratorSpec, slots, f: np.ndarray, tiles: dict | None =
     return Mapping(tuple(levels))
 
 
-def outer_compulsory_pj(problem: Problem, spec: AcceleratorSpec) -> float:
-    """Energy of moving every data-space point a MAC really reads once at the outermost level [pJ]."""
+def outer_compulsory(problem: Problem, spec: AcceleratorSpec) -> dict:
+    """Per data space kept at the outermost level, the block accesses that move every point a MAC
+    really reads once there (its energy: x the level's access energy) [blocks]."""
     outer = spec.levels[0]
     used_w = len({p * problem.Wstride + r * problem.Wdilation for p in range(problem.P) for r in range(problem.R)})
     used_h = len({q * problem.Hstride + s * problem.Hdilation for q in range(problem.Q) for s in range(problem.S)})
     used = {"Weights": problem.size("Weights"), "Outputs": problem.size("Outputs"),
             "Inputs": problem.N * problem.G * problem.C * used_w * used_h}
-    return float(outer.access_energy_pj * sum(-(-used[ds] // outer.block_size) for ds in DATASPACES
-                                              if ds in outer.keep))
+    return {ds: -(-used[ds] // outer.block_size) for ds in DATASPACES if ds in outer.keep}
 
 
 def energy_lower_bound(problem: Problem, spec: AcceleratorSpec, T: np.ndarray, spatial) -> np.ndarray:
-    """Per candidate, a lower bound on its energy [pJ]: all MACs; outer_compulsory_pj; at the innermost
+    """Per candidate, a lower bound on its energy [pJ]: all MACs; outer_compulsory; at the innermost
     level keeping each data space (if not the outermost), its content accesses (T x the relevant fan-out
     below it; x 2 for read-write: reads + updates + fills) per utilized cluster."""
-    e = problem.macs * spec.mac.energy_pj + outer_compulsory_pj(problem, spec)
+    e = problem.macs * spec.mac.energy_pj + spec.levels[0].access_energy_pj * sum(outer_compulsory(problem, spec).values())
     e = np.full(T.shape, float(e))
     nL = len(spec.levels)
     for ds in DATASPACES:
@@ -123,6 +125,29 @@ def cycles_lower_bound(problem: Problem, spec: AcceleratorSpec, T: np.ndarray, s
     return out
 
 
+def _outer_bound(problem, spec, loops, factors_of, rows, e_lb, c_lb, combine, incumbent):
+    """The rows whose second bound stays within the incumbent's: data space by data space, the outermost
+    level's exact accesses replace its compulsory ones in the energy bound; after each, the candidates
+    with the lowest new bounds are evaluated (a better incumbent) and the rows pruned."""
+    outer = spec.levels[0]
+    comp = outer_compulsory(problem, spec)
+    for ds in DATASPACES:
+        keepers = [i for i, lv in enumerate(spec.levels) if ds in lv.keep]
+        if rows.size <= PROBE or len(keepers) < 2 or keepers[0] != 0:
+            continue
+        acc = np.empty(rows.size, dtype=np.int64)
+        for a in range(0, rows.size, CHUNK):
+            keep, F = factors_of(rows[a:a + CHUNK], only_active=True)
+            acc[a:a + CHUNK] = outer_accesses(problem, spec, [loops[k] for k in keep], F, ds)
+        e_lb = e_lb + outer.access_energy_pj * (-(-acc // outer.block_size) - comp[ds])
+        lb = combine(e_lb, c_lb)
+        if rows.size > SMALL:
+            incumbent(rows[np.argsort(lb, kind="stable")[:PROBE]])
+        ok = lb <= incumbent(None)
+        rows, e_lb, c_lb = rows[ok], e_lb[ok], c_lb[ok]
+    return rows
+
+
 def search(problem: Problem, spec: AcceleratorSpec, objective: str | None = None) -> MapResult:
     """The best mapping of `problem` on `spec` under the objective (default: the spec's, EDP).
 
@@ -137,10 +162,9 @@ def search(problem: Problem, spec: AcceleratorSpec, objective: str | None = None
         return MapResult(None, candidates=size, message=f"no valid mapping in a mapspace of {size} "
                                                         f"index factorizations (fan-out / capacity)")
     e_lb = energy_lower_bound(problem, spec, T, spatial)
-    e_outer = outer_compulsory_pj(problem, spec)
     c_lb = cycles_lower_bound(problem, spec, T, spatial)
-    lb = {"edp": e_lb * c_lb, "energy": e_lb, "delay": c_lb}[objective]
-    order = np.argsort(lb, kind="stable")
+    combine = {"edp": lambda e, c: e * c, "energy": lambda e, c: e, "delay": lambda e, c: c}[objective]
+    lb = combine(e_lb, c_lb)
     loops = [(s.level, s.dim, s.axis) for s in slots]
 
     def run(rows):
@@ -153,22 +177,24 @@ def search(problem: Problem, spec: AcceleratorSpec, objective: str | None = None
                 "delay": r["cycles"].astype(np.float64)}[objective]
         return np.where(r["valid"], cost, np.inf), r
 
-    if ids.size <= 4096:                 # small mapspace: evaluating everything is cheaper than bounding
-        bound, rows = np.inf, np.arange(ids.size)
-    else:
-        cost0, _ = run(order[:256])
-        bound = cost0.min() * (1 + 4 * tol + 1e-9)
-        rows = np.sort(order[lb[order] <= bound]) if np.isfinite(bound) else np.sort(order)
-    if np.isfinite(bound) and rows.size > 4096:
-        # second bound: the outermost level's exact accesses replace its compulsory traffic
-        outer = spec.levels[0]
-        acc = np.empty(rows.size, dtype=np.int64)
-        for a in range(0, rows.size, CHUNK):
-            keep, F = factors_of(rows[a:a + CHUNK], only_active=True)
-            acc[a:a + CHUNK] = outer_accesses(problem, spec, [loops[k] for k in keep], F)
-        e2 = e_lb[rows] - e_outer + outer.access_energy_pj * (-(-acc // outer.block_size))
-        lb2 = {"edp": e2 * c_lb[rows], "energy": e2, "delay": c_lb[rows]}[objective]
-        rows = rows[lb2 <= bound]
+    bound = [np.inf]
+
+    def incumbent(rows):
+        """Evaluate `rows` (if any); the pruning bound: the best cost known (+ 4 x the tie tolerance)."""
+        if rows is not None and rows.size:
+            bound[0] = min(bound[0], run(rows)[0].min() * (1 + 4 * tol + 1e-9))
+        return bound[0]
+
+    rows = np.arange(ids.size)
+    for _ in range(2):                   # small mapspace: evaluating everything is cheaper than bounding
+        if rows.size <= SMALL:
+            break
+        # incumbent: the lowest bounds (often many equal ones) and a sample spread over the bound order
+        order = rows[np.argsort(lb[rows], kind="stable")]
+        incumbent(np.unique(np.concatenate((order[:PROBE], order[:: max(1, order.size // PROBE)]))))
+        rows = rows[lb[rows] <= incumbent(None)]
+    if rows.size > PROBE and np.isfinite(incumbent(None)):
+        rows = _outer_bound(problem, spec, loops, factors_of, rows, e_lb[rows], c_lb[rows], combine, incumbent)
     cost, r = run(rows)
     if not np.isfinite(cost).any():
         return MapResult(None, candidates=size, evaluated=rows.size, message="no mapping fits the buffers")

@@ -77,28 +77,23 @@ def _fills(loops, F, above, axes, rel, e, extents, size, ones):
     return tot
 
 
-def outer_accesses(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.ndarray) -> np.ndarray:
-    """Per candidate, the accesses of the outermost level summed over data spaces (= the content
-    accesses: the next keeper's fills x the relevant fan-out between) -- exact reads/updates of a
-    read-only / read-write data space there, plus `partition` for read-write (a lower bound use)."""
+def outer_accesses(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.ndarray, ds: str) -> np.ndarray:
+    """Per candidate, the accesses of data space `ds` at the outermost level when it keeps `ds` and an
+    inner level does too (the content accesses: the next keeper's fills x the relevant fan-out between)
+    -- the exact reads of a read-only data space there, the updates of a read-write one (whose reads are
+    content - partition more, so a lower bound)."""
     F = np.asarray(factors, dtype=np.int64)
     ones = np.ones(F.shape[1], dtype=np.int64)
-    spaces = problem.dataspaces()
-    total = np.zeros(F.shape[1], dtype=np.int64)
-    for ds in DATASPACES:
-        keepers = [i for i, lv in enumerate(spec.levels) if ds in lv.keep]
-        if len(keepers) < 2 or keepers[0] != 0:
-            continue
-        b = keepers[1]
-        axes = spaces[ds]
-        rel = {d for ax in axes for d, _ in ax}
-        e = {d: _prod([F[j] for j, lp in enumerate(loops) if lp[1] == d and lp[0] >= b], ones) for d in DIMS}
-        extents = [sum((e[d] - 1) * c for d, c in ax) + 1 for ax in axes]
-        above = [j for j, lp in enumerate(loops) if lp[0] < b]
-        f = _fills(loops, F, above, axes, rel, e, extents, _prod(extents, ones), ones)
-        between = _prod([F[j] for j, lp in enumerate(loops) if lp[2] is not None and lp[0] < b and lp[1] in rel], ones)
-        total = total + f * between
-    return total
+    keepers = [i for i, lv in enumerate(spec.levels) if ds in lv.keep]
+    b = keepers[1]
+    axes = problem.dataspaces()[ds]
+    rel = {d for ax in axes for d, _ in ax}
+    e = {d: _prod([F[j] for j, lp in enumerate(loops) if lp[1] == d and lp[0] >= b], ones) for d in DIMS}
+    extents = [sum((e[d] - 1) * c for d, c in ax) + 1 for ax in axes]
+    above = [j for j, lp in enumerate(loops) if lp[0] < b]
+    f = _fills(loops, F, above, axes, rel, e, extents, _prod(extents, ones), ones)
+    between = _prod([F[j] for j, lp in enumerate(loops) if lp[2] is not None and lp[0] < b and lp[1] in rel], ones)
+    return f * between
 
 
 def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.ndarray, detail: bool = False) -> dict:
