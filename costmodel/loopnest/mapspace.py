@@ -266,8 +266,16 @@ def enumerate_mappings(problem: Problem, spec: AcceleratorSpec, with_factors: bo
     for d, t in tables.items():
         temporal = temporal * t.temporal[sel[d]]
 
+    memo = {}
+
     def spatial(dims, levels):
         """Per legal row: product of the spatial factors of `dims` at the given level indices."""
+        key = (tuple(dims), tuple(levels))
+        if key not in memo:
+            memo[key] = _spatial(dims, levels)
+        return memo[key]
+
+    def _spatial(dims, levels):
         out = np.ones(ids.size, dtype=np.int64)
         for d in dims:
             f = (tables[d].fan[:, levels, 0] * tables[d].fan[:, levels, 1]).prod(axis=1)

@@ -41,6 +41,8 @@ def _prod(arrs, like):
 def _fills(loops, F, above, axes, rel, e, extents, size, ones):
     """Per-instance fills of a tile (extents per axis, `size` points) under the loops `above` it
     (indices into loops, inner -> outer): the first tile, then the new points of every temporal step."""
+    if all(len(ax) == 1 for ax in axes):
+        return _fills_boxes(loops, F, above, rel, size, ones)
     stride = {d: e[d] for d in rel}                  # op-space stride of the next loop per dim
     wrap = {d: 0 for d in rel}                       # accumulated wrap-back of inner temporal loops
     tot = size
@@ -77,6 +79,25 @@ def _fills(loops, F, above, axes, rel, e, extents, size, ones):
     return tot
 
 
+def _fills_boxes(loops, F, above, rel, size, ones):
+    """_fills of a data space whose every axis is one dim (no sliding window): a temporal step that moves
+    the tile along an axis leaves no overlap (it moves by at least its extent, or back), so it refills the
+    whole tile; it moves iff its dim is relevant or an inner relevant temporal loop above has wrapped."""
+    tl = [j for j in above if loops[j][2] is None]
+    counts, suffix = {}, ones                        # advances of each temporal loop
+    for j in reversed(tl):
+        counts[j] = (F[j] - 1) * suffix
+        suffix = suffix * F[j]
+    steps, seen = 0, None                            # refilling steps; an inner relevant loop has wrapped
+    for j in tl:
+        if loops[j][1] in rel:
+            steps = steps + counts[j]
+            seen = F[j] > 1 if seen is None else seen | (F[j] > 1)
+        elif seen is not None:
+            steps = steps + np.where(seen, counts[j], 0)
+    return size * (1 + steps)
+
+
 def outer_accesses(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.ndarray, ds: str) -> np.ndarray:
     """Per candidate, the accesses of data space `ds` at the outermost level when it keeps `ds` and an
     inner level does too (the content accesses: the next keeper's fills x the relevant fan-out between)
@@ -102,6 +123,9 @@ def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.nd
     F = np.asarray(factors, dtype=np.int64)
     if F.ndim == 1:
         F = F[:, None]
+    used = (F != 1).any(axis=1)          # a loop of bound 1 in every candidate changes nothing: drop it
+    if not used.all():
+        loops, F = [lp for lp, u in zip(loops, used) if u], F[used]
     nL = len(spec.levels)
     ones = np.ones(F.shape[1], dtype=np.int64)
     temporal = [j for j, lp in enumerate(loops) if lp[2] is None]
