@@ -189,9 +189,9 @@ def search(problem: Problem, spec: AcceleratorSpec, objective: str | None = None
     for _ in range(2):                   # small mapspace: evaluating everything is cheaper than bounding
         if rows.size <= SMALL:
             break
-        # incumbent: the lowest bounds (often many equal ones) and a sample spread over the bound order
-        order = rows[np.argsort(lb[rows], kind="stable")]
-        incumbent(np.unique(np.concatenate((order[:PROBE], order[:: max(1, order.size // PROBE)]))))
+        # incumbent: the lowest bounds (often many equal ones) and a sample spread over the mapspace
+        low = rows[np.argpartition(lb[rows], PROBE)[:PROBE]]
+        incumbent(np.unique(np.concatenate((low, rows[:: max(1, rows.size // PROBE)]))))
         rows = rows[lb[rows] <= incumbent(None)]
     if rows.size > PROBE and np.isfinite(incumbent(None)):
         rows = _outer_bound(problem, spec, loops, factors_of, rows, e_lb[rows], c_lb[rows], combine, incumbent)

@@ -147,6 +147,9 @@ class _DimTables:
                 self.temporal *= full[:, k]
             else:
                 self.fan[:, s.level, 0 if s.axis == "X" else 1] *= full[:, k]
+        # whether the choices give different values (else every choice has row 0's)
+        self.ext_varies = (self.ext[:-1] != self.ext[0]).any(axis=0)
+        self.fan_varies = (self.fan[:-1] != self.fan[0]).any(axis=0)
 
 
 _CACHES: dict = {}
@@ -177,7 +180,7 @@ def _constraints(problem, spec, tables) -> tuple[list, bool]:
     for i in range(len(spec.levels)):
         for a, lim in enumerate(spec.fanout(i)):
             cols = {d: t.fan[:, i, a] for d, t in tables.items()}
-            vary = {d for d, c in cols.items() if (c[:-1] != c[0]).any()}
+            vary = {d for d, t in tables.items() if t.fan_varies[i, a]}
             if vary:
                 out.append((lim, "fan", cols, vary))
             elif int(np.prod([c[0] for c in cols.values()])) > lim:
@@ -187,7 +190,7 @@ def _constraints(problem, spec, tables) -> tuple[list, bool]:
         if lv.entries is None or not lv.keep:
             continue
         terms = [[[(d, c, tables[d].ext[:, i]) for d, c in ax] for ax in spaces[ds]] for ds in lv.keep]
-        vary = {d for ds in terms for ax in ds for d, _, col in ax if (col[:-1] != col[0]).any()}
+        vary = {d for ds in terms for ax in ds for d, _, _ in ax if tables[d].ext_varies[i]}
         out.append((lv.entries, "cap", terms, vary))
     return out, broken
 
