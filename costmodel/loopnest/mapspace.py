@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from .nest import span
 from .problem import Problem
 from .spec import AcceleratorSpec, DIMS
 
@@ -222,7 +223,8 @@ def _legal(constraints, sel, n, new=None) -> np.ndarray:
             for ds in terms:
                 size = 1
                 for ax in ds:
-                    size = size * (sum(((val(d, col) if d in vary else col[0]) - 1) * c for d, c, col in ax) + 1)
+                    size = size * span([(d, c) for d, c, _ in ax],
+                                       {d: val(d, col) if d in vary else col[0] for d, _, col in ax})
                 words = words + size
             ok &= words <= lim
     return ok

@@ -38,6 +38,13 @@ def _prod(arrs, like):
     return out
 
 
+def span(axis, ext):
+    """Extent of a data-space axis (((dim, coefficient), ...)) over a box with per-dim extents `ext`."""
+    if len(axis) == 1 and axis[0][1] == 1:
+        return ext[axis[0][0]]
+    return sum((ext[d] - 1) * c for d, c in axis) + 1
+
+
 def _fills(loops, F, above, axes, rel, e, extents, size, ones):
     """Per-instance fills of a tile (extents per axis, `size` points) under the loops `above` it
     (indices into loops, inner -> outer): the first tile, then the new points of every temporal step."""
@@ -110,7 +117,7 @@ def outer_accesses(problem: Problem, spec: AcceleratorSpec, loops: list, factors
     axes = problem.dataspaces()[ds]
     rel = {d for ax in axes for d, _ in ax}
     e = {d: _prod([F[j] for j, lp in enumerate(loops) if lp[1] == d and lp[0] >= b], ones) for d in DIMS}
-    extents = [sum((e[d] - 1) * c for d, c in ax) + 1 for ax in axes]
+    extents = [span(ax, e) for ax in axes]
     above = [j for j, lp in enumerate(loops) if lp[0] < b]
     f = _fills(loops, F, above, axes, rel, e, extents, _prod(extents, ones), ones)
     between = _prod([F[j] for j, lp in enumerate(loops) if lp[2] is not None and lp[0] < b and lp[1] in rel], ones)
@@ -157,14 +164,14 @@ def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.nd
         fills, content = {}, {}
         for i in keepers:
             e = ext[i]
-            extents = [sum((e[d] - 1) * c for d, c in ax) + 1 for ax in axes]
+            extents = [span(ax, e) for ax in axes]
             size = _prod(extents, ones)
             level_size[i] = level_size[i] + size
             above = [j for j, lp in enumerate(loops) if lp[0] < i]
             fills[i] = np.zeros_like(ones) if i == 0 else _fills(loops, F, above, axes, rel, e, extents, size, ones)
             # partition (distinct elements per instance): extents with the temporal factors above
             pe = {d: e[d] * _prod([F[j] for j in above if loops[j][1] == d and loops[j][2] is None], ones) for d in DIMS}
-            part = _prod([sum((pe[d] - 1) * c for d, c in ax) + 1 for ax in axes], ones)
+            part = _prod([span(ax, pe) for ax in axes], ones)
             stats[(spec.levels[i].name, ds)] = {"size": size, "partition": part, "instances": inst[i], "fills": fills[i]}
         # content accesses, inner -> outer
         inner = keepers[-1]
