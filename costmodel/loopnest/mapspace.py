@@ -197,17 +197,21 @@ def _constraints(problem, spec, tables) -> tuple[list, bool]:
 
 
 def _legal(constraints, sel, n, new=None) -> np.ndarray:
-    """The rows (per-dim choice indices `sel`; a dim not combined yet at its lower-bound row) that meet
-    every limit; with `new`, only the limits that dim's choices change (the others hold already)."""
-    ok = np.ones(n, dtype=bool)
+    """Which rows (per-dim choice indices `sel`, n rows; a dim not combined yet at its lower-bound row)
+    meet every limit, [n, 1]. With `new`, each row extended by every choice of dim `new`, [n, m] (only
+    the limits that dim's choices change: the others hold already); the other dims' values are computed
+    per row and broadcast."""
+    ok = np.ones((n, 1), dtype=bool)
     cache = {}
 
     def val(d, col):
+        if d == new:
+            return col[None, :-1]
         if d not in sel:
             return col[-1]
         key = (d, id(col))
         if key not in cache:
-            cache[key] = col[sel[d]]
+            cache[key] = col[sel[d]][:, None]
         return cache[key]
 
     for lim, kind, terms, vary in constraints:
@@ -217,7 +221,7 @@ def _legal(constraints, sel, n, new=None) -> np.ndarray:
             prod = 1
             for d, col in terms.items():
                 prod = prod * (val(d, col) if d in vary else col[0])
-            ok &= prod <= lim
+            ok = ok & (prod <= lim)
         else:
             words = 0
             for ds in terms:
@@ -226,7 +230,7 @@ def _legal(constraints, sel, n, new=None) -> np.ndarray:
                     size = size * span([(d, c) for d, c, _ in ax],
                                        {d: val(d, col) if d in vary else col[0] for d, _, col in ax})
                 words = words + size
-            ok &= words <= lim
+            ok = ok & (words <= lim)
     return ok
 
 
@@ -258,13 +262,11 @@ def enumerate_mappings(problem: Problem, spec: AcceleratorSpec, with_factors: bo
         m = len(choices[d][1])
         if m == 1 or ids.size == 0:
             continue
-        n = ids.size
-        sel = {k: np.repeat(v, m) for k, v in sel.items()}
-        sel[d] = np.tile(np.arange(m, dtype=np.intp), n)
-        ids = np.repeat(ids, m) * m + sel[d]
-        ok = _legal(constraints, sel, ids.size, new=d)
-        if not ok.all():
-            sel, ids = {k: v[ok] for k, v in sel.items()}, ids[ok]
+        ok = np.broadcast_to(_legal(constraints, sel, ids.size, new=d), (ids.size, m))
+        parent, choice = np.divmod(np.flatnonzero(ok), m)     # rows stay in mapping-ID order
+        sel = {k: v[parent] for k, v in sel.items()}
+        sel[d] = choice
+        ids = ids[parent] * m + choice
     zero = np.zeros(ids.size, dtype=np.intp)
     sel.update({d: zero for d in DIMS if d not in sel})
     temporal = np.ones(ids.size, dtype=np.int64)
