@@ -274,21 +274,22 @@ def enumerate_mappings(problem: Problem, spec: AcceleratorSpec, with_factors: bo
         temporal = temporal * t.temporal[sel[d]]
 
     memo = {}
+    fanned = {i for i in range(len(spec.levels)) if spec.fanout(i) != (1, 1)}
 
     def spatial(dims, levels):
         """Per legal row: product of the spatial factors of `dims` at the given level indices."""
-        key = (tuple(dims), tuple(levels))
+        levels = tuple(i for i in levels if i in fanned)
+        key = ("".join(sorted(dims)), levels)
         if key not in memo:
-            memo[key] = _spatial(dims, levels)
+            out = 1
+            for d in key[0]:
+                f = (tables[d].fan[:-1, levels, 0] * tables[d].fan[:-1, levels, 1]).prod(axis=1)
+                if (f != f[0]).any():
+                    out = out * f[sel[d]]
+                elif f[0] != 1:
+                    out = out * int(f[0])
+            memo[key] = out if isinstance(out, np.ndarray) else np.full(ids.size, out, dtype=np.int64)
         return memo[key]
-
-    def _spatial(dims, levels):
-        out = np.ones(ids.size, dtype=np.int64)
-        for d in dims:
-            f = (tables[d].fan[:, levels, 0] * tables[d].fan[:, levels, 1]).prod(axis=1)
-            if (f != 1).any():
-                out = out * f[sel[d]]
-        return out
 
     active = [k for k, s in enumerate(slots) if tables[s.dim].active[k]]
 
