@@ -151,6 +151,7 @@ class _DimTables:
         # whether the choices give different values (else every choice has row 0's)
         self.ext_varies = (self.ext[:-1] != self.ext[0]).any(axis=0)
         self.fan_varies = (self.fan[:-1] != self.fan[0]).any(axis=0)
+        self.temporal_varies = bool((self.temporal[:-1] != self.temporal[0]).any())
 
 
 _CACHES: dict = {}
@@ -226,7 +227,7 @@ def _legal(constraints, sel, n, new=None) -> np.ndarray:
             words = 0
             for ds in terms:
                 size = 1
-                for ax in ds:
+                for ax in sorted(ds, key=lambda ax: any(d == new for d, _, _ in ax)):   # [n, m] products last
                     size = size * span([(d, c) for d, c, _ in ax],
                                        {d: val(d, col) if d in vary else col[0] for d, _, col in ax})
                 words = words + size
@@ -269,9 +270,11 @@ def enumerate_mappings(problem: Problem, spec: AcceleratorSpec, with_factors: bo
         ids = ids[parent] * m + choice
     zero = np.zeros(ids.size, dtype=np.intp)
     sel.update({d: zero for d in DIMS if d not in sel})
-    temporal = np.ones(ids.size, dtype=np.int64)
+    temporal = np.full(ids.size, int(np.prod([t.temporal[0] for t in tables.values() if not t.temporal_varies])),
+                       dtype=np.int64)
     for d, t in tables.items():
-        temporal = temporal * t.temporal[sel[d]]
+        if t.temporal_varies:
+            temporal = temporal * t.temporal[sel[d]]
 
     memo = {}
     fanned = {i for i in range(len(spec.levels)) if spec.fanout(i) != (1, 1)}
