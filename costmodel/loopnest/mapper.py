@@ -106,7 +106,8 @@ def energy_lower_bound(problem: Problem, spec: AcceleratorSpec, T: np.ndarray, s
         lv = spec.levels[i]
         inst = spatial(DIMS, list(range(i)))
         clusters = np.minimum(inst, max(1, lv.instances // lv.cluster_size))
-        content = T * spatial(problem.relevant(ds), list(range(i, nL)))
+        below = spatial(problem.relevant(ds), list(range(i, nL)))
+        content = T if isinstance(below, int) and below == 1 else T * below
         acc = 2 * content if ds in READ_WRITE else content   # read-write: reads + updates + fills >= 2 x content
         e = e + (acc if lv.block_size == 1 else -(-acc // lv.block_size)) * lv.access_energy_pj * clusters
     return e

@@ -240,7 +240,7 @@ def enumerate_mappings(problem: Problem, spec: AcceleratorSpec, with_factors: bo
 
     Returns (slots, F [n_slots, n_legal] int64 (None unless with_factors), ids [n_legal] (mapping IDs
     in the full index-factorization space), (temporal [n_legal] = compute cycles, spatial(dims, levels) ->
-    [n_legal] product of those dims' spatial factors at those levels), size, factors_of),
+    [n_legal] (or an int if constant) product of those dims' spatial factors at those levels), size, factors_of),
     where factors_of(rows) gives F for a subset of the legal rows.
     """
     slots = build_slots(problem, spec)
@@ -280,7 +280,8 @@ def enumerate_mappings(problem: Problem, spec: AcceleratorSpec, with_factors: bo
     fanned = {i for i in range(len(spec.levels)) if spec.fanout(i) != (1, 1)}
 
     def spatial(dims, levels):
-        """Per legal row: product of the spatial factors of `dims` at the given level indices."""
+        """Per legal row: product of the spatial factors of `dims` at the given level indices (an int
+        when it is the same for every row)."""
         levels = tuple(i for i in levels if i in fanned)
         key = ("".join(sorted(dims)), levels)
         if key not in memo:
@@ -291,7 +292,7 @@ def enumerate_mappings(problem: Problem, spec: AcceleratorSpec, with_factors: bo
                     out = out * f[sel[d]]
                 elif f[0] != 1:
                     out = out * int(f[0])
-            memo[key] = out if isinstance(out, np.ndarray) else np.full(ids.size, out, dtype=np.int64)
+            memo[key] = out
         return memo[key]
 
     active = [k for k, s in enumerate(slots) if tables[s.dim].active[k]]

@@ -170,7 +170,7 @@ def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.nd
             above = [j for j, lp in enumerate(loops) if lp[0] < i]
             fills[i] = np.zeros_like(ones) if i == 0 else _fills(loops, F, above, axes, rel, e, extents, size, ones)
             # partition (distinct elements per instance): extents with the temporal factors above
-            pe = {d: e[d] * _prod([F[j] for j in above if loops[j][1] == d and loops[j][2] is None], ones) for d in DIMS}
+            pe = {d: e[d] * _prod([F[j] for j in above if loops[j][1] == d and loops[j][2] is None], ones) for d in rel}
             part = _prod([span(ax, pe) for ax in axes], ones)
             stats[(spec.levels[i].name, ds)] = {"size": size, "partition": part, "instances": inst[i], "fills": fills[i]}
         # content accesses, inner -> outer
