@@ -27,7 +27,7 @@ from .spec import AcceleratorSpec, DATASPACES, DIMS
 
 CHUNK = 32768        # candidates evaluated per numpy pass
 SMALL = 4096         # mapspaces up to this many legal mappings are evaluated whole (cheaper than bounding)
-PROBE = 256          # candidates evaluated for the first incumbent
+PROBE = 128          # candidates evaluated for the first incumbent
 
 
 @dataclass(frozen=True)
