@@ -296,13 +296,17 @@ def enumerate_mappings(problem: Problem, spec: AcceleratorSpec, with_factors: bo
         return memo[key]
 
     active = [k for k, s in enumerate(slots) if tables[s.dim].active[k]]
+    by_dim = {}                     # dim -> (positions in `active`, its choices x those slots' factors)
+    for n, k in enumerate(active):
+        by_dim.setdefault(slots[k].dim, []).append(n)
+    by_dim = {d: (pos, np.ascontiguousarray(tables[d].full[:, [active[n] for n in pos]].T))
+              for d, pos in by_dim.items()}
 
     def factors_of(rows, only_active=False):
         """F for the legal rows `rows`: all slots [n_slots, n], or (active slot indices, F[active])."""
         Fa = np.empty((len(active), len(rows)), dtype=np.int64)
-        for n, k in enumerate(active):
-            d = slots[k].dim
-            Fa[n] = tables[d].full[sel[d][rows], k]
+        for d, (pos, sub) in by_dim.items():
+            Fa[pos] = sub[:, sel[d][rows]]
         if only_active:
             return active, Fa
         F = np.ones((len(slots), len(rows)), dtype=np.int64)
