@@ -91,7 +91,8 @@ def main(argv=None):
           f"archs {', '.join(sorted(specs))}")
     print("ours: embedded analytic backend (exact EDP mapper), one single-threaded run, fresh backend; "
           "timed by process CPU time and by wall time (the machine may be shared)")
-    print(f"  distinct problems ({distinct}), like for like: Timeloop v1.0 mapper recorded wall_s {wall_distinct:,.1f} s "
+    print(f"  distinct problems ({distinct}), like for like: Timeloop v1.0 mapper recorded wall_s "
+          f"{wall_distinct:,.1f} s "
           f"(2 threads) vs ours {ours_cpu:.3f} s CPU / {ours_wall:.3f} s wall "
           f"({1e3 * ours_cpu / distinct:.1f} / {1e3 * ours_wall / distinct:.1f} ms per problem) "
           f"-> {r_cpu:,.0f}x CPU, {r_wall:,.0f}x wall")

@@ -2,12 +2,15 @@
 
 Every legal index factorization (mapspace.enumerate_mappings: fan-out and capacity pruned while the
 dims are combined) gets a cheap lower bound on its cost (compute cycles, bandwidth, MAC, compulsory
-and innermost-level energy); the 256 lowest-bound mappings are evaluated to get an incumbent, every
-mapping whose bound exceeds it is dropped (a second, tighter bound uses the outermost level's exact
-accesses), and the survivors are evaluated at once by nest.analyze (vectorised). Nothing that could
-be optimal is dropped, so the result is the mapspace optimum. Selection follows Timeloop v1.0's incumbent rule: walk
-the candidates in mapping-ID order; one replaces the incumbent only if its cost is lower by more than
-the spec's tie tolerance (relative), so the first of equal mappings wins. Timeloop uses 0.1 % on its
+and innermost-level energy). An incumbent comes from evaluating the lowest-bound mappings plus a sample
+spread over the mapspace (the lowest bounds are often many equal, poor mappings); every mapping whose
+bound exceeds it is dropped; then, data space by data space, the outermost level's exact accesses
+replace its compulsory traffic in the bound (the lowest of those are evaluated for a better incumbent,
+and the rest pruned again), and the survivors are evaluated at once by nest.analyze (vectorised).
+Nothing that could be optimal is dropped (nor any mapping within 4 x the tie tolerance of the best),
+so the result is the mapspace optimum. Selection follows Timeloop v1.0's incumbent rule: walk the
+candidates in mapping-ID order; one replaces the incumbent only if its cost is lower by more than the
+spec's tie tolerance (relative), so the first of equal mappings wins. Timeloop uses 0.1 % on its
 heuristic walk; over an exhaustive walk that could keep a mapping up to 0.1 % worse than the optimum,
 so the shipped specs use 1e-9 (ties = equal up to float rounding): the EDP optimum, ties broken by
 Timeloop's order.
@@ -96,7 +99,8 @@ def energy_lower_bound(problem: Problem, spec: AcceleratorSpec, T: np.ndarray, s
     """Per candidate, a lower bound on its energy [pJ]: all MACs; outer_compulsory; at the innermost
     level keeping each data space (if not the outermost), its content accesses (T x the relevant fan-out
     below it; x 2 for read-write: reads + updates + fills) per utilized cluster."""
-    e = problem.macs * spec.mac.energy_pj + spec.levels[0].access_energy_pj * sum(outer_compulsory(problem, spec).values())
+    e = problem.macs * spec.mac.energy_pj
+    e += spec.levels[0].access_energy_pj * sum(outer_compulsory(problem, spec).values())
     e = np.full(T.shape, float(e))
     nL = len(spec.levels)
     for ds in DATASPACES:

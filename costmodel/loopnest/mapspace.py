@@ -11,8 +11,8 @@ Permutations are not enumerated: the stock specs fix every order that can change
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 import weakref
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -176,8 +176,9 @@ def _dim_tables(cache, spec, slots, d, free, ch) -> _DimTables:
 
 def _constraints(problem, spec, tables) -> tuple[list, bool]:
     """The fan-out and capacity limits as (limit, kind, terms, dims whose choices change it), and whether
-    the fixed parts alone already break one (a dim whose choices all give one value counts with it). Fan-out terms: per dim, its spatial-factor column at that level and
-    axis; capacity terms: per data space kept, per axis, (dim, coefficient, extent column)."""
+    the fixed parts alone already break one (a dim whose choices all give one value counts with it).
+    Fan-out terms: per dim, its spatial-factor column at that level and axis; capacity terms: per data
+    space kept, per axis, (dim, coefficient, extent column)."""
     out, broken = [], False
     for i in range(len(spec.levels)):
         for a, lim in enumerate(spec.fanout(i)):
