@@ -48,23 +48,38 @@ def _order(perm: str) -> str:
     return perm + "".join(d for d in DIMS if d not in perm)
 
 
-def build_slots(problem: Problem, spec: AcceleratorSpec) -> list[Slot]:
-    """Every slot, in nest order INNER -> OUTER (the loop structure of the whole mapspace)."""
+def build_slots(problem: Problem, spec: AcceleratorSpec, cache: dict | None = None) -> list[Slot]:
+    """Every slot, in nest order INNER -> OUTER (the loop structure of the whole mapspace). With a
+    per-spec `cache`, problems whose constraints resolve alike share one (read-only) list."""
     bounds = problem.bounds
-    slots = []
+    if cache is None:
+        tpl = _template(spec)
+    else:
+        if ("template",) not in cache:
+            cache[("template",)] = _template(spec)
+        tpl = cache[("template",)]
+    fixed = tuple(1 if one else _resolve(v, bounds[d]) for _, d, _, v, one in tpl)
+    if cache is None:
+        return [Slot(i, d, axis, f) for (i, d, axis, _, _), f in zip(tpl, fixed)]
+    key = ("slots", fixed)
+    if key not in cache:
+        cache[key] = [Slot(i, d, axis, f) for (i, d, axis, _, _), f in zip(tpl, fixed)]
+    return cache[key]
+
+
+def _template(spec: AcceleratorSpec) -> list:
+    """(level, dim, axis, constraint factor, forced to 1) per slot, INNER -> OUTER."""
+    out = []
     for i in range(len(spec.levels) - 1, -1, -1):
         lv = spec.levels[i]
         fx, fy = spec.fanout(i)
         if fx > 1 or fy > 1:
             for d in _order(lv.spatial.permutation):
                 axis = lv.spatial.axis_of(d)
-                fixed = _resolve(lv.spatial.factors.get(d), bounds[d])
-                if (fx if axis == "X" else fy) == 1:
-                    fixed = 1
-                slots.append(Slot(i, d, axis, fixed))
+                out.append((i, d, axis, lv.spatial.factors.get(d), (fx if axis == "X" else fy) == 1))
         for d in _order(lv.temporal.permutation):
-            slots.append(Slot(i, d, None, _resolve(lv.temporal.factors.get(d), bounds[d])))
-    return slots
+            out.append((i, d, None, lv.temporal.factors.get(d), False))
+    return out
 
 
 def _resolve(v, bound: int):
@@ -78,10 +93,11 @@ def _resolve(v, bound: int):
 
 
 def dim_choices(problem: Problem, slots: list[Slot], cache: dict | None = None) -> dict:
-    """dim -> (free slot indices, array [n_choices, n_free]) of the index factorizations; None if impossible."""
+    """dim -> (free slot indices, array [n_choices, n_free]) of the index factorizations; None if impossible.
+    A per-spec `cache` needs `slots` from build_slots with that cache (it is keyed by their identity)."""
     out = {}
     for d in DIMS:
-        key = ("choices", d, problem.bounds[d], tuple((k, s.fixed) for k, s in enumerate(slots) if s.dim == d))
+        key = ("choices", d, problem.bounds[d], id(slots))
         if cache is None or key not in cache:
             ch = _choices(d, problem.bounds[d], slots)
             if cache is None:
@@ -168,7 +184,7 @@ def _spec_cache(spec) -> dict:
 
 
 def _dim_tables(cache, spec, slots, d, free, ch) -> _DimTables:
-    key = ("tables", d, tuple((k, s.fixed) for k, s in enumerate(slots) if s.dim == d), id(ch))
+    key = ("tables", d, id(slots), id(ch))
     if key not in cache:
         cache[key] = _DimTables(spec, slots, d, free, ch)
     return cache[key]
@@ -244,8 +260,8 @@ def enumerate_mappings(problem: Problem, spec: AcceleratorSpec, with_factors: bo
     [n_legal] (or an int if constant) product of those dims' spatial factors at those levels), size, factors_of),
     where factors_of(rows) gives F for a subset of the legal rows.
     """
-    slots = build_slots(problem, spec)
     cache = _spec_cache(spec)
+    slots = build_slots(problem, spec, cache)
     choices = dim_choices(problem, slots, cache)
     empty = np.zeros(0, dtype=np.int64)
     if choices is None:
