@@ -109,11 +109,13 @@ def energy_lower_bound(problem: Problem, spec: AcceleratorSpec, T: np.ndarray, s
             continue
         lv = spec.levels[i]
         inst = spatial(DIMS, list(range(i)))
-        clusters = np.minimum(inst, max(1, lv.instances // lv.cluster_size))
+        cap = max(1, lv.instances // lv.cluster_size)
+        fan = np.prod([x * y for x, y in map(spec.fanout, range(i))], dtype=np.int64)
+        clusters = inst if fan <= cap else np.minimum(inst, cap)      # no row uses more than `fan`
         below = spatial(problem.relevant(ds), list(range(i, nL)))
         content = T if isinstance(below, int) and below == 1 else T * below
         acc = 2 * content if ds in READ_WRITE else content   # read-write: reads + updates + fills >= 2 x content
-        e = e + (acc if lv.block_size == 1 else -(-acc // lv.block_size)) * lv.access_energy_pj * clusters
+        e += (acc if lv.block_size == 1 else -(-acc // lv.block_size)) * lv.access_energy_pj * clusters
     return e
 
 
