@@ -285,6 +285,9 @@ def enumerate_mappings(problem: Problem, spec: AcceleratorSpec, with_factors: bo
         sel = {k: v[parent] for k, v in sel.items()}
         sel[d] = choice
         ids = ids[parent] * m + choice
+    if ids.size == 0:   # no legal mapping (e.g. a dilated input window larger than every buffer)
+        return (slots, np.zeros((len(slots), 0), dtype=np.int64), empty, (empty, lambda d, l: empty),
+                size, lambda r: np.zeros((len(slots), 0)))
     zero = np.zeros(ids.size, dtype=np.intp)
     sel.update({d: zero for d in DIMS if d not in sel})
     temporal = np.full(ids.size, int(np.prod([t.temporal[0] for t in tables.values() if not t.temporal_varies])),

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..errors import CostModelError
+from ..validate import number
 
 DIMS = "NCKRSPQG"
 DATASPACES = ("Weights", "Inputs", "Outputs")
@@ -47,8 +48,7 @@ def _num(d: dict, key: str, where: str, kind=int, default=..., minimum=None, all
         out = kind(v)
     except (TypeError, ValueError):
         raise CostModelError(f"{where}: key {key!r} must be a{'n integer' if kind is int else ' number'}, got {v!r}") from None
-    if minimum is not None and out < minimum:
-        raise CostModelError(f"{where}: key {key!r} must be >= {minimum}, got {v!r}")
+    number(out, f"{where}: key {key!r}", minimum)    # finite, in range (NaN fails every `<` test)
     return out
 
 
