@@ -8,9 +8,9 @@ timed by process CPU time (what this process used; the headline, since the machi
 by wall time (printed beside it). Timeloop's `wall_s` was recorded with 2 mapper threads. The all-rows
 figure (every reference row: Timeloop re-ran duplicates, our memo answers them) is printed, labelled.
 
-ZigZag runs in the interpreter given by --zigzag-python / $ZIGZAG_PYTHON, in a venv of its own made by
---install-zigzag (pip install zigzag-dse six), else this one if it can import zigzag; if none can, the
-ratio is skipped and the reason printed.
+ZigZag runs in the interpreter given by --zigzag-python / $ZIGZAG_PYTHON, else in the venv of its own
+that --install-zigzag makes (pip install zigzag-dse six; bench/.zigzag-venv, used whenever it exists),
+else this one if it can import zigzag; if none can, the ratio is skipped and the reason printed.
 Last line: `lut_speed: vs timeloop R×, vs zigzag S×` (R on distinct problems, CPU time).
 """
 from __future__ import annotations
@@ -39,6 +39,9 @@ def zigzag_python(arg: str | None) -> tuple[str | None, str]:
         ok = subprocess.run([cand, "-c", "import zigzag"], capture_output=True, text=True)
         return (cand, "") if ok.returncode == 0 else (None, f"{cand} cannot import zigzag: "
                                                             f"{(ok.stderr.strip().splitlines() or ['?'])[-1]}")
+    venv = HERE / ".zigzag-venv" / "bin" / "python"                 # made by an earlier --install-zigzag
+    if venv.exists():
+        return zigzag_python(str(venv))
     if importlib.util.find_spec("zigzag") is not None:
         return sys.executable, ""
     return None, ("zigzag-dse is not importable here (rerun with --install-zigzag, or pass --zigzag-python / "
