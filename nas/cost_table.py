@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from costmodel.darts_net import stem_query
 from costmodel.errors import CostModelError
 from costmodel.ops import OpQuery, op_macs, op_params
 
@@ -112,7 +113,6 @@ def network_fixed_costs(space: SearchSpace, coster) -> tuple[np.ndarray, float]:
     """The alpha-independent work of the network: the stem conv 3x3 and each cell's preprocessing
     (ReLU-conv1x1-BN of c_k-1; of c_k-2 too, or FactorizedReduce after a reduction cell), at full C."""
     n = space.batch
-    stem = coster(OpQuery("conv_3x3", c_in=space.in_channels, h=space.input_size,
-                          c_out=space.stem_multiplier * space.c, n=n))
-    pre = np.array([[coster(q) for q in cell.preprocess(n)] for cell in space.macro_cells()], dtype=np.float64)
+    stem = coster(stem_query(space.c, space.input_size, space.in_channels, space.stem_multiplier, n))
+    pre = np.array([[coster(q) for q in cell.preprocess(n)] for cell in space.network_cells()], dtype=np.float64)
     return pre.reshape(space.layers, 2), float(stem)
