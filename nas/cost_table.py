@@ -3,8 +3,9 @@
 `cost_table(space, arch, metric, ...)` returns numpy arrays ``normal[cells_n, edges, ops_n]`` and
 ``reduce[cells_r, edges, ops_r]``: the cost of every candidate op on every edge of every cell
 row of the space (see `SearchSpace.cost_cells`). Hardware metrics come from
-`costmodel.evaluate.evaluate_op` (through the LUT when one is given: missing rows are computed
-and cached); ``macs`` and ``params`` are counted from the lowering and need no arch.
+the toolkit's one cost cache, `costmodel.schedule.costs.CostTable` (through the LUT when one is
+given: missing rows are computed and cached); ``macs`` and ``params`` are counted from the lowering
+and need no arch.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import numpy as np
 from costmodel.darts_net import stem_query
 from costmodel.errors import CostModelError
 from costmodel.ops import OpQuery, op_macs, op_params
+from costmodel.schedule.costs import CostTable
 
 from .space import SearchSpace
 
@@ -48,40 +50,27 @@ def check_metric(metric: str) -> None:
 
 
 class OpCoster:
-    """query -> number for one metric, memoised (many edges share a shape)."""
+    """query -> number for one metric. Hardware metrics go through the one cost cache of the toolkit
+    (`costmodel.schedule.costs.CostTable`, the scheduler's); macs/params are counted, memoised here."""
 
     def __init__(self, metric, arch=None, lowering="exact", backend=None, lut=None, op_costs=None):
         check_metric(metric)
         if metric in HW_METRICS and arch is None:
             raise CostModelError(f"metric {metric!r} needs an arch (e.g. arch='eyeriss'); "
                                  f"'macs' and 'params' need none")
-        self.metric, self.arch, self.lowering, self.backend, self.lut = metric, arch, lowering, backend, lut
+        self.metric, self.arch, self.lowering = metric, arch, lowering
         self.op_costs = dict(op_costs or {})
+        self.table = CostTable.from_arch(arch, lowering, backend, lut) if metric in HW_METRICS else None
         self._memo: dict = {}
 
     def __call__(self, q: OpQuery) -> float:
         if q.op in self.op_costs:
             return float(self.op_costs[q.op])
+        if self.table is not None:
+            return self.table.value(q, self.metric)
         if q not in self._memo:
-            self._memo[q] = self._compute(q)
+            self._memo[q] = float(op_macs(q, self.lowering) if self.metric == "macs" else op_params(q, self.lowering))
         return self._memo[q]
-
-    def _compute(self, q: OpQuery) -> float:
-        if self.metric == "macs":
-            return float(op_macs(q, self.lowering))
-        if self.metric == "params":
-            return float(op_params(q, self.lowering))
-        from costmodel.evaluate import evaluate_op
-        cost = evaluate_op(self.arch, q, lowering=self.lowering, backend=self.backend, lut=self.lut)
-        shape = f"{q.op} at C={q.c_in} {q.h}x{q.w or q.h} stride {q.stride}"
-        if not cost.ok:
-            raise CostModelError(f"{shape} on {self._arch_name()}: {cost.status}: {cost.message} "
-                                 f"(remove the op from the space or give its cost in op_costs)")
-        value = getattr(cost, self.metric)
-        if value is None:
-            raise CostModelError(f"{self._arch_name()} has no {self.metric} model ({shape}); "
-                                 f"use metric 'cycles' or 'compute_cycles'")
-        return float(value)
 
     def _arch_name(self) -> str:
         return self.arch if isinstance(self.arch, str) else getattr(self.arch, "name", str(self.arch))
