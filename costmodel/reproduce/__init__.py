@@ -1,7 +1,8 @@
 """Paper-table reproductions: ``costmodel reproduce NAME``.
 
 Each module here may define ``REPRODUCTIONS = {"name": fn}``; ``fn() -> list[Row]`` computes every
-number through the toolkit. The published values live beside the code that reproduces them (they
+number through the toolkit. Reproductions that need torch are registered by the nas package through the
+``costmodel.reproduce`` entry-point group (pyproject.toml), loaded only when run. The published values live beside the code that reproduces them (they
 are the expectation, cited by table), the computed ones never do.
 """
 from __future__ import annotations
@@ -40,6 +41,9 @@ def registry() -> dict:
     for info in pkgutil.iter_modules(__path__):
         mod = importlib.import_module(f"{__name__}.{info.name}")
         found.update(getattr(mod, "REPRODUCTIONS", {}))
+    from ..commands import plugins
+    for ep in plugins("costmodel.reproduce"):
+        found[ep.name] = lambda ep=ep: ep.load()()
     return dict(sorted(found.items()))
 
 
