@@ -10,6 +10,7 @@ and need no arch.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -74,6 +75,34 @@ class OpCoster:
 
     def _arch_name(self) -> str:
         return self.arch if isinstance(self.arch, str) else getattr(self.arch, "name", str(self.arch))
+
+
+class ReadOnlyLUT:
+    """A LUT that is read, never written: misses are computed (and kept in memory by the cost cache)."""
+
+    def __init__(self, lut):
+        self.lut, self.url = lut, lut.url
+
+    def get(self, *key):
+        return self.lut.get(*key)
+
+    def put(self, *key, **kw) -> None:
+        pass
+
+
+def default_lut():
+    """The default LUT (``$COSTMODEL_LUT`` or the shipped ``lut_cache.db``), opened read-only; None if
+    there is none (every cost is then computed). Never creates or writes a file."""
+    import costmodel.lut as lutmod
+    resolve = getattr(lutmod, "default_lut_path", None)     # the toolkit's one resolution, where it has one
+    if resolve is not None:
+        path = resolve()
+    else:
+        from costmodel.cli import default_db
+        path = default_db()
+    if "://" not in str(path) and not Path(path).is_file():
+        return None
+    return ReadOnlyLUT(lutmod.LUT(str(path), create=False))
 
 
 def cost_table(space: SearchSpace, arch=None, metric: str = "compute_cycles", *, lowering: str = "exact",

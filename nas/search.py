@@ -1,10 +1,10 @@
 """Reference search: first-order DARTS with the MDARTS two-phase loop, DEff-ARTS or RAPDARTS loss.
 
-    python -m nas.search --dataset digits --space mdarts --loss mdarts --mu-sep 1 \
-        --qos 0.5e6 0.7e6 --arch eyeriss --lowering mdarts --epochs 5
-    costmodel search ...            (same arguments)
+    costmodel search --arch eyeriss --lowering mdarts --qos 0.55e6 0.6e6 --epochs 3
+    python -m nas.search ...        (same arguments)
 
-Per epoch it logs CE, validation accuracy, the expected cost, the derived genotype, that
+Inside an epoch a tqdm bar shows the step, loss, expected cost and ETA (on a terminal only). Per
+epoch it logs CE, validation accuracy, the expected cost, the derived genotype, that
 genotype's actual maximum cycle (critical path, hard max, same cost table) and its number of
 skip connections. The result is a costmodel `Genotype` (written with --genotype-out as JSON,
 which `costmodel schedule --genotype FILE` reads). --checkpoint saves every epoch; --resume
@@ -21,6 +21,7 @@ from pathlib import Path
 
 import torch
 import torch.nn.functional as F
+from tqdm import tqdm
 
 from costmodel.errors import CostModelError
 from costmodel.genotypes import to_dict, to_string
@@ -110,10 +111,12 @@ def run_search(cfg: SearchConfig, log=print) -> SearchResult:
     torch.manual_seed(cfg.seed)
     train, val, n_classes, (ch, h, _) = load_dataset(cfg.dataset, cfg.data_dir, cfg.limit, cfg.seed)
     space = get_space(cfg.space, layers=cfg.layers, c=cfg.c, input_size=h, in_channels=ch)
-    lut = None
     if cfg.lut:
         from costmodel.lut import LUT
         lut = LUT(cfg.lut)
+    else:
+        from .cost_table import default_lut
+        lut = default_lut()            # read-only: costs it lacks are computed, nothing is written
     cost, extra = build_costs(cfg, space, lut)
     cost = cost.to(device)
     extra = {m: c.to(device) for m, c in extra.items()}
@@ -154,6 +157,8 @@ def run_search(cfg: SearchConfig, log=print) -> SearchResult:
         t0 = time.perf_counter()
         model.train()
         ce_sum = n = 0
+        bar = tqdm(total=min(len(train), len(val)) // min(cfg.batch_size, len(train)), unit="step", leave=False,
+                   desc=f"epoch {epoch + 1}/{cfg.epochs}", disable=cfg.quiet or not sys.stderr.isatty())
         for (xt, yt), (xv, yv) in zip(train.batches(cfg.batch_size, gen), val.batches(cfg.batch_size, gen)):
             xt, yt, xv, yv = xt.to(device), yt.to(device), xv.to(device), yv.to(device)
             a_opt.zero_grad()
@@ -165,6 +170,12 @@ def run_search(cfg: SearchConfig, log=print) -> SearchResult:
             torch.nn.utils.clip_grad_norm_(model.weight_parameters(), cfg.grad_clip)
             w_opt.step()
             ce_sum, n = ce_sum + float(loss.detach()) * len(yt), n + len(yt)
+            if not bar.disable:
+                with torch.no_grad():
+                    bar.set_postfix_str(f"loss {float(loss):.3f}  expected_{cost.metric} "
+                                        f"{float(cost.cost(model.alphas_normal, model.alphas_reduce)):,.0f}")
+                bar.update()
+        bar.close()
         sched.step()
         if cfg.loss == "mdarts" and cfg.qos is not None:      # phase 2: projection into [C_L, C_H]
             proj = project_to_band((model.alphas_normal, model.alphas_reduce), cost.cost, cfg.qos[0], cfg.qos[1],
@@ -182,11 +193,19 @@ def run_search(cfg: SearchConfig, log=print) -> SearchResult:
                         "config": asdict(cfg)}, ckpt)
         if not cfg.quiet:
             log(f"epoch {epoch + 1}/{cfg.epochs}  ce {row['ce']:.4f}  val_acc {row['val_acc']:.3f}  "
-                f"expected_{cost.metric} {row['expected_cost']:,.0f}  max_cycle {row['max_cycle']:,.0f}  "
+                f"expected_{cost.metric} {row['expected_cost']:,.0f}{_band(row['expected_cost'], cfg)}  "
+                f"max_cycle {row['max_cycle']:,.0f}  "
                 f"skips {row['skips']}  mean_max_prob {row['mean_max_prob']:.3f}  ({row['seconds']:.1f}s)")
             log(f"  genotype {row['genotype']}")
     geno = derive_genotype(model.alphas_normal, model.alphas_reduce, space)
     return SearchResult(geno, history, model.alphas_normal.detach().cpu(), model.alphas_reduce.detach().cpu())
+
+
+def _band(value: float, cfg: SearchConfig) -> str:
+    if cfg.loss != "mdarts" or cfg.qos is None:
+        return ""
+    where = "inside" if cfg.qos[0] <= value <= cfg.qos[1] else ("below" if value < cfg.qos[0] else "above")
+    return f" ({where} QoS band [{cfg.qos[0]:,.0f}, {cfg.qos[1]:,.0f}])"
 
 
 def _epoch_row(epoch, model, val, cost, ce, cfg, device, seconds) -> dict:
