@@ -27,6 +27,7 @@ class SearchConfig:
     qos: tuple | None = None               # MDARTS phase 2 band (C_L, C_H) in the metric's unit
     tau: float = 1.0                       # phase-2 band weight [1 / metric unit]
     u_max: int = 100                       # phase-2 Adam steps per epoch (MDARTS Sec. IV-A)
+    proj_lr: float | None = None           # phase-2 Adam learning rate (None = arch_lr, the paper's 3e-4)
     gamma: float = 0.01                    # DEff-ARTS cost weightage
     beta: float = DEFFARTS_BETA            # DEff-ARTS modulation
     lambdas: dict = field(default_factory=dict)   # RAPDARTS metric -> lambda
@@ -49,6 +50,7 @@ class SearchConfig:
     grad_clip: float = 5.0
     seed: int = 0
     device: str = "cpu"
+    threads: int = 0                       # torch CPU threads (0 = torch's default)
     checkpoint: str | None = None
     resume: bool = False
     quiet: bool = False
@@ -75,6 +77,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    "expected cost [metric unit, e.g. cycles]; projected into after every epoch (default: none)")
     p.add_argument("--tau", type=float, default=d.tau, help="phase-2 band weight [1/metric unit]" + D)
     p.add_argument("--u-max", type=int, default=d.u_max, help="phase-2 Adam steps per epoch" + D)
+    p.add_argument("--proj-lr", type=float, help="phase-2 Adam learning rate (default: --arch-lr, the paper's "
+                   "3e-4; larger reaches a far band in fewer epochs)")
     p.add_argument("--gamma", type=float, default=d.gamma, help="DEff-ARTS cost weightage Gamma" + D)
     p.add_argument("--beta", type=float, default=d.beta, help="DEff-ARTS modulation beta" + D)
     p.add_argument("--lambda", dest="lambdas", action="append", default=[], metavar="METRIC=VALUE",
@@ -97,6 +101,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    "phase 2" + D)
     p.add_argument("--seed", type=int, default=d.seed, help="random seed" + D)
     p.add_argument("--device", default=d.device, help="cpu or cuda[:N]" + D)
+    p.add_argument("--threads", type=int, default=d.threads, help="torch CPU threads, 0 = torch's default "
+                   "(1 is much faster on a busy machine)" + D)
     p.add_argument("--checkpoint", help="save the search state here every epoch")
     p.add_argument("--resume", action="store_true", help="continue from --checkpoint")
     p.add_argument("--genotype-out", help="write the derived genotype as JSON (`costmodel schedule --genotype` "

@@ -64,8 +64,10 @@ def _check(cfg: SearchConfig) -> None:
         raise CostModelError("--epochs and --batch-size must be >= 1")
     if cfg.u_max < 0:
         raise CostModelError(f"--u-max must be >= 0, got {cfg.u_max}")
-    if cfg.lr <= 0 or cfg.arch_lr <= 0:
-        raise CostModelError(f"--lr and --arch-lr must be > 0, got {cfg.lr} and {cfg.arch_lr}")
+    if cfg.lr <= 0 or cfg.arch_lr <= 0 or (cfg.proj_lr is not None and cfg.proj_lr <= 0):
+        raise CostModelError(f"--lr, --arch-lr and --proj-lr must be > 0, got {cfg.lr}, {cfg.arch_lr}, {cfg.proj_lr}")
+    if cfg.threads < 0:
+        raise CostModelError(f"--threads must be >= 0 (0 = torch's default), got {cfg.threads}")
     _check_writable(cfg.checkpoint, "--checkpoint")
     if cfg.resume and not cfg.checkpoint:
         raise CostModelError("--resume needs --checkpoint FILE (the state to continue from)")
@@ -108,6 +110,8 @@ def actual_max_cycle(cost: DartsCost, genotype) -> float:
 def run_search(cfg: SearchConfig, log=print) -> SearchResult:
     _check(cfg)
     device = pick_device(cfg.device)
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
     torch.manual_seed(cfg.seed)
     train, val, n_classes, (ch, h, _) = load_dataset(cfg.dataset, cfg.data_dir, cfg.limit, cfg.seed)
     space = get_space(cfg.space, layers=cfg.layers, c=cfg.c, input_size=h, in_channels=ch)
@@ -179,7 +183,7 @@ def run_search(cfg: SearchConfig, log=print) -> SearchResult:
         sched.step()
         if cfg.loss == "mdarts" and cfg.qos is not None:      # phase 2: projection into [C_L, C_H]
             proj = project_to_band((model.alphas_normal, model.alphas_reduce), cost.cost, cfg.qos[0], cfg.qos[1],
-                                   tau=cfg.tau, steps=cfg.u_max, lr=cfg.arch_lr, weight_decay=cfg.arch_weight_decay,
+                                   tau=cfg.tau, steps=cfg.u_max, lr=cfg.proj_lr or cfg.arch_lr, weight_decay=cfg.arch_weight_decay,
                                    optimizer_state=proj_state)
             with torch.no_grad():
                 model.alphas_normal.copy_(proj.alphas[0])

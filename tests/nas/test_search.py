@@ -65,20 +65,36 @@ def test_cli_search_writes_a_genotype_the_scheduler_reads(cli, tmp_path):
             "--arch", "c64x", "--genotype-out", out)
     assert r.returncode == 0, r.stderr
     assert "epoch 1/1" in r.stdout and "max_cycle" in r.stdout and "genotype: Genotype(" in r.stdout
+    assert "step/s" not in r.stderr and "it/s" not in r.stderr          # no progress bar when not a terminal
     assert set(json.loads(out.read_text())) == {"normal", "normal_concat", "reduce", "reduce_concat"}
     s = cli("schedule", "--genotype", out, "--arch", "c64x", "--mode", "mdarts-table3")
     assert s.returncode == 0, s.stderr
 
 
 def test_cli_errors(cli):
-    r = cli("search", "--loss", "rapdarts", "--lambda", "params:1")
+    r = cli("search", "--arch", "c64x", "--loss", "rapdarts", "--lambda", "params:1")
     assert r.returncode == 2 and r.stderr.startswith("error:") and "METRIC=VALUE" in r.stderr
+    r = cli("search", "--epochs", "1")                    # no silent default target
+    assert r.returncode == 2 and "--arch" in r.stderr
+
+
+def test_qos_band_binds_from_outside():
+    """The expected cost starts above the band (uniform alphas) and phase 2 brings it inside."""
+    band = (3.0e7, 3.6e7)
+    res = run_search(SearchConfig(**dict(TINY, quiet=False), epochs=2, loss="mdarts", qos=band, u_max=50,
+                                  proj_lr=3e-3), log=lambda *_: None)
+    from nas.search import build_costs
+    from nas.space import get_space
+    cost, _ = build_costs(SearchConfig(**TINY), get_space("mdarts"), None)
+    start = float(cost.cost(torch.zeros(14, 7), torch.zeros(14, 3)))
+    assert start > band[1]
+    assert band[0] <= res.history[-1]["expected_cost"] <= band[1]
 
 
 def test_deffarts_charges_none_only_in_the_loss():
     from nas.search import build_costs
     from nas.space import darts_space
-    main, extra = build_costs(SearchConfig(loss="deffarts", space="darts"), darts_space(), None)
+    main, extra = build_costs(SearchConfig(loss="deffarts", space="darts", arch="c64x"), darts_space(), None)
     none = darts_space().normal_ops.index("none")
     assert float(main.normal_costs[..., none].max()) == 0                    # logged cost: plain metric
     assert float(extra["deffarts"].normal_costs[..., none].min()) == 10 ** 6 - 1   # DEff-ARTS App. D
