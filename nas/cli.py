@@ -4,23 +4,23 @@ Torch-free at import: `register` only adds the arguments (`nas.config`); `run` i
 """
 from __future__ import annotations
 
-EXAMPLES = """examples:
-  costmodel search --arch eyeriss --lowering mdarts --qos 0.5e6 0.7e6 --genotype-out g.json
-  costmodel search --arch c64x --loss deffarts --space darts --epochs 2
-  costmodel search --arch eyeriss --loss rapdarts --lambda compute_cycles=1e-6 --lambda params=1e-5"""
+EXAMPLES = ["costmodel search --arch eyeriss --lowering mdarts --qos 0.4e6 0.5e6 --proj-lr 3e-3 --epochs 3 --limit 600 "
+            "--threads 1 --genotype-out /tmp/g.json",
+            "costmodel search --arch c64x --loss deffarts --space darts --epochs 2",
+            "costmodel search --arch eyeriss --loss rapdarts --lambda compute_cycles=1e-6 --lambda params=1e-5"]
 
 
 def register(subparsers) -> None:
-    import argparse
+    from costmodel.cli import add_command
 
     from .config import add_arguments
-    p = subparsers.add_parser(
-        "search", help="a reference first-order DARTS search with the MDARTS / DEff-ARTS / RAPDARTS cost loss "
-                       "(needs torch)",
+    p = add_command(
+        subparsers, "search", help="a reference first-order DARTS search with the MDARTS / DEff-ARTS / RAPDARTS "
+                                   "cost loss (needs torch)", examples=EXAMPLES,
         description="Reference search (nas.search) on digits (built in) or cifar10 --data-dir DIR. A progress bar "
                     "inside each epoch (step, loss, expected cost, ETA; silent when not a terminal) and a per-epoch "
-                    "log of CE, accuracy, expected cost, derived genotype, its max cycle and skip count.",
-        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+                    "log of CE, accuracy, expected cost and its place against the QoS band, derived genotype, its max "
+                    "cycle and skip count.")
     add_arguments(p)
     p.set_defaults(func=run)
 

@@ -2,7 +2,7 @@
 
     hw = DartsCost.for_model(model, arch="eyeriss")               # any DARTS-family model (nas.adapters)
     loss = loss + lam * hw.penalty(model)                         # scale-free: 1.0 at uniform alphas
-    dc = DartsCost(space, arch="eyeriss", metric="compute_cycles")   # or from a SearchSpace
+    dc = DartsCost(space, lut=LUT(), arch="eyeriss", metric="compute_cycles")   # or from a SearchSpace
     loss = ce + lam * dc.cost(alphas_normal, alphas_reduce)          # expected cost (sum)
     dc.cost_from_probs(pn, pr, edge_weights=(wn, wr))                # GDAS samples, FairDARTS sigmoids, PC-DARTS betas
     qos = dc.critical_path(alphas_normal, alphas_reduce, temperature=1e3)  # expected max cycle

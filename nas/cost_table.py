@@ -91,18 +91,18 @@ class ReadOnlyLUT:
 
 
 def default_lut():
-    """The default LUT (``$COSTMODEL_LUT`` or the shipped ``lut_cache.db``), opened read-only; None if
-    there is none (every cost is then computed). Never creates or writes a file."""
-    import costmodel.lut as lutmod
-    resolve = getattr(lutmod, "default_lut_path", None)     # the toolkit's one resolution, where it has one
-    if resolve is not None:
-        path = resolve()
-    else:
-        from costmodel.cli import default_db
-        path = default_db()
-    if "://" not in str(path) and not Path(path).is_file():
+    """The default LUT read-only: ``$COSTMODEL_LUT``, else the per-user LUT if it exists, else the shipped
+    one (`costmodel.paths` resolution, without seeding). Never creates or writes a file; misses are computed."""
+    import os
+
+    from costmodel.lut import LUT
+    from costmodel.paths import LUT_ENV, user_lut_path
+    from costmodel.resources import shipped_lut_path
+    path = os.environ.get(LUT_ENV) or next((str(p) for p in (user_lut_path(), shipped_lut_path()) if p.is_file()),
+                                           None)
+    if path is None or ("://" not in path and not Path(path).is_file()):
         return None
-    return ReadOnlyLUT(lutmod.LUT(str(path), create=False))
+    return ReadOnlyLUT(LUT(path, create=False))
 
 
 def cost_table(space: SearchSpace, arch=None, metric: str = "compute_cycles", *, lowering: str = "exact",

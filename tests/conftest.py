@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
 
 
 def run_cli(*args, env=None, timeout=600):
@@ -17,15 +16,73 @@ def run_cli(*args, env=None, timeout=600):
                           timeout=timeout)
 
 
+def invoke(capsys, *args, env=None):
+    """Run `costmodel.cli.main([...])` in this process (fast: no interpreter start-up); returns a
+    CompletedProcess (returncode, stdout, stderr) like `run_cli`. `env` entries are set for the call only."""
+    from costmodel.cli import main
+    argv = [str(a) for a in args]
+    saved = {k: os.environ.get(k) for k in (env or {})}
+    os.environ.update({k: str(v) for k, v in (env or {}).items()})
+    capsys.readouterr()
+    try:
+        code = main(argv)
+    except SystemExit as e:        # argparse: --help, --version, usage errors
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    out = capsys.readouterr()
+    return subprocess.CompletedProcess(["costmodel", *argv], code, out.out, out.err)
+
+
 @pytest.fixture
-def cli():
-    return run_cli
+def cli(capsys):
+    """`costmodel` in-process (see `invoke`); use `run_cli` for the few true end-to-end subprocess tests."""
+    return lambda *args, env=None: invoke(capsys, *args, env=env)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL server on 127.0.0.1 (see tests/pgserver.py), or skip with the reason."""
+    from pgserver import PgServer, wait_ready
+    env = os.environ.get("COSTMODEL_TEST_PG_URL")
+    if env:
+        class _External:
+            url = env
+
+            @staticmethod
+            def fresh_database(name):
+                return env
+        wait_ready(env)
+        yield _External
+        return
+    try:
+        srv = PgServer.start()
+    except (RuntimeError, OSError, subprocess.SubprocessError) as e:
+        pytest.skip(f"no PostgreSQL server: {e}")
+    try:
+        wait_ready(srv.url)
+        yield srv
+    finally:
+        srv.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server, request):
+    """A fresh, empty PostgreSQL database for this test (SQLAlchemy URL)."""
+    import re
+    return pg_server.fresh_database("t_" + re.sub(r"\W", "_", request.node.name)[:50].lower())
 
 
 @pytest.fixture(autouse=True, scope="session")
 def _private_default_lut(tmp_path_factory):
-    """Commands run without --db write to $COSTMODEL_LUT: point it away from the shipped lut_cache.db."""
+    """Commands run without --db write to $COSTMODEL_LUT: a private file, never the shipped LUT nor the
+    user's own cache (XDG_CACHE_HOME points into the test's temp folder too)."""
     os.environ["COSTMODEL_LUT"] = str(tmp_path_factory.mktemp("lut") / "default_lut.db")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg_cache"))
     yield
 
 

@@ -9,10 +9,10 @@ import torch.nn as nn
 
 from costmodel.darts_net import node_slices
 from costmodel.errors import CostModelError
+from costmodel.resources import shipped_lut_path
 from costmodel.ops import DARTS_PRIMITIVES
 from nas.cost import DartsCost, smooth_max
 
-SHIPPED = Path(__file__).resolve().parents[2] / "lut_cache.db"
 GDAS_SPACE = ["none", "skip_connect", "dua_sepc_3x3", "dua_sepc_5x5", "dil_sepc_3x3", "dil_sepc_5x5",
               "avg_pool_3x3", "max_pool_3x3"]          # AutoDL-Projects DARTS_SPACE order
 
@@ -66,9 +66,11 @@ class TinyGDAS(nn.Module):
 
 
 def test_for_model_eyeriss_from_any_folder_writes_no_lut(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path / "cwd" if (tmp_path / "cwd").mkdir() is None else tmp_path)
     monkeypatch.delenv("COSTMODEL_LUT", raising=False)
-    before = SHIPPED.stat().st_mtime_ns, SHIPPED.stat().st_size
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))          # no per-user LUT: the shipped one
+    shipped = shipped_lut_path()
+    before = shipped.stat().st_mtime_ns, shipped.stat().st_size
     torch.manual_seed(0)
     model = TinyDarts(betas=True)
     hw = DartsCost.for_model(model, arch="eyeriss")
@@ -77,8 +79,8 @@ def test_for_model_eyeriss_from_any_folder_writes_no_lut(tmp_path, monkeypatch):
     loss.backward()
     for p in model.arch_parameters():
         assert p.grad is not None and torch.isfinite(p.grad).all() and p.grad.abs().sum() > 0
-    assert list(tmp_path.iterdir()) == []
-    assert (SHIPPED.stat().st_mtime_ns, SHIPPED.stat().st_size) == before
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["cwd"]             # no LUT file anywhere
+    assert (shipped.stat().st_mtime_ns, shipped.stat().st_size) == before
     assert abs(float(hw.penalty(model)) - 1) < 1e-3               # scale-free: 1 at (near) uniform weights
 
 
