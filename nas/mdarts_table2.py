@@ -50,6 +50,7 @@ def derived_max_cycle(cost, alphas) -> tuple:
 
 
 def table2_rows():
+    """MDARTS Table II: QoS bands reached by phase-2 projection alone on Eyeriss Table I costs [compute cycles]."""
     cost = eyeriss_table1_cost()          # a clear error first if torch (the nas extra) is missing
     from .genotype import count_skips
     lo, hi = cost.bounds()

@@ -36,14 +36,15 @@ class Row:
 
 
 def registry() -> dict:
-    """name -> function, from every module of this package."""
+    """name -> function, from every module of this package and the ``costmodel.reproduce`` entry points
+    (loaded here: their modules import torch only when run)."""
     found = {}
     for info in pkgutil.iter_modules(__path__):
         mod = importlib.import_module(f"{__name__}.{info.name}")
         found.update(getattr(mod, "REPRODUCTIONS", {}))
     from ..commands import plugins
     for ep in plugins("costmodel.reproduce"):
-        found[ep.name] = lambda ep=ep: ep.load()()
+        found[ep.name] = ep.load()
     return dict(sorted(found.items()))
 
 
