@@ -1,6 +1,6 @@
 """Reference search: first-order DARTS with the MDARTS two-phase loop, DEff-ARTS or RAPDARTS loss.
 
-    costmodel search --arch eyeriss --lowering mdarts --qos 0.55e6 0.6e6 --epochs 3
+    costmodel search --arch eyeriss --lowering mdarts --qos 0.4e6 0.5e6 --proj-lr 3e-3 --epochs 3
     python -m nas.search ...        (same arguments)
 
 Inside an epoch a tqdm bar shows the step, loss, expected cost and ETA (on a terminal only). Per
