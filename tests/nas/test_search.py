@@ -105,3 +105,31 @@ def test_search_on_cifar10_batches(tmp_path, write_batch):
     write_batch(tmp_path / "data_batch_1", 32, 0)
     res = run_search(SearchConfig(**dict(TINY, dataset="cifar10", limit=None), data_dir=str(tmp_path), epochs=1))
     assert len(res.history) == 1 and 0 <= res.history[0]["val_acc"] <= 1
+
+
+@pytest.mark.slow
+def test_cli_search_shows_a_progress_bar_on_a_terminal():
+    """On a terminal (a real pty, 120 columns) each epoch shows a bar: steps, loss, expected cost, ETA."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import termios
+    m, s = pty.openpty()
+    fcntl.ioctl(s, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    p = subprocess.Popen(["costmodel", "search", "--arch", "c64x", "--epochs", "1", "--limit", "96", "--layers", "2",
+                          "--c", "4", "--batch-size", "16", "--threads", "1"], stdout=subprocess.PIPE, stderr=s, stdin=s)
+    os.close(s)
+    buf = b""
+    while True:
+        try:
+            chunk = os.read(m, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        buf += chunk
+    assert p.wait(timeout=300) == 0
+    text = buf.decode(errors="replace")
+    assert "epoch 1/1:" in text and "/3 [" in text and "step" in text and "expected_compute_cycles" in text
