@@ -27,6 +27,8 @@ buffers (`.to(device, dtype)`), and there is no Python loop over edges (only ove
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
 
@@ -39,11 +41,17 @@ CP_MODES = ("cell", "pair", "network")
 NONE_MODES = ("zero", "exclude", "successor")
 
 
+def usable_logits(a: torch.Tensor) -> bool:
+    """No NaN, no +inf, and a finite logit on every edge (-inf masks an op: a one-hot genotype's logits)."""
+    return not bool(torch.isnan(a).any() or torch.isposinf(a).any()) and bool((a > float("-inf")).any(-1).all())
+
+
 def smooth_max(x: torch.Tensor, temperature: float, dim: int = -1) -> torch.Tensor:
     """T * logsumexp(x / T) along `dim`; the exact max at T = 0 (an upper bound, off by <= T ln n)."""
-    if not temperature >= 0:
-        raise CostModelError(f"temperature must be >= 0 (0 = exact max), got {temperature}")
-    if temperature == 0:
+    t = float(temperature)
+    if not math.isfinite(t) or t < 0:
+        raise CostModelError(f"temperature = {temperature!r}: must be a finite number >= 0 (0 = the exact max)")
+    if t == 0:
         return x.amax(dim=dim)
     return temperature * torch.logsumexp(x / temperature, dim=dim)
 
@@ -93,8 +101,9 @@ class DartsCost(torch.nn.Module):
             raise CostModelError(f"{name} must be a torch.Tensor {want} (edges, ops), got {type(a).__name__}")
         if tuple(a.shape) != want:
             raise CostModelError(f"{name} has shape {tuple(a.shape)}, the space needs {want} (edges, ops)")
-        if bool(torch.isnan(a).any()) or bool(torch.isposinf(a).any()):
-            raise CostModelError(f"{name} holds NaN or +inf (a diverged search?): its cost is undefined")
+        if not usable_logits(a):
+            raise CostModelError(f"{name} holds NaN or +inf values, or an edge whose logits are all -inf: "
+                                 f"a cost of them would be NaN")
 
     def _charge_none(self, p: torch.Tensor, red: bool) -> torch.Tensor:
         k = self._none[int(red)]
