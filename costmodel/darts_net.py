@@ -96,7 +96,7 @@ def macro_cells(C: int, layers: int, hw: int, stem_multiplier: int = 3, multipli
         if red:
             c_cur *= 2
             if h % 2:
-                raise CostModelError(f"network input {hw}x{hw}: reduction cell {i} needs an even input size, got {h}")
+                raise CostModelError(f"network input {hw}x{hw}: reduction cell {i} needs an even size, got {h}")
         if c_cur % partial:
             raise CostModelError(f"partial channels K = {partial} does not divide C = {c_cur} of cell {i}")
         cells.append(CellShape(i, red, red_prev, c_cur, h, c_pp, c_p, partial))
