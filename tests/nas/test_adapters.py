@@ -118,7 +118,7 @@ def test_gdas_names_and_hard_samples_through_cost_from_probs():
     keep = pr.detach().clone()
     keep[:, 0] = 0                                       # none="exclude" (the default): none's weight spread
     assert int((idx == 0).sum()) > 0                     # this sample picks `none` on some edge: still finite
-    assert float(total) == pytest.approx(chosen + float((hw.reduce_costs * keep / keep.sum(-1, keepdim=True)).sum()),
+    assert float(total.detach()) == pytest.approx(chosen + float((hw.reduce_costs * keep / keep.sum(-1, keepdim=True)).sum()),
                                          rel=1e-5)
 
 
