@@ -45,6 +45,7 @@ class ProfileResult:
     levels: list | None        # energy breakdown columns (None: no energy model)
     dag: nx.DiGraph            # tasks and their data dependencies (node attrs: weight, start, finish)
     timing: dict = field(default_factory=dict)   # seconds: lookups, computed (new layers), breakdown
+    ignored: tuple = ()        # unsupported ops whose results reach no layer and no output (not costed)
 
     @property
     def unit(self) -> str:
@@ -118,7 +119,7 @@ def cost_graph(graph: Graph, arch, *, metric: str = "compute_cycles", lowering: 
     src = f"{spec.name} via backend {be.name} v{be.version}, lowering {lowering} " + (
         f"(LUT {url})" if lut is not None else "(computed now, no LUT)")
     return ProfileResult(table, spec.name, src, graph.tracer, metric, max(d["finish"] for _, d in dag.nodes(data=True)),
-                         crit, totals, levels, dag, t)
+                         crit, totals, levels, dag, t, graph.ignored)
 
 
 def _task_dag(graph: Graph, rows: list, task_of, metric: str) -> nx.DiGraph:
@@ -152,7 +153,7 @@ def _schedule(dag: nx.DiGraph) -> list[str]:
         if dag.in_degree(n) == 0:
             ready[index[n]] = dag.nodes[n]["weight"]
     finish, pred = finish_times(len(order), src, dst, weights, ready)
-    last = max(range(len(order)), key=lambda i: (finish[i], -i))
+    last = max(range(len(order)), key=lambda i: (finish[i], i))   # ties: the node computed last
     path = [order[src[critical_tasks(pred, src, last)[0]]]] if pred[last] >= 0 else []
     path += [order[dst[t]] for t in critical_tasks(pred, src, last)]
     on_path = set(path or [order[last]])

@@ -62,8 +62,7 @@ def module_event(b, name: str, mod, in_shape, out_shape, deps):
     for cls, what in free.items():
         if type(mod) is cls:
             return b.free(deps, what)
-    b.unsupported(name, source, "no cost model for this module type")
-    return frozenset(deps)
+    return b.unsupported(name, source, "no cost model for this module type", deps)
 
 
 def is_handled(mod) -> bool:
@@ -93,7 +92,6 @@ def function_event(b, scope: str, what: str, n_tensors: int, deps, in_shape, out
             sorted(d % 4 for d in ([dims] if isinstance(dims, int) else dims)) == [2, 3]:
         return b.layer(name, "adaptive_avg_pool", "mean", {"output_size": 1}, in_shape,
                        tuple(out_shape[:2]) + (1, 1), deps)
-    b.unsupported(name, what, "no cost model for this function (use the nn module form of conv/linear/pool layers)"
-                  if what in ("conv2d", "conv1d", "linear", "max_pool2d", "avg_pool2d") else
-                  "no cost model for this function")
-    return frozenset(deps)
+    return b.unsupported(name, what, "no cost model for this function (use the nn module form of conv/linear/pool "
+                         "layers)" if what in ("conv2d", "conv1d", "linear", "max_pool2d", "avg_pool2d") else
+                         "no cost model for this function", deps)

@@ -13,10 +13,13 @@ Every front end (torch.fx, the forward-hook tracer, the ONNX reader) drives one 
     papers count them) or pure data movement (flatten, reshape, view, slicing, dropout, identity):
     no node, the value aliases its producers. An activation / BatchNorm right after a layer is
     listed in that layer's ``fused`` column.
-  * ``unsupported(name, what, why)`` anything else: collected and raised as one error naming every
-    such op (never a silent zero).
+  * ``unsupported(name, what, why)`` anything else: raised as one error naming every such op whose
+    result reaches a costed layer or the model's output (never a silent zero). One whose result does
+    not (e.g. ``x.sum() > 0`` steering Python control flow in the hook tracer) is listed in
+    ``Graph.ignored`` instead.
 
-A value is a frozenset of the node names that produced it (after aliasing through free ops).
+A value is a frozenset of the node names that produced it (after aliasing through free ops), plus
+``!name`` markers of the unsupported ops it depends on.
 """
 from __future__ import annotations
 
@@ -52,6 +55,7 @@ class Graph:
     nodes: list               # [Node] in execution (topological) order
     outputs: tuple            # names of the nodes producing the model's outputs
     tracer: str               # fx | hooks | onnx: how the graph was obtained
+    ignored: tuple = ()       # unsupported ops whose results reach no layer and no output
 
     def node(self, name: str) -> Node:
         for n in self.nodes:
@@ -129,7 +133,14 @@ class GraphBuilder:
     def __init__(self, tracer: str):
         self.tracer = tracer
         self.nodes: dict[str, Node] = {}
-        self.bad: list[str] = []
+        self.bad: dict[str, str] = {}          # marker -> message
+        self.reached: set[str] = set()         # markers that flowed into a layer, a join or an output
+
+    def _real(self, deps) -> frozenset:
+        """`deps` without unsupported-op markers (recorded as reached)."""
+        marks = {d for d in deps if d.startswith("!")}
+        self.reached |= marks
+        return frozenset(deps) - marks
 
     def _name(self, name: str) -> str:
         base, k = name or "op", 2
@@ -150,13 +161,13 @@ class GraphBuilder:
         try:
             q = lower_layer(kind, attrs, tuple(in_shape), tuple(out_shape))
         except Unsupported as e:
-            self.unsupported(name, source, str(e))
-            return frozenset(deps)
+            return self.unsupported(name, source, str(e), deps)
+        deps = self._real(deps)
         return self._add(Node(name, kind, source, tuple(sorted(deps, key=self._order)), tuple(in_shape),
                               tuple(out_shape), q))
 
     def join(self, name, kind, source, deps, out_shape) -> frozenset:
-        deps = frozenset(deps)
+        deps = self._real(deps)
         if len(deps) < 2:           # x + x, a one-input concat, a constant added: nothing joins
             return deps
         shapes = [self.nodes[d].out_shape for d in deps]
@@ -164,22 +175,28 @@ class GraphBuilder:
 
     def free(self, deps, what: str) -> frozenset:
         deps = frozenset(deps)
-        if what in FUSED and len(deps) == 1:
+        if what in FUSED and len(deps) == 1 and not next(iter(deps)).startswith("!"):
             node = self.nodes[next(iter(deps))]
             if node.op in LAYER_KINDS:
                 node.fused.append(what)
         return deps
 
-    def unsupported(self, name: str, what: str, why: str = "no cost model for it") -> None:
-        self.bad.append(f"{name} ({what}): {why}")
+    def unsupported(self, name: str, what: str, why: str = "no cost model for it", deps=()) -> frozenset:
+        """Record an op we cannot cost; returns its value (a marker that reports it if it is ever used)."""
+        mark = self._name("!" + name)
+        self.bad[mark] = f"{name} ({what}): {why}"
+        return frozenset(deps) | {mark}
 
     def _order(self, name: str) -> int:
         return list(self.nodes).index(name)
 
     def graph(self, outputs) -> Graph:
-        if self.bad:
-            shown = "; ".join(self.bad[:12]) + (f"; ... and {len(self.bad) - 12} more" if len(self.bad) > 12 else "")
-            raise CostModelError(f"{len(self.bad)} unsupported layer(s), nothing costed: {shown}")
+        outputs = self._real(outputs)
+        bad = [msg for mark, msg in self.bad.items() if mark in self.reached]
+        if bad:
+            shown = "; ".join(bad[:12]) + (f"; ... and {len(bad) - 12} more" if len(bad) > 12 else "")
+            raise CostModelError(f"{len(bad)} unsupported layer(s), nothing costed: {shown}")
         if not any(n.op in LAYER_KINDS for n in self.nodes.values()):
             raise CostModelError("the model has no layer to cost (no conv, linear or pooling layer found)")
-        return Graph(list(self.nodes.values()), tuple(sorted(set(outputs), key=self._order)), self.tracer)
+        ignored = tuple(msg for mark, msg in self.bad.items() if mark not in self.reached)
+        return Graph(list(self.nodes.values()), tuple(sorted(set(outputs), key=self._order)), self.tracer, ignored)

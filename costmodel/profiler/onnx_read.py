@@ -97,8 +97,7 @@ def read_onnx(path: str, input_shape: tuple | None = None) -> Graph:
             pads = list(a.get("pads", [0] * 2 * len(kernel or ())))
             n = len(pads) // 2
             if w is None or a.get("auto_pad", b"NOTSET") not in (b"NOTSET", b"VALID") or pads[:n] != pads[n:]:
-                b.unsupported(name, op, "weights not a constant, auto_pad SAME or asymmetric padding")
-                v = deps
+                v = b.unsupported(name, op, "weights not a constant, auto_pad SAME or asymmetric padding", deps)
             else:
                 attrs = dict(kernel=tuple(kernel), stride=tuple(a.get("strides", [1] * n)), padding=tuple(pads[:n]),
                              dilation=tuple(a.get("dilations", [1] * n)), groups=a.get("group", 1), out_channels=w[0])
@@ -106,8 +105,7 @@ def read_onnx(path: str, input_shape: tuple | None = None) -> Graph:
         elif op in ("Gemm", "MatMul"):
             w = weights.get(node.input[1])
             if w is None or len(w) != 2 or (op == "Gemm" and a.get("transA", 0)):
-                b.unsupported(name, op, "only a product with a constant 2-d weight (a linear layer) is modelled")
-                v = deps
+                v = b.unsupported(name, op, "only a product with a constant 2-d weight (a linear layer) is modelled", deps)
             else:
                 out = w[0] if op == "Gemm" and a.get("transB", 0) else w[1]
                 v = b.layer(name, "linear", op, {"out_features": out}, in_shape, out_shape, deps)
@@ -116,8 +114,7 @@ def read_onnx(path: str, input_shape: tuple | None = None) -> Graph:
             n = len(kernel)
             pads = list(a.get("pads", [0] * 2 * n))
             if pads[:n] != pads[n:] or a.get("auto_pad", b"NOTSET") not in (b"NOTSET", b"VALID"):
-                b.unsupported(name, op, "asymmetric padding or auto_pad SAME")
-                v = deps
+                v = b.unsupported(name, op, "asymmetric padding or auto_pad SAME", deps)
             else:
                 attrs = dict(kernel=kernel, stride=tuple(a.get("strides", [1] * n)), padding=tuple(pads[:n]),
                              dilation=tuple(a.get("dilations", [1] * n)), ceil_mode=a.get("ceil_mode", 0))
@@ -131,8 +128,7 @@ def read_onnx(path: str, input_shape: tuple | None = None) -> Graph:
         elif op in FREE_OPS and (op not in ("Mul", "Div") or len(acts) < 2):
             v = b.free(deps, FREE_OPS[op])
         else:
-            b.unsupported(name, op, "no cost model for this ONNX operator")
-            v = deps
+            v = b.unsupported(name, op, "no cost model for this ONNX operator", deps)
         for out in node.output:
             vals[out] = v
     return b.graph(frozenset().union(*[vals.get(o.name, frozenset()) for o in g.output]))

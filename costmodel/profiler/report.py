@@ -41,6 +41,8 @@ def render(r, title: str = "model") -> str:
             f"critical path ({METRICS[r.metric]}): {r.max_value:,.0f} {r.metric}"
             + (f" (parallel speed-up {r.totals[r.metric] / r.max_value:.2f}x)" if r.max_value else ""),
             "  " + " -> ".join(n for n in r.critical_path if r.dag.nodes[n]["weight"] > 0)]
+    if r.ignored:
+        out.append("not costed (their results reach no layer and no output): " + "; ".join(r.ignored))
     return "\n".join(out)
 
 
