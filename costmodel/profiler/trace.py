@@ -29,8 +29,9 @@ def trace(module, example_input, tracer: str = "auto") -> Graph:
     if not isinstance(module, torch.nn.Module):
         raise CostModelError(f"expected a torch.nn.Module, got {type(module).__name__}")
     xs = _inputs(example_input)
-    was_training = module.training
+    was_training, threads = module.training, torch.get_num_threads()
     module.eval()
+    torch.set_num_threads(1)          # one forward pass for the shapes: threads only contend on a busy machine
     try:
         with torch.no_grad():
             if tracer == "hooks" or is_handled(module):   # a bare layer: fx would trace its F.conv2d
@@ -46,6 +47,7 @@ def trace(module, example_input, tracer: str = "auto") -> Graph:
                 return trace_hooks(module, xs)
     finally:
         module.train(was_training)
+        torch.set_num_threads(threads)
 
 
 def _shape(meta) -> tuple:
