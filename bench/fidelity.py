@@ -5,7 +5,7 @@ mapping): cycles/energy equal; (2) our mapper vs Timeloop's EXHAUSTIVE search (e
 equal; (3) our mapper vs the stock Timeloop runs of the paper-encoding dataset and the exact-mode
 (G, dilation) dataset: the `costmodel fidelity` line for each; (4) every DARTS op in the exact lowering
 vs the exact-mode op totals; (5) MDARTS Table I.
-Run: python bench/fidelity.py [--shared DIR]
+Run: python bench/fidelity.py [--reference DIR]
 """
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from costmodel.loopnest.mapper import search
 from costmodel.loopnest.model import evaluate
 from costmodel.loopnest.problem import Problem
 from costmodel.reproduce import render, run
+from costmodel.resources import reference_dir
 
 DIMS = ("N", "C", "K", "R", "S", "P", "Q", "Wstride", "Hstride", "Wdilation", "Hdilation")
 
@@ -68,9 +69,10 @@ def exhaustive_check(ref: Path):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--shared", default=str(Path(__file__).resolve().parents[2] / "shared"))
+    ap.add_argument("--reference", default=str(reference_dir()),
+                    help="reference folder (default: the packaged costmodel/data/reference)")
     args = ap.parse_args(argv)
-    ref = Path(args.shared) / "reference"
+    ref = Path(args.reference)
     main_csv, exact_csv = ref / "timeloop_v1.0_darts_ops.csv", ref / "timeloop-v1.0-exact" / "timeloop_v1.0_exact_darts_ops.csv"
     t0 = time.perf_counter()
     print("1) model on Timeloop's own mappings (rows: compute cycles / total cycles / energy equal)")

@@ -22,6 +22,7 @@ from pathlib import Path
 from costmodel.arch import load_arch
 from costmodel.backends.analytic import AnalyticBackend
 from costmodel.loopnest.fidelity import read_reference
+from costmodel.resources import reference_dir
 
 HERE = Path(__file__).resolve().parent
 
@@ -50,13 +51,14 @@ def install_zigzag(venv: Path) -> str:
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--shared", default=str(HERE.parents[1] / "shared"))
+    ap.add_argument("--reference", default=str(reference_dir() / "timeloop_v1.0_darts_ops.csv"),
+                    help="reference CSV with recorded Timeloop wall times (default: the packaged one)")
     ap.add_argument("--zigzag-python")
     ap.add_argument("--install-zigzag", nargs="?", const=str(HERE / ".zigzag-venv"), metavar="VENV",
                     help="create VENV (default bench/.zigzag-venv) with zigzag-dse and measure ZigZag live in it")
     ap.add_argument("--zigzag-layers", type=int, default=8, help="conv layers of the set to run ZigZag on")
     args = ap.parse_args(argv)
-    ref_csv = Path(args.shared) / "reference" / "timeloop_v1.0_darts_ops.csv"
+    ref_csv = Path(args.reference)
     rows = read_reference(ref_csv)
     with open(ref_csv, newline="") as fh:
         wall = [float(r["wall_s"]) for r in csv.DictReader(fh) if (r.get("R") or "").strip()

@@ -29,9 +29,12 @@ SPEC_KINDS = {
 
 
 def arch_dir() -> Path:
-    """The folder of arch YAML files: $COSTMODEL_ARCH_SPECS, else ``arch_specs/`` of this checkout."""
+    """The folder of arch YAML files: $COSTMODEL_ARCH_SPECS, else the packaged ``costmodel/data/arch_specs``."""
     env = os.environ.get("COSTMODEL_ARCH_SPECS")
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "arch_specs"
+    if env:
+        return Path(env)
+    from .resources import arch_specs_dir
+    return arch_specs_dir()
 
 
 def list_archs() -> dict[str, Path]:

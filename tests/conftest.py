@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
 
 
 def run_cli(*args, env=None, timeout=600):
@@ -20,6 +19,39 @@ def run_cli(*args, env=None, timeout=600):
 @pytest.fixture
 def cli():
     return run_cli
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL server on 127.0.0.1 (see tests/pgserver.py), or skip with the reason."""
+    from pgserver import PgServer, wait_ready
+    env = os.environ.get("COSTMODEL_TEST_PG_URL")
+    if env:
+        class _External:
+            url = env
+
+            @staticmethod
+            def fresh_database(name):
+                return env
+        wait_ready(env)
+        yield _External
+        return
+    try:
+        srv = PgServer.start()
+    except (RuntimeError, OSError, subprocess.SubprocessError) as e:
+        pytest.skip(f"no PostgreSQL server: {e}")
+    try:
+        wait_ready(srv.url)
+        yield srv
+    finally:
+        srv.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server, request):
+    """A fresh, empty PostgreSQL database for this test (SQLAlchemy URL)."""
+    import re
+    return pg_server.fresh_database("t_" + re.sub(r"\W", "_", request.node.name)[:50].lower())
 
 
 @pytest.fixture(autouse=True, scope="session")

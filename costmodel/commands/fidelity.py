@@ -18,7 +18,7 @@ def run(args) -> int:
 def register(sub) -> None:
     p = sub.add_parser("fidelity", help="compare the analytic backend with a reference CSV of Timeloop results")
     p.add_argument("--reference", help="reference CSV (default: $COSTMODEL_REFERENCE or "
-                                       "shared/reference/timeloop_v1.0_darts_ops.csv beside the checkout)")
+                                       "the packaged reference/timeloop_v1.0_darts_ops.csv: stock Timeloop v1.0, paper encoding)")
     p.add_argument("--backend", default="analytic", help="backend to compare (default: analytic)")
     p.add_argument("--only-diff", action="store_true", help="print only the rows that differ")
     p.set_defaults(func=run)

@@ -22,11 +22,12 @@ EDP_SLACK = 1e-6
 
 
 def default_reference() -> Path:
-    """$COSTMODEL_REFERENCE, else shared/reference/timeloop_v1.0_darts_ops.csv beside the checkout."""
+    """$COSTMODEL_REFERENCE, else the packaged reference/timeloop_v1.0_darts_ops.csv."""
     env = os.environ.get("COSTMODEL_REFERENCE")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[3] / "shared" / "reference" / "timeloop_v1.0_darts_ops.csv"
+    from ..resources import reference_dir
+    return reference_dir() / "timeloop_v1.0_darts_ops.csv"
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,9 @@ import pytest
 
 from conftest import ROOT, run_cli
 from costmodel.arch import list_archs
+from costmodel.resources import shipped_lut_path
 
-SHIPPED = ROOT / "lut_cache.db"
+SHIPPED = shipped_lut_path()
 COLUMNS = ("arch, spec_hash, backend, lowering, op, n, c_in, c_out, h, w, kernel, stride, dilation, groups, "
            "padding, cycles, compute_cycles, energy_pj, utilization, macs, params, status")
 # what the shipped file holds: (arch, lowering, spaces); see `bench/build_shipped_lut.sh`

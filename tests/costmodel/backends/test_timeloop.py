@@ -17,10 +17,11 @@ from costmodel.backends.timeloop import TimeloopBackend
 from costmodel.errors import CostModelError
 from costmodel.evaluate import evaluate_op
 from costmodel.ops import OpQuery, lower
+from costmodel.resources import reference_dir
 from costmodel.timeloop.runner import find_toolchain, run_mapper
 from costmodel.workload import conv
 
-REF = Path(__file__).resolve().parents[3].parent / "shared" / "reference"
+REF = reference_dir()
 PW = conv("pw", 1, 16, 16, 32, 32, 1, mode="mdarts")       # MDARTS Table I 1x1, C16, 32x32
 
 PRELUDE = f"""#!{sys.executable}

@@ -4,8 +4,9 @@ from pathlib import Path
 import yaml
 
 from conftest import run_cli
+from costmodel.resources import reference_dir
 
-REF = Path(__file__).resolve().parents[3].parent / "shared" / "reference"
+REF = reference_dir()
 FILES = ["ART.yaml", "ERT.yaml", "arch.yaml", "constraints.yaml", "mapper.yaml", "problem.yaml"]
 
 

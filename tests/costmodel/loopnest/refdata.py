@@ -1,10 +1,11 @@
-"""Shared access to the real Timeloop v1.0 reference (shared/reference) for the loopnest tests."""
+"""Shared access to the real Timeloop v1.0 reference (packaged in costmodel/data/reference) for the loopnest tests."""
 import csv
 from pathlib import Path
 
 from costmodel.loopnest.problem import Problem
+from costmodel.resources import reference_dir
 
-REF = Path(__file__).resolve().parents[3].parent / "shared" / "reference"
+REF = reference_dir()
 DIMS = ("N", "C", "K", "R", "S", "P", "Q", "Wstride", "Hstride", "Wdilation", "Hdilation")
 
 

@@ -13,8 +13,9 @@ from costmodel.timeloop.yamlio import load
 from costmodel.workload import conv
 
 from yamlquote import unquoted_strings
+from costmodel.resources import reference_dir
 
-REF = Path(__file__).resolve().parents[3].parent / "shared" / "reference"
+REF = reference_dir()
 CONFIGS = {"eyeriss": ("timeloop-configs/eyeriss-256.arch.yaml", "timeloop-v1.0-exact/configs/eyeriss-256.exact.arch.yaml"),
            "diannao": ("timeloop-configs/diannao-chen-asplos2014.arch.yaml",
                        "timeloop-v1.0-exact/configs/diannao-chen-asplos2014.exact.arch.yaml")}

@@ -13,8 +13,9 @@ from costmodel.timeloop.yamlio import dump, load
 from costmodel.workload import Layer, conv
 
 from yamlquote import unquoted_strings
+from costmodel.resources import reference_dir
 
-REF = Path(__file__).resolve().parents[3].parent / "shared" / "reference"
+REF = reference_dir()
 
 # MDARTS Table I sub-layers (32x32, C = 16, stride 1, paper encoding = our mdarts lowering)
 TABLE1 = [("sep_conv_3x3", "dw1", "problem_dw3x3_pad1.yaml"), ("sep_conv_5x5", "dw1", "problem_dw5x5_pad2.yaml"),

@@ -1,4 +1,4 @@
-"""The stats.txt parser on every real Timeloop v1.0 output in shared/reference."""
+"""The stats.txt parser on every real Timeloop v1.0 output in the packaged reference data (costmodel/data/reference)."""
 from pathlib import Path
 
 import pandas as pd
@@ -6,8 +6,9 @@ import pytest
 
 from costmodel.errors import CostModelError
 from costmodel.timeloop.stats import compact_map, parse_stats, read_map, read_stats
+from costmodel.resources import reference_dir
 
-REF = Path(__file__).resolve().parents[3].parent / "shared" / "reference"
+REF = reference_dir()
 
 
 def _index_rows():
