@@ -33,7 +33,7 @@ def main() -> None:
     from costmodel.lut import LUT
     from costmodel.ops import lower
     from costmodel.profiler import profile, profile_onnx
-    from costmodel.profiler.models import resnet18
+    from nas.zoo import resnet18
     shape = (1, 3, args.hw, args.hw)
     with tempfile.TemporaryDirectory(prefix="profile_speed") as tmp:
         onnx = Path(tmp) / "resnet18.onnx"

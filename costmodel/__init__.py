@@ -13,7 +13,6 @@ from .lut import LUT
 from .ops import OpQuery, lower
 
 
-
 def profile(module, example_input, arch="eyeriss", **kwargs):
     """Per-layer costs and critical path of a torch module: `costmodel.profiler.profile` (imported on call)."""
     from .profiler import profile as run

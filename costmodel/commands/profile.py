@@ -1,7 +1,7 @@
 """`costmodel profile MODEL --input 1x3x224x224 --arch eyeriss`: per-layer costs and the critical path of a model.
 
 MODEL is a ``.onnx`` file (read with the ``onnx`` package) or ``package.module:factory``, a Python
-function returning a torch module (needs torch), e.g. ``costmodel.profiler.models:resnet18``.
+function returning a torch module (needs torch), e.g. ``nas.zoo:resnet18``.
 """
 from __future__ import annotations
 

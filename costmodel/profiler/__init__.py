@@ -2,7 +2,7 @@
 
     import torch
     from costmodel.profiler import profile
-    from costmodel.profiler.models import resnet18          # imports torch (only on demand)
+    from nas.zoo import resnet18          # the project's reference models (torch: the nas layer)
     r = profile(resnet18(), torch.randn(1, 3, 224, 224), arch="eyeriss", lut="lut_cache.db")
     r.table            # pandas DataFrame: one row per layer (module path, op, shapes, N C K G R S P Q,
                        # cycles, compute_cycles, energy_pj, utilization, macs, status, start, finish, ...)

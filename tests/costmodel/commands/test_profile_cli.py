@@ -10,7 +10,7 @@ torch = pytest.importorskip("torch")
 
 @pytest.fixture(scope="module")
 def r18_onnx(tmp_path_factory):
-    from costmodel.profiler.models import resnet18
+    from nas.zoo import resnet18
     path = tmp_path_factory.mktemp("onnx") / "r18.onnx"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -37,7 +37,7 @@ def test_profile_onnx_resnet18_prints_rows_totals_and_critical_path(r18_onnx, tm
 
 def test_profile_factory_and_pictures(tmp_path, capsys):
     png, dag = tmp_path / "bars.png", tmp_path / "dag.png"
-    assert main(["profile", "costmodel.profiler.models:mobilenet_v2", "--input", "1x3x32x32", "--arch", "c64x",
+    assert main(["profile", "nas.zoo:mobilenet_v2", "--input", "1x3x32x32", "--arch", "c64x",
                  "--no-lut", "--png", str(png), "--dag-png", str(dag)]) == 0
     out = capsys.readouterr().out
     assert "mobilenet_v2 on c64x: 54 layers, graph from fx" in out and "computed now, no LUT" in out
@@ -48,7 +48,7 @@ def test_profile_factory_and_pictures(tmp_path, capsys):
     (["x.onnx", "--input", "1x3xA"], "--input '1x3xA': give positive integers joined by x"),
     (["nope.onnx", "--input", "1x3x8x8"], "nope.onnx: no such ONNX file"),
     (["costmodel.nope:f", "--input", "1x3x8x8"], "cannot load it"),
-    (["costmodel.profiler.models:resnet18", "--input", "1x3x8x8", "--csv", "/no/such/dir/f.csv"], "folder does not exist"),
+    (["nas.zoo:resnet18", "--input", "1x3x8x8", "--csv", "/no/such/dir/f.csv"], "folder does not exist"),
     (["costmodel.genotypes:parse_genotype", "--input", "1x3x8x8"], "the factory failed"),
     (["resnet18", "--input", "1x3x8x8"], "give a .onnx file or package.module:factory"),
 ])
@@ -61,6 +61,6 @@ def test_profile_errors_exit_2_and_write_nothing(tmp_path, capsys, args, message
 
 
 def test_profile_subprocess(cli, tmp_path):
-    p = cli("profile", "costmodel.profiler.models:resnet18", "--input", "1x3x32x32", "--arch", "c64x", "--no-lut")
+    p = cli("profile", "nas.zoo:resnet18", "--input", "1x3x32x32", "--arch", "c64x", "--no-lut")
     assert p.returncode == 0, p.stderr
     assert "resnet18 on c64x: 23 layers, graph from fx" in p.stdout

@@ -10,7 +10,7 @@ from costmodel.schedule import Scheduler  # noqa: E402
 @pytest.mark.parametrize("genotype", ["DARTS_V2", "PC_DARTS"])
 @pytest.mark.parametrize("arch", ["eyeriss", "c64x"])
 def test_profiled_darts_network_matches_the_scheduler(genotype, arch):
-    from costmodel.profiler.models.darts import darts_network, op_paths
+    from nas.zoo.darts import darts_network, op_paths
     c, hw, layers = 4, 8, 4
     net = darts_network(genotype, C=c, layers=layers, head=False)    # no classifier: what the scheduler counts
     r = profile(net, torch.randn(1, 3, hw, hw), arch, group=op_paths(net))
@@ -27,7 +27,7 @@ def test_profiled_darts_network_matches_the_scheduler(genotype, arch):
 
 
 def test_eval_network_with_head_counts_the_classifier():
-    from costmodel.profiler.models import darts_network
+    from nas.zoo import darts_network
     r = profile(darts_network("DARTS_V2", C=4, layers=3), torch.randn(1, 3, 8, 8), "c64x")
     assert list(r.table.op[-2:]) == ["adaptive_avg_pool", "linear"]
     assert r.table.name.iloc[-1] == "classifier" and r.critical_path[-1] == "classifier"

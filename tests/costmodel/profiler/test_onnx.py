@@ -23,7 +23,7 @@ def export(module, shape, path):
 
 @pytest.mark.parametrize("arch", ["eyeriss", "c64x"])
 def test_onnx_export_of_resnet18_gives_the_same_table(tmp_path, arch):
-    from costmodel.profiler.models import resnet18
+    from nas.zoo import resnet18
     m, shape = resnet18(num_classes=10), (1, 3, 32, 32)
     f = export(m, shape, tmp_path / "r18.onnx")
     a, b = profile(m, torch.randn(*shape), arch), profile_onnx(f, shape, arch)
@@ -34,7 +34,7 @@ def test_onnx_export_of_resnet18_gives_the_same_table(tmp_path, arch):
 
 
 def test_onnx_export_of_a_darts_network_and_mobilenet_give_the_same_tables(tmp_path):
-    from costmodel.profiler.models import darts_network, mobilenet_v2
+    from nas.zoo import darts_network, mobilenet_v2
     for name, m in (("darts", darts_network("PC_DARTS", C=4, layers=3)), ("mbv2", mobilenet_v2(10, width=0.35))):
         shape = (1, 3, 16, 16)
         b = profile_onnx(export(m, shape, tmp_path / f"{name}.onnx"), shape, "c64x")

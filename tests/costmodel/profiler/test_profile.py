@@ -79,7 +79,7 @@ def test_untraceable_model_falls_back_to_hooks_and_says_so():
 
 
 def test_fx_and_hooks_give_the_same_table():
-    from costmodel.profiler.models import mobilenet_v2
+    from nas.zoo import mobilenet_v2
     m, x = mobilenet_v2(num_classes=10, width=0.35), torch.randn(1, 3, 32, 32)
     a, b = profile(m, x, "c64x", tracer="fx"), profile(m, x, "c64x", tracer="hooks")
     assert a.table.equals(b.table) and a.max_value == b.max_value

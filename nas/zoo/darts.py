@@ -14,7 +14,7 @@ from __future__ import annotations
 import torch
 import torch.nn as nn
 
-from ...genotypes import parse_genotype
+from costmodel.genotypes import parse_genotype
 
 
 def _relu_conv_bn(c_in, c_out, k, stride, pad, dil=1, groups=1):
