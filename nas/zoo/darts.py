@@ -52,11 +52,9 @@ def make_op(name: str, c: int, stride: int) -> nn.Module:
         return nn.MaxPool2d(3, stride, 1)
     if name == "avg_pool_3x3":
         return nn.AvgPool2d(3, stride, 1, count_include_pad=False)
-    k = int(name.rsplit("_", 1)[1][0])
-    if name.startswith("sep_conv"):
-        return sep_conv(c, k, stride)
-    if name.startswith("dil_conv"):
-        return dil_conv(c, k, stride)
+    if name.startswith(("sep_conv", "dil_conv")):
+        k = int(name.rsplit("_", 1)[1][0])
+        return (sep_conv if name.startswith("sep") else dil_conv)(c, k, stride)
     raise ValueError(f"the DARTS eval network has no op {name!r}")
 
 
