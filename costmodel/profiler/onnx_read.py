@@ -59,8 +59,11 @@ def _weights_as_inputs(model) -> dict:
 
 def load(path: str, input_shape: tuple | None = None):
     """(model with its first graph input set to `input_shape` and shapes inferred, initializer dims)."""
-    import onnx
-    from onnx import shape_inference
+    try:
+        import onnx
+        from onnx import shape_inference
+    except ImportError:
+        raise CostModelError("reading .onnx files needs the onnx package: pip install 'hwnas-costmodel[onnx]'") from None
     p = Path(path)
     if not p.is_file():
         raise CostModelError(f"{path}: no such ONNX file")
