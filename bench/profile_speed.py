@@ -56,11 +56,14 @@ def main() -> None:
                   f"({warm.timing['new_layers']} new) | critical path {warm.max_value:,.0f} compute_cycles")
             if arch == "eyeriss":
                 eyeriss_cold = (onnx, shape, t_cold)
-                t0 = time.perf_counter()
-                mod = profile(resnet18(), torch.randn(*shape), arch, lut=lut)
-                t_mod = time.perf_counter() - t0
-                warm_max = max(warm_max, t_mod)
-                print(f"{arch:<8} the same from the torch module ({mod.tracer}), warm: {t_mod:5.2f} s")
+                model, times = resnet18(), []
+                for _ in range(2):     # the first call also pays torch's one-time operator initialisation
+                    t0 = time.perf_counter()
+                    mod = profile(model, torch.randn(*shape), arch, lut=lut)
+                    times.append(time.perf_counter() - t0)
+                warm_max = max(warm_max, times[1])
+                print(f"{arch:<8} the same from the torch module ({mod.tracer}), warm: {times[1]:5.2f} s "
+                      f"(first call in the process {times[0]:.2f} s)")
         if eyeriss_cold is not None:
             zigzag(args, eyeriss_cold, lower)
     print(f"profile_speed: warm max {warm_max:.2f} s (target < 2 s)")
