@@ -18,7 +18,7 @@ import pandas as pd
 from ..errors import CostModelError
 from ..evaluate import evaluate_op, resolve
 from ..ops import lower
-from ..schedule.costs import METRICS, metric_value
+from ..schedule.costs import METRICS
 from ..schedule.longest import critical_tasks, finish_times
 from .breakdown import energy_by_level, level_names
 from .graph import Graph, LAYER_KINDS
@@ -44,12 +44,8 @@ class ProfileResult:
     totals: dict               # sequential sums: cycles, compute_cycles, energy_pj (None: no model), macs
     levels: list | None        # energy breakdown columns (None: no energy model)
     dag: nx.DiGraph            # tasks and their data dependencies (node attrs: weight, start, finish)
-    timing: dict = field(default_factory=dict)   # seconds: lookups, computed (new layers), breakdown
+    timing: dict = field(default_factory=dict)   # lookup_s (LUT reads + new layers computed), breakdown_s, new_layers
     ignored: tuple = ()        # unsupported ops whose results reach no layer and no output (not costed)
-
-    @property
-    def unit(self) -> str:
-        return "cycles"
 
 
 def _task_of(group):

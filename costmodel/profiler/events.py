@@ -54,25 +54,27 @@ def module_event(b, name: str, mod, in_shape, out_shape, deps):
         return b.layer(name, "adaptive_avg_pool", source, {"output_size": mod.output_size}, in_shape, out_shape, deps)
     if isinstance(mod, nn.modules.batchnorm._BatchNorm):
         return b.free(deps, "batch_norm")
-    free = {nn.ReLU: "relu", nn.ReLU6: "relu6", nn.LeakyReLU: "leaky_relu", nn.Hardtanh: "hardtanh",
+    what = _free_modules(nn).get(type(mod))
+    if what is not None:
+        return b.free(deps, what)
+    return b.unsupported(name, source, "no cost model for this module type", deps)
+
+
+def _free_modules(nn) -> dict:
+    """Module types fused into their producer or free (data movement): type -> op name."""
+    return {nn.ReLU: "relu", nn.ReLU6: "relu6", nn.LeakyReLU: "leaky_relu", nn.Hardtanh: "hardtanh",
             nn.Sigmoid: "sigmoid", nn.Tanh: "tanh", nn.SiLU: "silu", nn.GELU: "gelu", nn.Hardswish: "hardswish",
             nn.Hardsigmoid: "hardsigmoid", nn.ELU: "elu", nn.Identity: "identity", nn.Flatten: "flatten",
             nn.Unflatten: "unflatten", nn.Dropout: "dropout", nn.Dropout2d: "dropout2d",
             nn.ChannelShuffle: "channel_shuffle"}
-    for cls, what in free.items():
-        if type(mod) is cls:
-            return b.free(deps, what)
-    return b.unsupported(name, source, "no cost model for this module type", deps)
 
 
 def is_handled(mod) -> bool:
     """Whether `module_event` knows this module type (the hook tracer then ignores the calls inside it)."""
     import torch.nn as nn
-    known = (nn.Conv1d, nn.Conv2d, nn.Linear, nn.MaxPool2d, nn.AvgPool2d, nn.AdaptiveAvgPool2d,
-             nn.modules.batchnorm._BatchNorm, nn.ReLU, nn.ReLU6, nn.LeakyReLU, nn.Hardtanh, nn.Sigmoid, nn.Tanh,
-             nn.SiLU, nn.GELU, nn.Hardswish, nn.Hardsigmoid, nn.ELU, nn.Identity, nn.Flatten, nn.Unflatten,
-             nn.Dropout, nn.Dropout2d, nn.ChannelShuffle)
-    return isinstance(mod, known)
+    layers = (nn.Conv1d, nn.Conv2d, nn.Linear, nn.MaxPool2d, nn.AvgPool2d, nn.AdaptiveAvgPool2d,
+              nn.modules.batchnorm._BatchNorm)
+    return isinstance(mod, layers) or type(mod) in _free_modules(nn)
 
 
 def function_event(b, scope: str, what: str, n_tensors: int, deps, in_shape, out_shape, dims=None):
