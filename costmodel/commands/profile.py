@@ -12,26 +12,27 @@ from ..errors import CostModelError
 
 
 def register(subparsers) -> None:
-    from ..cli import default_db
-    p = subparsers.add_parser(
-        "profile", help="per-layer cycles/energy and the critical path of a PyTorch model or ONNX graph",
-        description="Cost every layer of a model on a target (from the LUT, computed and stored when missing) "
-                    "and schedule its real data-dependency DAG (branches in parallel).")
+    from ..cli import add_arch_args, add_command, add_db_arg, add_lowering_arg
+    p = add_command(
+        subparsers, "profile", help="per-layer cycles/energy and the critical path of a PyTorch model or ONNX graph",
+        description="Cost every layer of a model on a target (from the LUT, computed and stored when missing)\n"
+                    "and schedule its real data-dependency DAG (branches run in parallel).",
+        examples=["costmodel profile resnet18.onnx --input 1x3x224x224 --arch eyeriss --csv r18.csv",
+                  "costmodel profile nas.zoo:mobilenet_v2 --input 1x3x224x224 --arch c64x --dag-png dag.png"])
     p.add_argument("model", help="a .onnx file, or package.module:factory returning a torch.nn.Module")
-    p.add_argument("--input", required=True, help="input shape N x C x H x W, e.g. 1x3x224x224")
-    p.add_argument("--arch", required=True, help="target name (see `costmodel archs`), name:PRESET, or a spec .yaml")
-    p.add_argument("--backend", help="analytic | timeloop | c64x (default: the arch's)")
-    p.add_argument("--lowering", choices=("exact", "mdarts"), default="exact",
-                   help="exact = what PyTorch computes (default); mdarts = the MDARTS Table I encoding")
+    p.add_argument("--input", required=True, help="input shape N x C x H x W [elements], e.g. 1x3x224x224")
+    add_arch_args(p)
+    add_lowering_arg(p)
     p.add_argument("--metric", choices=("compute_cycles", "cycles"), default="compute_cycles",
-                   help="the critical path's metric: compute_cycles (MAC-level, default) or cycles (bandwidth-throttled)")
+                   help="the critical path's metric: compute_cycles (MAC-level) [cycles] or cycles "
+                        "(bandwidth-throttled) [cycles]")
     p.add_argument("--tracer", choices=("auto", "fx", "hooks"), default="auto",
-                   help="torch models: torch.fx, falling back to forward hooks (auto, default)")
-    p.add_argument("--db", default=default_db(), help="LUT file or SQLAlchemy URL (default: %(default)s)")
+                   help="torch models: auto = torch.fx, falling back to forward hooks")
+    add_db_arg(p, "LUT file or SQLAlchemy URL: layer costs are read from it, missing ones computed and stored")
     p.add_argument("--no-lut", action="store_true", help="compute every layer now; read and write no LUT")
     p.add_argument("--csv", metavar="FILE", help="write the per-layer table as CSV")
-    p.add_argument("--png", metavar="FILE", help="draw per-layer cycles and energy by level (needs matplotlib)")
-    p.add_argument("--dag-png", metavar="FILE", help="draw the DAG with its critical path (needs matplotlib)")
+    p.add_argument("--png", metavar="FILE", help="draw per-layer cycles and energy by level as PNG (needs matplotlib)")
+    p.add_argument("--dag-png", metavar="FILE", help="draw the DAG with its critical path as PNG (needs matplotlib)")
     p.set_defaults(func=run)
 
 
