@@ -18,11 +18,13 @@ Published: Table II's bands (inputs, C_L..C_H x 10^6) and the range they tile, 0
 dearest op) is compared at full precision with the published 1.7e6 -- a two-digit range bound,
 so it is shown with its ratio and not claimed. The L_co reached and the derived genotypes are not
 published (listed as such).
-Needs torch (the `nas` extra) and the Eyeriss backend.
+Needs torch (the `nas` extra) and the Eyeriss backend. Registered with `costmodel reproduce` through
+the ``costmodel.reproduce`` entry-point group (pyproject.toml): costmodel never imports nas.
 """
 from __future__ import annotations
 
-from ..errors import CostModelError
+from costmodel.errors import CostModelError
+from costmodel.reproduce import Row
 
 PRESET, DEFAULT = "eyeriss:mdarts-table3", "eyeriss"
 
@@ -34,30 +36,32 @@ MAX_ROUNDS = 100             # phase-2 rounds allowed (the paper searches 50 epo
 def eyeriss_table1_cost(arch: str = PRESET):
     """DartsCost over the 28 MDARTS supernet edges at the first cell's shapes (Eyeriss, mdarts lowering)."""
     try:
-        from nas.cost import DartsCost
-        from nas.space import mdarts_space
+        from .cost import DartsCost
     except ImportError as e:
         raise CostModelError(f"mdarts-table2 needs torch (pip install 'hwnas-costmodel[nas]'): {e}") from None
+    from .space import mdarts_space
     return DartsCost(mdarts_space(shapes="mdarts-table1"), arch=arch, metric="compute_cycles", lowering="mdarts")
 
 
 def project_band(cost, band, seed: int = 0, max_rounds: int = MAX_ROUNDS):
     """Phase 2 alone from random alphas (paper settings): (projection, rounds used)."""
-    from nas.losses import phase2_from_random
+    from .losses import phase2_from_random
     return phase2_from_random(cost, band, seed=seed, max_rounds=max_rounds)
 
 
 def derived_max_cycle(cost, alphas) -> tuple:
-    from nas.genotype import derive_genotype
-    from nas.search import actual_max_cycle
+    from .genotype import derive_genotype
+    from .search import actual_max_cycle
     geno = derive_genotype(alphas[0], alphas[1], cost.space)
     return geno, actual_max_cycle(cost, geno)
 
 
 def table2_rows():
-    from . import Row, preset_row
+    """MDARTS Table II: QoS bands reached by phase-2 projection alone on the fitted preset's Eyeriss Table I
+    costs [compute cycles]."""
+    from costmodel.reproduce import preset_row
     cost = eyeriss_table1_cost()          # a clear error first if torch (the nas extra) is missing
-    from nas.genotype import count_skips
+    from .genotype import count_skips
     costs = {PRESET: cost}
     ceiling = preset_row("L_co ceiling [cycles]", TABLE2_CEILING,
                          lambda arch: (costs.get(arch) or eyeriss_table1_cost(arch)).bounds()[1], PRESET, DEFAULT,
@@ -74,4 +78,3 @@ def table2_rows():
     return rows
 
 
-REPRODUCTIONS = {"mdarts-table2": table2_rows}

@@ -1,4 +1,4 @@
-"""costmodel reproduce mdarts-table2 (golden: MDARTS Table II bands, Sec. IV-A range 0.5e6..1.7e6).
+"""nas.mdarts_table2 (`costmodel reproduce mdarts-table2` (golden: MDARTS Table II bands, Sec. IV-A range 0.5e6..1.7e6).
 
 Uses the embedded Eyeriss backend (analytic, mdarts lowering) for every op cost.
 """
@@ -8,7 +8,7 @@ import pytest
 def test_table1_costs_give_the_table2_ceiling():
     from costmodel.evaluate import evaluate_op
     from costmodel.ops import OpQuery
-    from costmodel.reproduce.mdarts_table2 import eyeriss_table1_cost
+    from nas.mdarts_table2 import eyeriss_table1_cost
     # on the fitted preset: 14 x sep_conv_5x5 (86,016, MDARTS Table I) + 14 x max_pool_3x3 at 1/cycle (36,864)
     assert eyeriss_table1_cost().bounds()[1] == 14 * 86_016 + 14 * 9 * 16 * 16 * 16 == 1_720_320
     # on the default (physical) pool model the reduction edges' dearest op is no longer the max pool
@@ -19,7 +19,7 @@ def test_table1_costs_give_the_table2_ceiling():
 @pytest.mark.parametrize("band", [(0.5e6, 0.7e6), (0.9e6, 1.1e6)])   # MDARTS Table II, A and B
 def test_phase2_alone_reaches_the_band(band):
     """Bands C and D take 26 and 57 rounds at the paper's lr: `costmodel reproduce mdarts-table2` prints them."""
-    from costmodel.reproduce.mdarts_table2 import derived_max_cycle, eyeriss_table1_cost, project_band
+    from nas.mdarts_table2 import derived_max_cycle, eyeriss_table1_cost, project_band
     cost = eyeriss_table1_cost()
     proj, rounds = project_band(cost, band)
     assert proj.inside and band[0] <= float(cost.cost(*proj.alphas)) <= band[1]
