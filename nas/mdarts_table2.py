@@ -57,8 +57,7 @@ def derived_max_cycle(cost, alphas) -> tuple:
 
 
 def table2_rows():
-    """MDARTS Table II: QoS bands reached by phase-2 projection alone on the fitted preset's Eyeriss Table I
-    costs [compute cycles]."""
+    """MDARTS Table II: QoS bands reached by phase-2 projection alone, fitted preset eyeriss:mdarts-table3 [cycles]."""
     from costmodel.reproduce import preset_row
     cost = eyeriss_table1_cost()          # a clear error first if torch (the nas extra) is missing
     from .genotype import count_skips
