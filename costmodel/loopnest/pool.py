@@ -36,6 +36,28 @@ def window_problem(layer: Layer) -> Problem:
     return Problem.from_layer(replace(layer, kind="pool-avg", G=layer.C))
 
 
+COMPARE = "compare"   # the key of the comparisons' energy in `energy_by_level`
+
+
+def energy_by_level(layer: Layer, spec: AcceleratorSpec, mapping=None) -> dict:
+    """{level name: pJ, ..., "compare": pJ} of a max pool (module docstring). pe-array: at `mapping` (a
+    Mapping or map.txt text of the window problem), the nest's accesses without the Weights data space;
+    serial: the outermost level's words and the comparisons."""
+    comparisons = layer.N * layer.C * layer.P * layer.Q * layer.R * layer.S
+    out = {lv.name: 0.0 for lv in spec.levels}
+    if spec.pool.max_model == "serial":
+        h_in = (layer.P - 1) * layer.Hstride + (layer.R - 1) * layer.Hdilation + 1
+        w_in = (layer.Q - 1) * layer.Wstride + (layer.S - 1) * layer.Wdilation + 1
+        out[spec.levels[0].name] = (layer.N * layer.C * h_in * w_in + layer.outputs) * spec.levels[0].access_energy_pj
+    else:
+        _, stats = model.evaluate(window_problem(layer), spec, mapping, detail=True)
+        for key, st in stats.items():
+            if isinstance(key, tuple) and key[1] != "Weights":   # a compare has no weight operand
+                out[key[0]] += st["energy_pj"]
+    out[COMPARE] = comparisons * spec.pool.compare_energy_pj
+    return out
+
+
 def max_pool_cost(layer: Layer, spec: AcceleratorSpec) -> Cost:
     """Our max-pool Cost (module docstring): cycles, compute_cycles [cycles], energy_pj [pJ], macs 0."""
     pool = spec.pool
@@ -49,13 +71,12 @@ def max_pool_cost(layer: Layer, spec: AcceleratorSpec) -> Cost:
     res = mapper.search(problem, spec)
     if res.mapping is None:
         return Cost(status="failed", message=f"{layer.name}: {res.message}")
-    nest, stats = model.evaluate(problem, spec, res.mapping, detail=True)
-    weights = sum(stats[(lv.name, "Weights")]["energy_pj"] for lv in spec.levels if "Weights" in lv.keep)
+    nest = model.evaluate(problem, spec, res.mapping)
     comparisons = problem.macs
-    energy = nest.energy_pj - weights - comparisons * spec.mac.energy_pj + comparisons * pool.compare_energy_pj
     compute = math.ceil(nest.compute_cycles / pool.compare_per_cycle)
     cycles = max(compute, nest.cycles)
-    return Cost(cycles=cycles, compute_cycles=compute, energy_pj=float(energy),
+    return Cost(cycles=cycles, compute_cycles=compute,
+                energy_pj=float(sum(energy_by_level(layer, spec, res.mapping).values())),
                 utilization=comparisons / (cycles * spec.mac.instances * pool.compare_per_cycle), macs=0,
                 mapping=res.mapping.text(" | "),
                 status="ok", message=f"max pool on the PE array: {comparisons} comparisons at "
@@ -65,11 +86,7 @@ def max_pool_cost(layer: Layer, spec: AcceleratorSpec) -> Cost:
 def _serial(layer: Layer, spec: AcceleratorSpec, note: str) -> Cost:
     comparisons = layer.N * layer.C * layer.P * layer.Q * layer.R * layer.S
     cycles = math.ceil(comparisons / spec.pool.compare_per_cycle)
-    h_in = (layer.P - 1) * layer.Hstride + (layer.R - 1) * layer.Hdilation + 1
-    w_in = (layer.Q - 1) * layer.Wstride + (layer.S - 1) * layer.Wdilation + 1
-    words = layer.N * layer.C * h_in * w_in + layer.outputs
-    energy = comparisons * spec.pool.compare_energy_pj + words * spec.levels[0].access_energy_pj
-    return Cost(cycles=cycles, compute_cycles=cycles, energy_pj=float(energy),
+    return Cost(cycles=cycles, compute_cycles=cycles, energy_pj=float(sum(energy_by_level(layer, spec).values())),
                 utilization=spec.pool.compare_per_cycle / spec.mac.instances, macs=0,
                 mapping=f"max pool: {comparisons} comparisons at {spec.pool.compare_per_cycle:g}/cycle on one unit",
                 status="ok", message=note)

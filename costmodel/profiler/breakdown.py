@@ -3,7 +3,7 @@
 The loop-nest model already computes the energy of every (level, data space) to sum it; this
 re-evaluates the mapping the mapper chose (stored in the Cost / LUT row) with ``detail=True`` and
 groups it by level. No LUT column is added: a warm LUT row carries everything needed. Max pools
-use our pool model's two terms (outermost-level words and comparisons). Returns None when the arch
+use our pool model's split (`costmodel.loopnest.pool.energy_by_level`; comparisons in the MAC column). Returns None when the arch
 has no energy model (C64x+) or the stored mapping is not one our model can re-evaluate; the split
 is checked to add up to the Cost's energy_pj (1e-6 relative) before it is reported.
 """
@@ -25,12 +25,11 @@ def level_names(spec) -> list[str] | None:
 
 def _layer_split(layer, mapping_text: str, spec) -> dict:
     from ..loopnest.model import evaluate
-    if layer.kind == "pool-max":
-        h_in = (layer.P - 1) * layer.Hstride + (layer.R - 1) * layer.Hdilation + 1
-        w_in = (layer.Q - 1) * layer.Wstride + (layer.S - 1) * layer.Wdilation + 1
-        words = layer.N * layer.C * h_in * w_in + layer.outputs
-        return {spec.levels[0].name: words * spec.levels[0].access_energy_pj,
-                MAC: layer.macs * spec.pool.compare_energy_pj}
+    if layer.kind == "pool-max":   # our pool model's split (costmodel/loopnest/pool.py); comparisons on the MACs' row
+        from ..loopnest.pool import COMPARE, energy_by_level
+        split = energy_by_level(layer, spec, mapping_text)
+        split[MAC] = split.pop(COMPARE)
+        return split
     _, stats = evaluate(layer, spec, mapping_text, detail=True)
     out = {lv.name: 0.0 for lv in spec.levels}
     for key, st in stats.items():
