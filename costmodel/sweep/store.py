@@ -1,0 +1,85 @@
+"""The variant register: table ``sweep_variants`` beside ``op_costs`` in the same LUT database.
+
+LUT rows stay keyed as always (arch name + spec hash + ...); this table names the spec hashes:
+one row per (spec hash, variant name) with the base arch, the overrides (JSON) and the full spec
+(YAML), so `export`, `table` and the Pareto plot can show and rebuild every variant from the DB
+alone. Written once per sweep, after every variant has been validated and before any cost.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import json
+
+import pandas as pd
+from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, inspect, select
+from sqlalchemy.exc import IntegrityError, ProgrammingError, OperationalError
+
+from ..arch import dump_spec, spec_class
+from ..errors import CostModelError
+
+metadata = MetaData()
+variants_table = Table(
+    "sweep_variants", metadata,
+    Column("spec_hash", String(16), primary_key=True), Column("variant", String(512), primary_key=True),
+    Column("arch", String(64), nullable=False), Column("overrides", Text, nullable=False),
+    Column("spec_yaml", Text, nullable=False), Column("created_at", DateTime),
+)
+
+
+def _ensure_table(engine) -> None:
+    """CREATE the table if absent; a concurrent sweep creating it at the same moment is not an error."""
+    try:
+        metadata.create_all(engine, checkfirst=True)
+    except (IntegrityError, ProgrammingError, OperationalError):
+        if "sweep_variants" not in inspect(engine).get_table_names():
+            raise
+
+
+def register(lut, arch: str, variants) -> None:
+    """Record every variant (idempotent: a rerun of the same sweep adds nothing)."""
+    _ensure_table(lut.engine)
+    dialect = lut.engine.dialect.name
+    insert = __import__(f"sqlalchemy.dialects.{dialect}", fromlist=["insert"]).insert
+    now = dt.datetime.now(dt.UTC)
+    rows = [{"spec_hash": v.spec_hash, "variant": v.name, "arch": arch,
+             "overrides": json.dumps(v.overrides, sort_keys=True), "spec_yaml": dump_spec(v.spec), "created_at": now}
+            for v in variants]
+    with lut.engine.begin() as conn:
+        conn.execute(insert(variants_table).values(rows).on_conflict_do_nothing(index_elements=["spec_hash", "variant"]))
+
+
+def variants(lut, arch: str | None = None, pattern: str | None = None) -> pd.DataFrame:
+    """The registered variants (columns spec_hash, variant, arch, overrides, spec_yaml), optionally of one base
+    arch and/or whose name matches a glob `pattern` (``'eyeriss[*entries=32768*'``). Empty if none."""
+    cols = [c.name for c in variants_table.columns]
+    if "sweep_variants" not in inspect(lut.engine).get_table_names():
+        return pd.DataFrame(columns=cols)
+    stmt = select(variants_table).order_by(variants_table.c.created_at, variants_table.c.variant)
+    if arch:
+        stmt = stmt.where(variants_table.c.arch == arch)
+    with lut.engine.connect() as conn:
+        df = pd.DataFrame(conn.execute(stmt).mappings().all(), columns=cols)
+    if pattern:
+        df = df[[fnmatch.fnmatchcase(n, pattern) or n == pattern for n in df.variant]]
+    return df.reset_index(drop=True)
+
+
+def rebuild_spec(row):
+    """The spec of one registered variant, rebuilt (and validated) from its stored YAML."""
+    import yaml
+    data = yaml.safe_load(row["spec_yaml"])
+    kind = data.get("kind", "accelerator")
+    return spec_class(kind).from_dict(data, source=row["variant"])
+
+
+def with_variants(lut, df: pd.DataFrame, pattern: str | None = None) -> pd.DataFrame:
+    """LUT rows `df` with a ``variant`` column (the names of their spec hash, ' | '-joined; empty for rows of
+    no registered variant); with `pattern`, only rows of variants matching it (CostModelError if none match)."""
+    reg = variants(lut, pattern=pattern)
+    if pattern and reg.empty:
+        raise CostModelError(f"no registered variant matches {pattern!r} (run `costmodel sweep` first, or list "
+                             f"them with `costmodel export --variant '*'`)")
+    names = reg.groupby("spec_hash")["variant"].agg(" | ".join)
+    out = df.assign(variant=df.spec_hash.map(names).fillna(""))
+    return out[out.variant != ""].reset_index(drop=True) if pattern else out
