@@ -86,7 +86,9 @@ def cmd_query(args) -> int:
 def cmd_export(args) -> int:
     from .lut import LUT
     filters = {k: v for k, v in (("arch", args.arch), ("lowering", args.lowering)) if v}
-    df = LUT(args.db, create=False).query(**filters)
+    lut = LUT(args.db, create=False)
+    from .sweep.store import with_variants   # a `variant` column (rows of swept arch variants), --variant filter
+    df = with_variants(lut, lut.query(**filters), args.variant)
     try:
         out = open(args.out, "w") if args.out else sys.stdout
     except OSError as e:
@@ -147,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default=default_db())
     p.add_argument("--arch")
     p.add_argument("--lowering", choices=("exact", "mdarts"))
+    p.add_argument("--variant", help="only rows of swept variants whose name matches this glob (see `costmodel sweep`)")
     p.add_argument("--out", help="file (default: stdout)")
     p.set_defaults(func=cmd_export)
 

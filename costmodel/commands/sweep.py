@@ -1,6 +1,8 @@
 """`costmodel sweep` (architecture variants into one LUT) and `costmodel sweep-pareto` (compare them)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..errors import CostModelError
 
 SET_HELP = ("PATH=V1,V2,... : one sweep axis, a dotted path into the arch spec's YAML form (mac.mesh_x, "
@@ -34,7 +36,7 @@ def run_pareto(args) -> int:
         df.to_csv(args.csv, index=False)
     if args.png:
         plot(df, args.png, f"{args.genotype}: {len(df)} variants of {args.arch} ({args.mode} mode, {args.lowering}; "
-                           f"LUT {db})")
+                           f"LUT {Path(db).name})")
         print(f"wrote {args.png}")
     return 0
 

@@ -22,6 +22,9 @@ def run(args) -> int:
     from ..cli import default_db
     from ..evaluate import resolve
     from ..lut import LUT
+    if args.variant or args.by_variant:   # rows of swept arch variants (costmodel sweep)
+        from ..sweep.report import run_table
+        return run_table(args, pivot)
     spec, be = resolve(args.arch, args.backend)
     # only rows of the spec as it is now and of this backend version: rows of an edited spec are stale
     filters = {"arch": spec.name, "spec_hash": spec_hash(spec), "backend": f"{be.name}-{be.version}",
@@ -47,4 +50,7 @@ def register(sub) -> None:
     p.add_argument("--backend", help="analytic | timeloop | c64x (default: the arch's)")
     p.add_argument("--metric", choices=METRICS, default="compute_cycles")
     p.add_argument("--db", help="LUT file or URL (default: the shipped lut_cache.db)")
+    p.add_argument("--variant", help="a swept variant (name or glob, see `costmodel sweep`) instead of the spec as it is")
+    p.add_argument("--by-variant", action="store_true", help="variants x ops at one shape (every variant, or --variant's)")
+    p.add_argument("--shape", help="with --by-variant: the shape column, e.g. 'C16 32x32 s1' (default: the first)")
     p.set_defaults(func=run)

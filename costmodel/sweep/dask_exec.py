@@ -44,6 +44,11 @@ def compute_batch(spec, backend, lowering: str, queries):
     return [_compute((spec, backend, lowering, q)) for q in queries]
 
 
+def _warm() -> None:
+    import costmodel.build  # noqa: F401
+    import costmodel.backends.analytic  # noqa: F401
+
+
 def _dashboard_served() -> bool:
     try:
         import bokeh  # noqa: F401
@@ -71,13 +76,15 @@ def run(tasks, write, address: str = "local", workers: int | None = None, progre
     wall)` is called here for every row. `progress(done, total, client)` after each committed batch.
     Returns the seconds spent computing (cluster start excluded)."""
     from distributed import as_completed
+    t_start = time.perf_counter()
     client, cluster = connect(address, workers)
     try:
+        client.run(_warm)          # import the cost model on every worker before the clock starts
         info = client.scheduler_info()
         dash = client.dashboard_link if (cluster is None or _dashboard_served()) else \
             "not served (pip install bokeh)"
         print(f"dask: scheduler {info.get('address', address)}, {len(info.get('workers', {}))} workers, "
-              f"dashboard {dash}", flush=True)
+              f"dashboard {dash} (up in {time.perf_counter() - t_start:.1f} s)", flush=True)
         t0 = time.perf_counter()
         futures = {client.submit(compute_batch, spec, backend, lowering, qs, pure=False, retries=RETRIES):
                    (spec, lowering) for spec, backend, lowering, qs in tasks}

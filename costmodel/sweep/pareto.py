@@ -61,6 +61,16 @@ def variant_points(lut, arch: str, genotype: str = "DARTS_V2", mode: str = "netw
     return df
 
 
+def short_label(names: list[str]) -> str:
+    """One label for variants at the same point: ``pe_array=32x32`` / ``entries=32768|65536`` (last path part)."""
+    parts = [[kv.split("=", 1) for kv in n[n.find("[") + 1:-1].split(",")] if "[" in n else [[n, ""]] for n in names]
+    lines = []
+    for i, (key, _) in enumerate(parts[0]):
+        values = list(dict.fromkeys(p[i][1] for p in parts))
+        lines.append(f"{key.split('.')[-1]}={'|'.join(values)}")
+    return "\n".join(lines)
+
+
 def plot(df: pd.DataFrame, path: str, title: str) -> None:
     """Scatter max cycle vs energy, colour = PE count, Pareto-optimal variants ringed and labelled."""
     try:
@@ -76,16 +86,19 @@ def plot(df: pd.DataFrame, path: str, title: str) -> None:
     front = df[df.pareto].sort_values(ycol)
     ax.scatter(front[ycol], front.energy_pj / 1e6, s=60 + front.pes / 4, facecolors="none", edgecolors="red",
                linewidths=1.5, zorder=3, label="Pareto-optimal (max cycle, energy, PEs)")
-    for _, r in front.iterrows():
-        label = r.variant[r.variant.find("[") + 1:-1] if "[" in r.variant else r.variant
-        ax.annotate(label.replace(",", "\n"), (r[ycol], r.energy_pj / 1e6), fontsize=6, xytext=(5, 4),
-                    textcoords="offset points")
+    mid = (df[ycol].min() + df[ycol].max()) / 2
+    for i, ((x, y, _), group) in enumerate(front.groupby([ycol, "energy_pj", "pes"], sort=False)):
+        right = x > mid       # labels of right-hand points go to their left; alternately above and below
+        ax.annotate(short_label(list(group.variant)), (x, y / 1e6), fontsize=7,
+                    xytext=(-9 if right else 9, 8 if i % 2 else -18),
+                    textcoords="offset points", ha="right" if right else "left")
+    ax.margins(x=0.12, y=0.12)
     fig.colorbar(sc, ax=ax, label="PEs (mac.instances)")
     ax.set_xlabel(f"{ycol.removeprefix('max_')} (max over the critical path) [cycles]")
     ax.set_ylabel("energy (sum over every op) [uJ]")
     ax.set_title(title, fontsize=9)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, loc="upper right")
+    ax.legend(fontsize=7, loc="center")
     fig.tight_layout()
     try:
         fig.savefig(path, dpi=130)

@@ -20,6 +20,7 @@ from ..spaces import load_space
 from .variants import Axis, axes_from_mapping, expand, parse_set
 
 LOWERINGS = ("exact", "mdarts")
+SWEEP_DIR = Path(__file__).resolve().parent
 FILE_KEYS = ("name", "arch", "spaces", "lowerings", "backend", "axes")
 
 
@@ -42,7 +43,14 @@ def _as_list(v, key: str, where: str) -> list:
 
 
 def load_sweep_file(path: str) -> Sweep:
-    """A sweep YAML file: ``{name, arch, spaces, lowerings, backend, axes}`` (see README "Sweeps")."""
+    """A sweep YAML file ``{name, arch, spaces, lowerings, backend, axes}`` (see README "Sweeps"), or the name
+    of a packaged one (``eyeriss-12``: the files beside this module)."""
+    packaged = SWEEP_DIR / f"{path}.yaml"
+    if not Path(path).exists() and packaged.exists():
+        path = str(packaged)
+    elif not Path(path).exists():
+        known = ", ".join(p.stem for p in sorted(SWEEP_DIR.glob("*.yaml")))
+        raise CostModelError(f"--file {path}: no such sweep file (packaged sweeps: {known})")
     data = read_yaml(Path(path))
     for key in data:
         if key not in FILE_KEYS:
@@ -134,16 +142,15 @@ def run_sweep(sweep: Sweep, db: str, jobs: int | None = None, dask: str | None =
                   f"{cost.message}", file=sys.stderr)
 
     t0 = time.perf_counter()
-    if not n_todo:
-        pass
-    elif dask:
+    if n_todo and dask:
         from .dask_exec import run
         tasks = [(p.variants[i].spec, sweep.backend, low, qs[k:k + batch])
                  for (i, low), qs in p.todo.items() for k in range(0, len(qs), batch)]
-        run(tasks, write, dask, workers=jobs, progress=progress)
+        wall = run(tasks, write, dask, workers=jobs, progress=progress)   # cluster start-up not counted
     else:
-        _run_local(p, lut, db, jobs or 1, stats)
-    wall = time.perf_counter() - t0
+        if n_todo:
+            _run_local(p, lut, db, jobs or 1, stats)
+        wall = time.perf_counter() - t0
     rate = f", {n_todo / wall:.1f} problems/s" if n_todo and wall > 0 else ""
     print(f"sweep: {stats['added']} rows added, {there} reused, {stats['failed']} failed ({wall:.2f} s{rate}; "
           f"{len(p.variants)} variants registered in {db})")

@@ -8,8 +8,8 @@ alone. Written once per sweep, after every variant has been validated and before
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
 import json
+import re
 
 import pandas as pd
 from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, inspect, select
@@ -51,7 +51,7 @@ def register(lut, arch: str, variants) -> None:
 
 def variants(lut, arch: str | None = None, pattern: str | None = None) -> pd.DataFrame:
     """The registered variants (columns spec_hash, variant, arch, overrides, spec_yaml), optionally of one base
-    arch and/or whose name matches a glob `pattern` (``'eyeriss[*entries=32768*'``). Empty if none."""
+    arch and/or whose name matches a glob `pattern` (``'*entries=32768*'``; * and ? only). Empty if none."""
     cols = [c.name for c in variants_table.columns]
     if "sweep_variants" not in inspect(lut.engine).get_table_names():
         return pd.DataFrame(columns=cols)
@@ -61,8 +61,13 @@ def variants(lut, arch: str | None = None, pattern: str | None = None) -> pd.Dat
     with lut.engine.connect() as conn:
         df = pd.DataFrame(conn.execute(stmt).mappings().all(), columns=cols)
     if pattern:
-        df = df[[fnmatch.fnmatchcase(n, pattern) or n == pattern for n in df.variant]]
+        df = df[[bool(matcher(pattern).fullmatch(n)) for n in df.variant]]
     return df.reset_index(drop=True)
+
+
+def matcher(pattern: str) -> re.Pattern:
+    """A name glob: only * and ? are wildcards (variant names hold [ ] literally)."""
+    return re.compile(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."))
 
 
 def rebuild_spec(row):
@@ -74,12 +79,14 @@ def rebuild_spec(row):
 
 
 def with_variants(lut, df: pd.DataFrame, pattern: str | None = None) -> pd.DataFrame:
-    """LUT rows `df` with a ``variant`` column (the names of their spec hash, ' | '-joined; empty for rows of
-    no registered variant); with `pattern`, only rows of variants matching it (CostModelError if none match)."""
+    """LUT rows `df` with a ``variant`` column if the LUT holds a sweep (the names of their spec hash, ' | '-joined;
+    empty for rows of no registered variant); with `pattern`, only rows of variants matching it (CostModelError if none match)."""
     reg = variants(lut, pattern=pattern)
     if pattern and reg.empty:
         raise CostModelError(f"no registered variant matches {pattern!r} (run `costmodel sweep` first, or list "
                              f"them with `costmodel export --variant '*'`)")
+    if reg.empty:
+        return df            # no sweep in this LUT: rows as they are
     names = reg.groupby("spec_hash")["variant"].agg(" | ".join)
     out = df.assign(variant=df.spec_hash.map(names).fillna(""))
     return out[out.variant != ""].reset_index(drop=True) if pattern else out
