@@ -90,8 +90,8 @@ def plot(df: pd.DataFrame, path: str, title: str) -> None:
     for i, ((x, y, _), group) in enumerate(front.groupby([ycol, "energy_pj", "pes"], sort=False)):
         right = x > mid       # labels of right-hand points go to their left; alternately above and below
         ax.annotate(short_label(list(group.variant)), (x, y / 1e6), fontsize=7,
-                    xytext=(-9 if right else 9, 8 if i % 2 else -18),
-                    textcoords="offset points", ha="right" if right else "left")
+                    xytext=(-25 if right else 25, 22 if i % 2 else -30), textcoords="offset points",
+                    ha="right" if right else "left", arrowprops={"arrowstyle": "-", "lw": 0.6, "color": "red"})
     ax.margins(x=0.12, y=0.12)
     fig.colorbar(sc, ax=ax, label="PEs (mac.instances)")
     ax.set_xlabel(f"{ycol.removeprefix('max_')} (max over the critical path) [cycles]")

@@ -90,3 +90,11 @@ def with_variants(lut, df: pd.DataFrame, pattern: str | None = None) -> pd.DataF
     names = reg.groupby("spec_hash")["variant"].agg(" | ".join)
     out = df.assign(variant=df.spec_hash.map(names).fillna(""))
     return out[out.variant != ""].reset_index(drop=True) if pattern else out
+
+
+def content(lut) -> pd.DataFrame:
+    """Every LUT row without its bookkeeping (id, wall_s, created_at), in key order: what two LUTs built by
+    different executors or on different databases must agree on, row for row."""
+    from ..lut import KEY_COLUMNS, VALUE_COLUMNS
+    cols = list(KEY_COLUMNS) + [c for c in VALUE_COLUMNS if c not in ("wall_s", "created_at")]
+    return lut.query()[cols].sort_values(list(KEY_COLUMNS)).reset_index(drop=True)
