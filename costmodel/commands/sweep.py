@@ -54,7 +54,8 @@ def register(sub) -> None:
     p.add_argument("--jobs", type=int, help="local worker processes (default 1); with --dask local: the worker count")
     p.add_argument("--dask", metavar="local|tcp://HOST:PORT",
                    help="run on Dask: 'local' starts a LocalCluster on 127.0.0.1, else a running scheduler's address")
-    p.add_argument("--batch", type=int, default=8, help="op-shapes per Dask task (default %(default)s)")
+    p.add_argument("--batch", type=int, help="op-shapes per Dask task (default: a whole variant when there are "
+                                              "two variants per worker, else split to keep every worker busy)")
     p.add_argument("--name", help="a name for this sweep (printed; default: the sweep file's stem)")
     p.set_defaults(func=run)
 

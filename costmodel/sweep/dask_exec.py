@@ -17,6 +17,7 @@ nothing measurable. A worker that dies mid-batch: the Dask scheduler re-runs its
 from __future__ import annotations
 
 import logging
+import math
 import os
 import re
 import time
@@ -71,10 +72,22 @@ def connect(address: str, workers: int | None):
     return Client(cluster), cluster
 
 
-def run(tasks, write, address: str = "local", workers: int | None = None, progress=None) -> float:
-    """Compute `tasks` [(spec, backend, lowering, [queries])] on Dask; `write(spec, lowering, query, cost,
-    wall)` is called here for every row. `progress(done, total, client)` after each committed batch.
-    Returns the seconds spent computing (cluster start excluded)."""
+def batches(groups, batch: int | None, n_workers: int) -> list:
+    """Split each (spec, backend, lowering, [queries]) group into tasks of `batch` queries. batch None = auto:
+    whole groups when there are at least two per worker (a variant's ops share layers, which the backend
+    memoises per process), else each group cut into enough pieces to give every worker two tasks."""
+    if batch is None:
+        pieces = max(1, math.ceil(2 * n_workers / max(1, len(groups))))
+        return [(spec, be, low, qs[k:k + math.ceil(len(qs) / pieces)]) for spec, be, low, qs in groups
+                for k in range(0, len(qs), math.ceil(len(qs) / pieces))]
+    return [(spec, be, low, qs[k:k + batch]) for spec, be, low, qs in groups for k in range(0, len(qs), batch)]
+
+
+def run(groups, write, address: str = "local", workers: int | None = None, batch: int | None = None,
+        progress=None) -> float:
+    """Compute `groups` [(spec, backend, lowering, [queries])] on Dask in batches (see `batches`);
+    `write(spec, lowering, query, cost, wall)` is called here for every row. `progress(done, total, client)`
+    after each committed batch. Returns the seconds spent computing (cluster start excluded)."""
     from distributed import as_completed
     t_start = time.perf_counter()
     client, cluster = connect(address, workers)
@@ -85,6 +98,7 @@ def run(tasks, write, address: str = "local", workers: int | None = None, progre
             "not served (pip install bokeh)"
         print(f"dask: scheduler {info.get('address', address)}, {len(info.get('workers', {}))} workers, "
               f"dashboard {dash} (up in {time.perf_counter() - t_start:.1f} s)", flush=True)
+        tasks = batches(groups, batch, max(1, len(info.get("workers", {}))))
         t0 = time.perf_counter()
         futures = {client.submit(compute_batch, spec, backend, lowering, qs, pure=False, retries=RETRIES):
                    (spec, lowering) for spec, backend, lowering, qs in tasks}

@@ -108,15 +108,16 @@ def find_missing(p: Plan, lut) -> int:
     return there
 
 
-def run_sweep(sweep: Sweep, db: str, jobs: int | None = None, dask: str | None = None, batch: int = 8,
-              progress=None) -> int:
-    """Plan, register, compute what is missing, print a summary. Returns the exit code (1 if a row failed)."""
+def run_sweep(sweep: Sweep, db: str, jobs: int | None = None, dask: str | None = None, batch: int | None = None,
+              progress=None, report: dict | None = None) -> int:
+    """Plan, register, compute what is missing, print a summary. Returns the exit code (1 if a row failed).
+    `report`, if given, receives computed (rows), compute_s (Dask cluster start-up excluded), added, failed."""
     from ..lut import LUT
     from ..ops import op_params
     from . import store
     if jobs is not None and jobs < 1:
         raise CostModelError(f"--jobs {jobs}: must be >= 1")
-    if batch < 1:
+    if batch is not None and batch < 1:
         raise CostModelError(f"--batch {batch}: must be >= 1")
     if dask is not None:
         from .dask_exec import check_address
@@ -144,13 +145,14 @@ def run_sweep(sweep: Sweep, db: str, jobs: int | None = None, dask: str | None =
     t0 = time.perf_counter()
     if n_todo and dask:
         from .dask_exec import run
-        tasks = [(p.variants[i].spec, sweep.backend, low, qs[k:k + batch])
-                 for (i, low), qs in p.todo.items() for k in range(0, len(qs), batch)]
-        wall = run(tasks, write, dask, workers=jobs, progress=progress)   # cluster start-up not counted
+        groups = [(p.variants[i].spec, sweep.backend, low, qs) for (i, low), qs in p.todo.items()]
+        wall = run(groups, write, dask, workers=jobs, batch=batch, progress=progress)   # start-up not counted
     else:
         if n_todo:
             _run_local(p, lut, db, jobs or 1, stats)
         wall = time.perf_counter() - t0
+    if report is not None:
+        report.update(computed=n_todo, compute_s=wall, **stats)
     rate = f", {n_todo / wall:.1f} problems/s" if n_todo and wall > 0 else ""
     print(f"sweep: {stats['added']} rows added, {there} reused, {stats['failed']} failed ({wall:.2f} s{rate}; "
           f"{len(p.variants)} variants registered in {db})")
