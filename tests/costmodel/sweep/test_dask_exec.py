@@ -50,3 +50,12 @@ def test_a_killed_worker_batch_is_rerun_and_every_row_lands_once(tmp_path, refer
     rows = content(LUT(db))
     assert not rows.duplicated(["spec_hash", "op", "c_in", "h", "stride"]).any()
     pd.testing.assert_frame_equal(rows, ref)                        # every row present once, same numbers
+
+
+def test_batches_keep_a_variant_together_unless_workers_would_idle():
+    from costmodel.sweep.dask_exec import batches
+    groups = [(f"spec{i}", None, "exact", list(range(79))) for i in range(12)]
+    assert [len(t[3]) for t in batches(groups, None, 2)] == [79] * 12          # 12 variants, 2 workers: whole
+    few = batches(groups[:1], None, 2)                                            # 1 variant: 4 pieces, in order
+    assert [len(t[3]) for t in few] == [20, 20, 20, 19] and sum((t[3] for t in few), []) == list(range(79))
+    assert [len(t[3]) for t in batches(groups[:1], 30, 2)] == [30, 30, 19]
