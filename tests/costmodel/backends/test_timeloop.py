@@ -17,6 +17,7 @@ from costmodel.backends.timeloop import TimeloopBackend
 from costmodel.errors import CostModelError
 from costmodel.evaluate import evaluate_op
 from costmodel.ops import OpQuery, lower
+from costmodel.resources import reference_dir
 from costmodel.timeloop.runner import find_toolchain, run_mapper
 from costmodel.workload import conv
 
@@ -144,7 +145,6 @@ def test_runner_keeps_the_run_folder_when_asked(fake, tmp_path):
 FAKE_TIMELOOPFE = '''
 import shutil, yaml
 from pathlib import Path
-from costmodel.resources import reference_dir
 
 
 class Specification(dict):
