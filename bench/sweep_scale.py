@@ -11,6 +11,7 @@ Last line: `sweep_scale: jobs1 A/s, jobs2 B/s, dask C/s problems; 1,000 variants
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -80,7 +81,9 @@ def main() -> int:
     finally:
         if srv is not None:
             srv.stop()
-    print(f"\n{len(p.variants)} variants x {per_variant} problems (op x shape rows) = {len(p.variants) * per_variant}"
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\nmachine: {os.cpu_count()} cores, load average {load} (1, 5, 15 min) at the end")
+    print(f"{len(p.variants)} variants x {per_variant} problems (op x shape rows) = {len(p.variants) * per_variant}"
           f" per run; identical rows to jobs1: {same}{'' if url else f'; PostgreSQL skipped: {why}'}")
     print(f"{'run':<16}{'rows':>6}{'compute s':>11}{'wall s':>9}{'problems/s':>12}{f'{args.variants} variants':>16}")
     for r in runs:

@@ -104,7 +104,12 @@ def run(groups, write, address: str = "local", workers: int | None = None, batch
                    (spec, lowering) for spec, backend, lowering, qs in tasks}
         for done, fut in enumerate(as_completed(futures), 1):
             spec, lowering = futures[fut]
-            for query, cost, wall in fut.result():
+            try:
+                rows = fut.result()
+            except Exception as e:  # noqa: BLE001 -- KilledWorker (died too often), a lost scheduler, ...
+                raise CostModelError(f"a Dask batch failed ({type(e).__name__}: {str(e)[:200]}); the rows committed "
+                                     f"so far are kept: rerun the sweep to compute the rest") from None
+            for query, cost, wall in rows:
                 write(spec, lowering, query, cost, wall)
             fut.release()
             if progress is not None:

@@ -21,7 +21,7 @@ from ..errors import CostModelError
 metadata = MetaData()
 variants_table = Table(
     "sweep_variants", metadata,
-    Column("spec_hash", String(16), primary_key=True), Column("variant", String(512), primary_key=True),
+    Column("spec_hash", String(16), primary_key=True), Column("variant", Text, primary_key=True),
     Column("arch", String(64), nullable=False), Column("overrides", Text, nullable=False),
     Column("spec_yaml", Text, nullable=False), Column("created_at", DateTime),
 )
