@@ -124,13 +124,14 @@ def run_sweep(sweep: Sweep, db: str, jobs: int | None = None, dask: str | None =
         check_address(dask)
     p = plan(sweep)
     lut = LUT(db)                       # the first write: everything above is validated
-    store.register(lut, p.variants[0].spec.name, p.variants)
+    where = lut.url.removeprefix("sqlite:///")    # (a server URL with its password masked, where LUT masks it)
+    registered = store.register(lut, p.variants[0].spec.name, p.variants)   # else once the first rows exist
     there = find_missing(p, lut)
     n_todo = sum(map(len, p.todo.values()))
     executor = f"dask {dask}" if dask else f"{jobs or 1} local process(es)"
     print(f"sweep{' ' + sweep.name if sweep.name else ''}: {len(p.variants)} variants of {sweep.arch} x "
           f"{len(p.queries)} ops x shapes x {len(sweep.lowerings)} lowering(s) = {p.total} rows; {there} already "
-          f"in {db}, {n_todo} to compute on {executor}", flush=True)
+          f"in {where}, {n_todo} to compute on {executor}", flush=True)
     for v in p.variants:
         print(f"  {v.spec_hash}  {v.name}")
     stats = {"added": 0, "failed": 0}
@@ -151,11 +152,13 @@ def run_sweep(sweep: Sweep, db: str, jobs: int | None = None, dask: str | None =
         if n_todo:
             _run_local(p, lut, db, jobs or 1, stats)
         wall = time.perf_counter() - t0
+    if not registered:
+        store.register(lut, p.variants[0].spec.name, p.variants)
     if report is not None:
         report.update(computed=n_todo, compute_s=wall, **stats)
     rate = f", {n_todo / wall:.1f} problems/s" if n_todo and wall > 0 else ""
     print(f"sweep: {stats['added']} rows added, {there} reused, {stats['failed']} failed ({wall:.2f} s{rate}; "
-          f"{len(p.variants)} variants registered in {db})")
+          f"{len(p.variants)} variants registered in {where})")
     return 1 if stats["failed"] else 0
 
 

@@ -3,7 +3,8 @@
 LUT rows stay keyed as always (arch name + spec hash + ...); this table names the spec hashes:
 one row per (spec hash, variant name) with the base arch, the overrides (JSON) and the full spec
 (YAML), so `export`, `table` and the Pareto plot can show and rebuild every variant from the DB
-alone. Written once per sweep, after every variant has been validated and before any cost.
+alone. Written once per sweep, after every variant has been validated: before any cost if the LUT
+has its tables already, else (a new LUT, whose tables appear with its first row) after the costs.
 """
 from __future__ import annotations
 
@@ -36,8 +37,11 @@ def _ensure_table(engine) -> None:
             raise
 
 
-def register(lut, arch: str, variants) -> None:
-    """Record every variant (idempotent: a rerun of the same sweep adds nothing)."""
+def register(lut, arch: str, variants) -> bool:
+    """Record every variant (idempotent: a rerun of the same sweep adds nothing). Only into a LUT whose
+    op_costs table exists (a database holding other tables is not a LUT); False if it does not yet."""
+    if "op_costs" not in inspect(lut.engine).get_table_names():
+        return False
     _ensure_table(lut.engine)
     dialect = lut.engine.dialect.name
     insert = __import__(f"sqlalchemy.dialects.{dialect}", fromlist=["insert"]).insert
@@ -47,6 +51,7 @@ def register(lut, arch: str, variants) -> None:
             for v in variants]
     with lut.engine.begin() as conn:
         conn.execute(insert(variants_table).values(rows).on_conflict_do_nothing(index_elements=["spec_hash", "variant"]))
+    return True
 
 
 def variants(lut, arch: str | None = None, pattern: str | None = None) -> pd.DataFrame:
