@@ -63,7 +63,7 @@ def connect(address: str, workers: int | None):
     from distributed import Client, LocalCluster
     if address != "local":
         try:
-            return Client(address, timeout="15s"), None
+            return Client(address, timeout="10s"), None
         except OSError as e:
             raise CostModelError(f"--dask {address}: cannot reach the scheduler ({e})") from None
     dash = "127.0.0.1:0" if _dashboard_served() else None
@@ -83,22 +83,46 @@ def batches(groups, batch: int | None, n_workers: int) -> list:
     return [(spec, be, low, qs[k:k + batch]) for spec, be, low, qs in groups for k in range(0, len(qs), batch)]
 
 
-def run(groups, write, address: str = "local", workers: int | None = None, batch: int | None = None,
-        progress=None) -> float:
-    """Compute `groups` [(spec, backend, lowering, [queries])] on Dask in batches (see `batches`);
-    `write(spec, lowering, query, cost, wall)` is called here for every row. `progress(done, total, client)`
-    after each committed batch. Returns the seconds spent computing (cluster start excluded)."""
-    from distributed import as_completed
-    t_start = time.perf_counter()
-    client, cluster = connect(address, workers)
-    try:
-        client.run(_warm)          # import the cost model on every worker before the clock starts
-        info = client.scheduler_info()
-        dash = client.dashboard_link if (cluster is None or _dashboard_served()) else \
+class Session:
+    """A connected Dask client (and the LocalCluster it started, if any); connect before the first write,
+    so an unreachable scheduler is one error line with nothing written. Use as a context manager."""
+
+    def __init__(self, address: str, workers: int | None):
+        self.address, t0 = address, time.perf_counter()
+        self.client, self.cluster = connect(address, workers)
+        try:
+            self.client.run(_warm)          # import the cost model on every worker before the clock starts
+        except BaseException:
+            self.close()
+            raise
+        self.info = self.client.scheduler_info()
+        self.n_workers = max(1, len(self.info.get("workers", {})))
+        self.startup_s = time.perf_counter() - t0
+
+    def describe(self) -> str:
+        dash = self.client.dashboard_link if (self.cluster is None or _dashboard_served()) else \
             "not served (pip install bokeh)"
-        print(f"dask: scheduler {info.get('address', address)}, {len(info.get('workers', {}))} workers, "
-              f"dashboard {dash} (up in {time.perf_counter() - t_start:.1f} s)", flush=True)
-        tasks = batches(groups, batch, max(1, len(info.get("workers", {}))))
+        return (f"dask: scheduler {self.info.get('address', self.address)}, {len(self.info.get('workers', {}))} "
+                f"workers, dashboard {dash} (up in {self.startup_s:.1f} s)")
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def run(self, groups, write, batch: int | None = None, progress=None) -> float:
+        """Compute `groups` [(spec, backend, lowering, [queries])] in batches (see `batches`); `write(spec,
+        lowering, query, cost, wall)` is called here for every row; `progress(done, total, client)` after each
+        committed batch. Returns the seconds spent computing."""
+        from distributed import as_completed
+        client = self.client
+        tasks = batches(groups, batch, self.n_workers)
         t0 = time.perf_counter()
         futures = {client.submit(compute_batch, spec, backend, lowering, qs, pure=False, retries=RETRIES):
                    (spec, lowering) for spec, backend, lowering, qs in tasks}
@@ -115,7 +139,3 @@ def run(groups, write, address: str = "local", workers: int | None = None, batch
             if progress is not None:
                 progress(done, len(futures), client)
         return time.perf_counter() - t0
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()

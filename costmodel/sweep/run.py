@@ -112,9 +112,6 @@ def run_sweep(sweep: Sweep, db: str, jobs: int | None = None, dask: str | None =
               progress=None, report: dict | None = None) -> int:
     """Plan, register, compute what is missing, print a summary. Returns the exit code (1 if a row failed).
     `report`, if given, receives computed (rows), compute_s (Dask cluster start-up excluded), added, failed."""
-    from ..lut import LUT
-    from ..ops import op_params
-    from . import store
     if jobs is not None and jobs < 1:
         raise CostModelError(f"--jobs {jobs}: must be >= 1")
     if batch is not None and batch < 1:
@@ -123,12 +120,24 @@ def run_sweep(sweep: Sweep, db: str, jobs: int | None = None, dask: str | None =
         from .dask_exec import check_address
         check_address(dask)
     p = plan(sweep)
+    if dask is None:
+        return _execute(p, db, jobs, None, batch, progress, report)
+    from .dask_exec import Session
+    with Session(dask, jobs) as session:     # reach the scheduler (or start a cluster) before the first write
+        return _execute(p, db, jobs, session, batch, progress, report)
+
+
+def _execute(p: Plan, db: str, jobs: int | None, session, batch: int | None, progress, report: dict | None) -> int:
+    from ..lut import LUT
+    from ..ops import op_params
+    from . import store
+    sweep = p.sweep
     lut = LUT(db)                       # the first write: everything above is validated
     where = lut.url.removeprefix("sqlite:///")    # (a server URL with its password masked, where LUT masks it)
     registered = store.register(lut, p.variants[0].spec.name, p.variants)   # else once the first rows exist
     there = find_missing(p, lut)
     n_todo = sum(map(len, p.todo.values()))
-    executor = f"dask {dask}" if dask else f"{jobs or 1} local process(es)"
+    executor = f"dask {session.address}" if session else f"{jobs or 1} local process(es)"
     print(f"sweep{' ' + sweep.name if sweep.name else ''}: {len(p.variants)} variants of {sweep.arch} x "
           f"{len(p.queries)} ops x shapes x {len(sweep.lowerings)} lowering(s) = {p.total} rows; {there} already "
           f"in {where}, {n_todo} to compute on {executor}", flush=True)
@@ -144,10 +153,10 @@ def run_sweep(sweep: Sweep, db: str, jobs: int | None = None, dask: str | None =
                   f"{cost.message}", file=sys.stderr)
 
     t0 = time.perf_counter()
-    if n_todo and dask:
-        from .dask_exec import run
+    if n_todo and session:
+        print(session.describe(), flush=True)
         groups = [(p.variants[i].spec, sweep.backend, low, qs) for (i, low), qs in p.todo.items()]
-        wall = run(groups, write, dask, workers=jobs, batch=batch, progress=progress)   # start-up not counted
+        wall = session.run(groups, write, batch=batch, progress=progress)   # cluster start-up not counted
     else:
         if n_todo:
             _run_local(p, lut, db, jobs or 1, stats)

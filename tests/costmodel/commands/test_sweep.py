@@ -88,3 +88,12 @@ def test_sweep_subprocess_entry_point(tmp_path):
     assert "8 rows added" in first.stdout
     again = run_cli(*args, timeout=300)
     assert again.returncode == 0 and "0 rows added, 8 reused" in again.stdout
+
+
+def test_an_unreachable_dask_scheduler_is_one_error_before_any_write(tmp_path):
+    pytest.importorskip("distributed")
+    db = tmp_path / "never.db"
+    code, out, err = _main("sweep", "--arch", "eyeriss", "--set", "levels.GlobalBuffer.entries=8192", "--db", db,
+                           "--dask", "tcp://127.0.0.1:9")
+    assert code == 2 and "--dask tcp://127.0.0.1:9: cannot reach the scheduler" in err, err
+    assert not db.exists() and out == ""
