@@ -123,6 +123,7 @@ def run_sweep(sweep: Sweep, db: str, jobs: int | None = None, dask: str | None =
     if dask is None:
         return _execute(p, db, jobs, None, batch, progress, report)
     from .dask_exec import Session
+    print(f"sweep: {len(p.variants)} variants validated; connecting to Dask ({dask})...", flush=True)
     with Session(dask, jobs) as session:     # reach the scheduler (or start a cluster) before the first write
         return _execute(p, db, jobs, session, batch, progress, report)
 
