@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 db=costmodel/data/lut_cache.db
 rm -f "$db" "$db-wal" "$db-shm"
-for arch in $(costmodel archs | awk '{print $1}'); do
+for arch in $(python -c "from costmodel.arch import list_archs; print(*list_archs())"); do
   costmodel build-lut --arch "$arch" --space darts-search --space darts-eval --db "$db"
   if [ "$arch" != c64x ]; then
     costmodel build-lut --arch "$arch" --lowering mdarts --space darts-search --space mdarts-first-cell --db "$db"

@@ -51,7 +51,8 @@ def main() -> None:
     ap.add_argument("--arch", default="eyeriss")
     ap.add_argument("--mode", choices=tuple(MODES), default="mdarts-table3")
     ap.add_argument("--lowering", choices=("exact", "mdarts"), default="mdarts")
-    ap.add_argument("--db", default=str(Path(__file__).resolve().parent.parent / "lut_cache.db"))
+    from costmodel.resources import shipped_lut_path
+    ap.add_argument("--db", default=str(shipped_lut_path()), help="LUT copied as the starting cache (default: shipped)")
     ap.add_argument("--genotypes", type=int, default=1000)
     ap.add_argument("--seconds", type=float, default=2.0)
     args = ap.parse_args()

@@ -3,13 +3,25 @@
 Public API::
 
     from costmodel import OpQuery, evaluate_op, LUT, load_arch, list_archs, CostModelError
-"""
-from .arch import list_archs, load_arch
-from .cost import Cost
-from .errors import CostModelError
-from .evaluate import evaluate_op
-from .lut import LUT
-from .ops import OpQuery, lower
 
-__all__ = ["Cost", "CostModelError", "LUT", "OpQuery", "evaluate_op", "list_archs", "load_arch", "lower"]
+The names are imported on first use (PEP 562), so ``import costmodel`` and ``costmodel --help``
+stay fast: pandas and SQLAlchemy load only when a LUT is opened.
+"""
+from importlib import import_module
+
 __version__ = "0.1.0"
+_EXPORTS = {"Cost": "cost", "CostModelError": "errors", "LUT": "lut", "OpQuery": "ops", "evaluate_op": "evaluate",
+            "list_archs": "arch", "load_arch": "arch", "lower": "ops"}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    if name in _EXPORTS:
+        value = getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'costmodel' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -18,9 +18,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
-from .errors import CostModelError
+from .errors import CostModelError, did_you_mean
 
 SPEC_KINDS = {
     "dsp": "costmodel.backends.c64x:C64xSpec",
@@ -45,6 +43,7 @@ def list_archs() -> dict[str, Path]:
 
 def read_yaml(path: Path) -> dict:
     """The top-level mapping of a YAML file; CostModelError naming the file if it is unreadable or malformed."""
+    import yaml    # imported on use (start-up time)
     try:
         data = yaml.safe_load(Path(path).read_text())
     except yaml.YAMLError as e:
@@ -79,8 +78,8 @@ def load_arch(name_or_path: str):
     elif Path(name_or_path).suffix in (".yaml", ".yml") and Path(name_or_path).exists():
         path = Path(name_or_path)
     else:
-        raise CostModelError(f"unknown arch {name_or_path!r}; registered: {', '.join(archs) or 'none'} "
-                             f"(or give a path to a spec .yaml)")
+        raise CostModelError(f"unknown arch {name_or_path!r}{did_you_mean(name_or_path, archs)}; registered: "
+                             f"{', '.join(archs) or 'none'} (or give a path to a spec .yaml)")
     data = read_yaml(path)
     kind = data.get("kind")
     if kind is None:
@@ -92,6 +91,7 @@ def spec_hash(spec) -> str:
     """Content hash of a spec (12 hex digits): LUT rows are keyed by it, so editing a spec never reuses stale rows."""
     cached = spec.__dict__.get("_spec_hash")  # specs are frozen: the hash of one object never changes
     if cached is None:
+        import yaml
         text = yaml.safe_dump(spec.to_dict(), sort_keys=True)
         cached = hashlib.sha256(text.encode()).hexdigest()[:12]
         object.__setattr__(spec, "_spec_hash", cached)  # every LUT get/put asks: computed once (~4 ms)
@@ -100,4 +100,5 @@ def spec_hash(spec) -> str:
 
 def dump_spec(spec) -> str:
     """A spec as YAML text (key order kept); loads back to an equal spec."""
+    import yaml
     return yaml.safe_dump(spec.to_dict(), sort_keys=False)

@@ -1,6 +1,12 @@
 """`costmodel` command line. Core commands here; more plug in from `costmodel/commands/`.
 
 Every error a user can cause prints one line ``error: ...`` and exits with code 2.
+
+Writing a command (core or plug-in): add it with `add_command` (one-line help, 1-3 examples shown in
+its epilog, `HelpFormatter`), give every option a help text with its unit (defaults are appended),
+use `add_arch_args` / `add_query_args` / `add_lowering_arg` / `add_db_arg` for the shared options, and
+import heavy modules (pandas, SQLAlchemy, numpy, networkx, yaml, torch) inside the command's function,
+never in `register` or at module level: `costmodel --help` must start in well under 0.5 s.
 """
 from __future__ import annotations
 
@@ -10,30 +16,83 @@ import json
 import os
 import pkgutil
 import sys
-from pathlib import Path
 
 from .errors import CostModelError
 
 
 def default_db() -> str:
-    """$COSTMODEL_LUT, else the project's shipped ``lut_cache.db``."""
-    return os.environ.get("COSTMODEL_LUT") or str(Path(__file__).resolve().parent.parent / "lut_cache.db")
+    """The default LUT (= `costmodel.paths.resolve_lut()`, the one place that decides it)."""
+    from .paths import resolve_lut
+    return resolve_lut()
+
+
+# -- help conventions (every subcommand, core or plug-in, follows them) ----------------------------------
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Keeps description/epilog line breaks and appends ``(default: X)`` to every option help that has a
+    default (not None/False) and does not already say ``default``."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        default = action.default
+        if (action.option_strings and default not in (None, False, argparse.SUPPRESS, [])
+                and "default" not in text):
+            text += " (default: %(default)s)"
+        return text
+
+
+def add_command(sub, name: str, *, help: str, examples: list[str], description: str | None = None,
+                **kwargs) -> argparse.ArgumentParser:
+    """Add subcommand `name` the way every `costmodel` command is added (plug-ins too).
+
+    Conventions: ``help`` is one line; ``examples`` are 1-3 full command lines (shown in the epilog under
+    "examples:"); every option gets ``help=`` text naming its unit ([cycles], [pixels], ...); defaults are
+    appended by `HelpFormatter` (write "default: ..." yourself when it is not a plain value, e.g. a
+    resolved path); an option that names a LUT is added with `add_db_arg`. Example::
+
+        def register(sub):
+            p = add_command(sub, "profile", help="cost of a torch model", examples=["costmodel profile m.py"])
+            p.add_argument("--arch", required=True, help="target name (see `costmodel archs`)")
+            p.set_defaults(func=run)
+    """
+    epilog = "examples:\n" + "\n".join(f"  {e}" for e in examples)
+    return sub.add_parser(name, help=help, description=description or help[:1].upper() + help[1:] + ".",
+                          epilog=epilog, formatter_class=HelpFormatter, **kwargs)
+
+
+def add_db_arg(p: argparse.ArgumentParser, what: str = "LUT file or SQLAlchemy URL") -> None:
+    """``--db``: None unless given; resolve it with `costmodel.paths.resolve_lut` (LUT(args.db) does)."""
+    from .paths import RESOLUTION
+    p.add_argument("--db", help=f"{what} (default: {RESOLUTION})")
 
 
 def add_query_args(p: argparse.ArgumentParser, op_required: bool = True) -> None:
     """The op + shape arguments shared by every command that names one op."""
-    p.add_argument("--op", required=op_required, help="op name, e.g. sep_conv_3x3, conv, linear")
+    p.add_argument("--op", required=op_required,
+                   help="op name: a DARTS op (sep_conv_3x3, dil_conv_5x5, max_pool_3x3, ...) "
+                        "or conv, max_pool, avg_pool, linear")
     p.add_argument("--hw", type=int, required=op_required, help="input height = width [pixels]")
     p.add_argument("--c-in", type=int, required=op_required, help="input channels")
-    p.add_argument("--c-out", type=int, help="output channels (default: c-in)")
-    p.add_argument("--stride", type=int, default=1)
-    p.add_argument("--n", type=int, default=1, help="batch size")
-    p.add_argument("--kernel", type=int, help="kernel size (plain conv/pool ops)")
-    p.add_argument("--dilation", type=int, help="dilation (plain conv)")
-    p.add_argument("--groups", type=int, help="groups (plain conv)")
-    p.add_argument("--padding", type=int, help="padding (plain ops; default d*(k-1)//2)")
+    p.add_argument("--c-out", type=int, help="output channels (default: --c-in)")
+    p.add_argument("--stride", type=int, default=1, help="stride [pixels]")
+    p.add_argument("--n", type=int, default=1, help="batch size [images]")
+    p.add_argument("--kernel", type=int, help="kernel size [pixels] (plain conv/pool ops; DARTS ops fix it)")
+    p.add_argument("--dilation", type=int, help="dilation (plain conv; default: 1)")
+    p.add_argument("--groups", type=int, help="groups (plain conv; default: 1)")
+    p.add_argument("--padding", type=int, help="padding [pixels] (plain ops; default: dilation*(kernel-1)//2)")
+    add_lowering_arg(p)
+
+
+def add_lowering_arg(p: argparse.ArgumentParser, **kwargs) -> None:
     p.add_argument("--lowering", choices=("exact", "mdarts"), default="exact",
-                   help="exact = what PyTorch computes (default); mdarts = the MDARTS Table I encoding")
+                   help="exact = what PyTorch computes; mdarts = the MDARTS Table I encoding (dense, no dilation)",
+                   **kwargs)
+
+
+def add_arch_args(p: argparse.ArgumentParser, backend: bool = True) -> None:
+    """``--arch`` (required) and ``--backend``."""
+    p.add_argument("--arch", required=True, help="target name (see `costmodel archs`), name:PRESET, or a spec .yaml")
+    if backend:
+        p.add_argument("--backend", help="analytic | timeloop | c64x (default: the arch's default backend)")
 
 
 def query_from_args(args):
@@ -43,29 +102,35 @@ def query_from_args(args):
 
 
 def cmd_archs(args) -> int:
-    from .arch import list_archs, load_arch
-    for name, path in list_archs().items():
+    from .arch import arch_dir, list_archs, load_arch
+    archs = list_archs()
+    if not archs:
+        raise CostModelError(f"no arch specs in {arch_dir()} (is $COSTMODEL_ARCH_SPECS right?)")
+    for name in archs:
         spec = load_arch(name)
-        presets = ", ".join(getattr(spec, "presets", {}) or {}) or "-"
-        print(f"{name:<10} backend={spec.default_backend:<9} presets={presets:<32} {path}")
+        presets = ", ".join(getattr(spec, "presets", {}) or {}) or "none"
+        print(f"{name:<10} {getattr(spec, 'description', '') or '(no description)'}")
+        print(f"{'':<10} backend {spec.default_backend}; fitted presets (name:PRESET): {presets}")
+    print(f"spec files: {arch_dir()}")
     return 0
 
 
 def cmd_build(args) -> int:
     from .build import build_lut
+    from .paths import resolve_lut
     if args.jobs < 1:
         raise CostModelError(f"--jobs {args.jobs}: must be >= 1")
-    return build_lut(args.arch, args.space or ["darts-search"], args.db, args.lowering, args.backend, args.jobs,
-                     args.dry_run)
+    return build_lut(args.arch, args.space or ["darts-search"], resolve_lut(args.db), args.lowering, args.backend,
+                     args.jobs, args.dry_run)
 
 
 def cmd_query(args) -> int:
     from .evaluate import evaluate_op, resolve
-    from .lut import LUT
+    from .ops import lower
     spec, be = resolve(args.arch, args.backend)
     q = query_from_args(args).resolved()
-    from .ops import lower
     lower(q, args.lowering)  # validate the shape before anything is written
+    from .lut import LUT
     lut = LUT(args.db)
     hit = lut.get(spec, be, args.lowering, q)
     cost = hit or evaluate_op(spec, q, lowering=args.lowering, backend=be.name, lut=lut)
@@ -107,11 +172,20 @@ def cmd_export(args) -> int:
 
 def cmd_reproduce(args) -> int:
     from . import reproduce
-    if args.name is None:
-        print("\n".join(reproduce.registry()))
+    if args.list or args.name is None:
+        reg = reproduce.registry()
+        width = max(map(len, reg))
+        for name, fn in reg.items():
+            print(f"{name:<{width}}  {describe(fn)}")
         return 0
     print(reproduce.render(args.name, reproduce.run(args.name)))
     return 0
+
+
+def describe(obj) -> str:
+    """The first line of `obj`'s docstring, else of its module's (a one-line description for listings)."""
+    doc = obj.__doc__ or getattr(sys.modules.get(getattr(obj, "__module__", ""), None), "__doc__", None) or ""
+    return doc.strip().splitlines()[0] if doc.strip() else "(no description)"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -123,38 +197,58 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="costmodel", description="Hardware cost models and LUTs for NAS.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("archs", help="list targets and their spec files").set_defaults(func=cmd_archs)
+    from . import __version__
+    parser = _Parser(prog="costmodel", formatter_class=HelpFormatter,
+                     description="Hardware cost models (Eyeriss, DianNao, TI C64x+) and cost LUTs for NAS.",
+                     epilog="examples:\n  costmodel archs\n"
+                            "  costmodel query --arch eyeriss --op sep_conv_3x3 --hw 32 --c-in 16\n"
+                            "  costmodel build-lut --arch eyeriss && costmodel table --arch eyeriss\n"
+                            "`costmodel COMMAND --help` explains each command.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_command(sub, "archs", help="list the targets: what each is, its default backend and presets",
+                examples=["costmodel archs"]).set_defaults(func=cmd_archs)
 
-    p = sub.add_parser("build-lut", help="fill the LUT for a space of ops x shapes")
-    p.add_argument("--arch", required=True, help="target name (see `costmodel archs`), name:PRESET, or a spec .yaml")
-    p.add_argument("--space", action="append", help="darts-search (default), darts-eval, or a space .yaml; repeatable")
-    p.add_argument("--db", default=default_db(), help="LUT file or SQLAlchemy URL (default: %(default)s)")
-    p.add_argument("--lowering", choices=("exact", "mdarts"), default="exact")
-    p.add_argument("--backend", help="analytic | timeloop | c64x (default: the arch's)")
+    p = add_command(sub, "build-lut", help="fill the LUT for a space of ops x shapes (rows already there are reused)",
+                    examples=["costmodel build-lut --arch eyeriss",
+                              "costmodel build-lut --arch diannao --space darts-eval --jobs 2",
+                              "costmodel build-lut --arch c64x --space my_space.yaml --db /tmp/my_lut.db"])
+    add_arch_args(p)
+    p.add_argument("--space", action="append",
+                   help="darts-search, darts-eval, mdarts-first-cell, or a space .yaml; repeatable "
+                        "(default: darts-search)")
+    add_db_arg(p)
+    add_lowering_arg(p)
     p.add_argument("--jobs", type=int, default=1, help="worker processes")
     p.add_argument("--dry-run", action="store_true", help="list what would be computed, write nothing")
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("query", help="the cost of one op at one shape (from the LUT, else computed and stored)")
-    p.add_argument("--arch", required=True)
-    p.add_argument("--backend")
-    p.add_argument("--db", default=default_db())
+    p = add_command(sub, "query", help="the cost of one op at one shape (from the LUT, else computed and stored)",
+                    examples=["costmodel query --arch eyeriss --op sep_conv_3x3 --hw 32 --c-in 16",
+                              "costmodel query --arch c64x --op conv --kernel 3 --hw 8 --c-in 4 --c-out 8",
+                              "costmodel query --arch eyeriss --op dil_conv_3x3 --hw 32 --c-in 16 --lowering mdarts"])
+    add_arch_args(p)
+    add_db_arg(p)
     add_query_args(p)
     p.set_defaults(func=cmd_query)
 
-    p = sub.add_parser("export", help="dump the LUT as CSV or JSON")
-    p.add_argument("--format", choices=("csv", "json"), default="csv")
-    p.add_argument("--db", default=default_db())
-    p.add_argument("--arch")
-    p.add_argument("--lowering", choices=("exact", "mdarts"))
-    p.add_argument("--variant", help="only rows of swept variants whose name matches this glob (see `costmodel sweep`)")
-    p.add_argument("--out", help="file (default: stdout)")
+    p = add_command(sub, "export", help="dump the LUT as CSV or JSON",
+                    examples=["costmodel export --arch eyeriss --out /tmp/eyeriss.csv",
+                              "costmodel export --format json --lowering mdarts | head",
+                              "costmodel export --db /tmp/sweep.db --variant '*pe_array=8x8*'"])
+    p.add_argument("--format", choices=("csv", "json"), default="csv", help="output format")
+    add_db_arg(p)
+    p.add_argument("--arch", help="only rows of this target (default: all)")
+    p.add_argument("--lowering", choices=("exact", "mdarts"), help="only rows of this lowering (default: all)")
+    p.add_argument("--variant", help="only rows of swept variants whose name matches this glob (* and ?; see "
+                                     "`costmodel sweep`); a LUT holding a sweep gets a `variant` column")
+    p.add_argument("--out", help="output file (default: stdout)")
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("reproduce", help="regenerate a paper table: published vs computed")
-    p.add_argument("name", nargs="?", help="table name; omit to list them")
+    p = add_command(sub, "reproduce", help="regenerate a paper table: published vs computed",
+                    examples=["costmodel reproduce --list", "costmodel reproduce mdarts-table1"])
+    p.add_argument("name", nargs="?", help="table name (see --list; default: list them)")
+    p.add_argument("--list", action="store_true", help="list the tables, one line each")
     p.set_defaults(func=cmd_reproduce)
 
     from . import commands

@@ -6,3 +6,10 @@ class CostModelError(Exception):
 
     The CLI prints ``error: <message>`` on one line and exits with code 2.
     """
+
+
+def did_you_mean(name, choices) -> str:
+    """``" (did you mean 'x'?)"`` for the closest of `choices` to a mistyped `name`, else ``""``."""
+    import difflib
+    close = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -17,9 +17,7 @@ import json
 from collections import namedtuple
 from pathlib import Path
 
-import yaml
-
-from .errors import CostModelError
+from .errors import CostModelError, did_you_mean
 from .ops import CELL_OPS
 
 Genotype = namedtuple("Genotype", "normal normal_concat reduce reduce_concat")
@@ -32,7 +30,7 @@ def _g(normal, normal_concat, reduce, reduce_concat) -> Genotype:
 
 
 # --- Published genotypes (facts copied from the public repositories named; verified against
-# /work/shared/reference/published_genotypes.md) ------------------------------------------------
+# costmodel/data/reference/published_genotypes.md) ---------------------------------------------
 # quark0/darts  cnn/genotypes.py  @ f276dd346a09ae3160f8e3aca5c7b193fda1da37
 # (DARTS_V1 is named `DARTS` in the same file at 8876e793763398e3ee62ac1823fa0a3c14e8c2c5)
 DARTS_V1 = _g([('sep_conv_3x3', 1), ('sep_conv_3x3', 0), ('skip_connect', 0), ('sep_conv_3x3', 1),
@@ -114,7 +112,8 @@ def validate(genotype: Genotype, source: str = "genotype") -> Genotype:
             op, inp = edge
             node = 2 + i // 2
             if op not in GENOTYPE_OPS:
-                raise CostModelError(f"{where}[{i}]: unknown op {op!r}; known: {', '.join(GENOTYPE_OPS)}")
+                raise CostModelError(f"{where}[{i}]: unknown op {op!r}{did_you_mean(op, GENOTYPE_OPS)}; "
+                                     f"known: {', '.join(GENOTYPE_OPS)}")
             if isinstance(inp, bool) or not isinstance(inp, int) or not 0 <= inp < node:
                 raise CostModelError(f"{where}[{i}]: input {inp!r} of node {node} out of range (0..{node - 1})")
             edges.append((op, inp))
@@ -195,6 +194,7 @@ def from_file(path: str | Path) -> Genotype:
         except json.JSONDecodeError as e:
             raise CostModelError(f"{path}: malformed JSON: {e.msg} (line {e.lineno})") from None
     if path.suffix in (".yaml", ".yml"):
+        import yaml
         try:
             return from_mapping(yaml.safe_load(text), str(path))
         except yaml.YAMLError as e:
@@ -218,8 +218,8 @@ def parse_genotype(spec) -> Genotype:
         if not Path(spec).exists():
             raise CostModelError(f"genotype file {spec!r} does not exist")
         return from_file(spec)
-    raise CostModelError(f"unknown genotype {spec!r}: give a published name ({', '.join(PUBLISHED)}), "
-                         f"a .json/.yaml file, or a DARTS 'Genotype(...)' string")
+    raise CostModelError(f"unknown genotype {spec!r}{did_you_mean(spec, PUBLISHED)}: give a published name "
+                         f"({', '.join(PUBLISHED)}), a .json/.yaml file, or a DARTS 'Genotype(...)' string")
 
 
 def to_dict(genotype: Genotype) -> dict:

@@ -1,6 +1,6 @@
 """The cost look-up table: one row per (target, spec hash, backend, lowering, op, shape).
 
-SQLite file (``lut_cache.db``) by default, any SQLAlchemy URL accepted. Every write is its own
+SQLite file by default (`costmodel.paths.resolve_lut`), any SQLAlchemy URL accepted. Every write is its own
 transaction (an upsert), SQLite runs in WAL mode, so a killed build loses at most the row in flight
 and a rerun skips every row already there.
 """
@@ -19,6 +19,7 @@ from .arch import spec_hash
 from .cost import Cost, STATUSES
 from .errors import CostModelError
 from .ops import OpQuery
+from .paths import resolve_lut
 
 DEFAULT_LUT = "lut_cache.db"
 KEY_COLUMNS = ("arch", "spec_hash", "backend", "lowering", "op", "n", "c_in", "c_out", "h", "w", "kernel",
@@ -57,10 +58,11 @@ def _check_sqlite_file(path: Path) -> None:
 
 
 class LUT:
-    """Cost LUT over SQLAlchemy. ``LUT("lut_cache.db")`` or ``LUT("postgresql://...")``."""
+    """Cost LUT over SQLAlchemy. ``LUT()`` (the default LUT, see `costmodel.paths.resolve_lut`),
+    ``LUT("my_lut.db")`` or ``LUT("postgresql://...")``."""
 
-    def __init__(self, path_or_url: str = DEFAULT_LUT, create: bool = True):
-        url = _url(path_or_url)
+    def __init__(self, path_or_url: str | None = None, create: bool = True):
+        url = _url(resolve_lut(path_or_url))
         self.url = url
         if url.startswith("sqlite:///"):
             path = Path(url[len("sqlite:///"):])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, asdict
 
-from .errors import CostModelError
+from .errors import CostModelError, did_you_mean
 from .workload import Layer, conv, LOWERINGS
 
 DARTS_PRIMITIVES = ("none", "max_pool_3x3", "avg_pool_3x3", "skip_connect",
@@ -48,7 +48,8 @@ class OpQuery:
     def resolved(self) -> "OpQuery":
         """Fill every field so the query is a complete LUT key (validates the op name)."""
         if self.op not in ALL_OPS:
-            raise CostModelError(f"unknown op {self.op!r}; known ops: {', '.join(ALL_OPS)}")
+            raise CostModelError(f"unknown op {self.op!r}{did_you_mean(self.op, ALL_OPS)}; "
+                                 f"known ops: {', '.join(ALL_OPS)}")
         w = self.w if self.w is not None else self.h
         c_out = self.c_out if self.c_out is not None else self.c_in
         for name, v in (("c_in", self.c_in), ("c_out", c_out), ("h", self.h), ("w", w), ("stride", self.stride),

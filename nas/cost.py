@@ -1,6 +1,6 @@
 """Differentiable hardware costs of DARTS architecture parameters, from the LUT.
 
-    dc = DartsCost(space, lut=LUT("lut_cache.db"), arch="eyeriss", metric="compute_cycles")
+    dc = DartsCost(space, lut=LUT(), arch="eyeriss", metric="compute_cycles")
     loss = ce + lam * dc.cost(alphas_normal, alphas_reduce)          # expected cost (sum)
     qos = dc.critical_path(alphas_normal, alphas_reduce, temperature=1e3)  # expected max cycle
 

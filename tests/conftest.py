@@ -16,9 +16,32 @@ def run_cli(*args, env=None, timeout=600):
                           timeout=timeout)
 
 
+def invoke(capsys, *args, env=None):
+    """Run `costmodel.cli.main([...])` in this process (fast: no interpreter start-up); returns a
+    CompletedProcess (returncode, stdout, stderr) like `run_cli`. `env` entries are set for the call only."""
+    from costmodel.cli import main
+    argv = [str(a) for a in args]
+    saved = {k: os.environ.get(k) for k in (env or {})}
+    os.environ.update({k: str(v) for k, v in (env or {}).items()})
+    capsys.readouterr()
+    try:
+        code = main(argv)
+    except SystemExit as e:        # argparse: --help, --version, usage errors
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    out = capsys.readouterr()
+    return subprocess.CompletedProcess(["costmodel", *argv], code, out.out, out.err)
+
+
 @pytest.fixture
-def cli():
-    return run_cli
+def cli(capsys):
+    """`costmodel` in-process (see `invoke`); use `run_cli` for the few true end-to-end subprocess tests."""
+    return lambda *args, env=None: invoke(capsys, *args, env=env)
 
 
 @pytest.fixture(scope="session")
@@ -56,8 +79,10 @@ def pg_url(pg_server, request):
 
 @pytest.fixture(autouse=True, scope="session")
 def _private_default_lut(tmp_path_factory):
-    """Commands run without --db write to $COSTMODEL_LUT: point it away from the shipped lut_cache.db."""
+    """Commands run without --db write to $COSTMODEL_LUT: a private file, never the shipped LUT nor the
+    user's own cache (XDG_CACHE_HOME points into the test's temp folder too)."""
     os.environ["COSTMODEL_LUT"] = str(tmp_path_factory.mktemp("lut") / "default_lut.db")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg_cache"))
     yield
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import importlib
 
-from ..errors import CostModelError
+from ..errors import CostModelError, did_you_mean
 
 BACKENDS = {
     "analytic": "costmodel.backends.analytic:AnalyticBackend",
@@ -26,7 +26,8 @@ _instances: dict = {}
 def get_backend(name: str):
     """The (shared, memoising) backend object registered as `name`; CostModelError for an unknown name."""
     if name not in BACKENDS:
-        raise CostModelError(f"unknown backend {name!r} (use one of {', '.join(BACKENDS)})")
+        raise CostModelError(f"unknown backend {name!r}{did_you_mean(name, BACKENDS)} "
+                             f"(use one of {', '.join(BACKENDS)})")
     if name not in _instances:
         mod, cls = BACKENDS[name].split(":")
         try:

@@ -1,10 +1,10 @@
 """`costmodel fidelity [--reference CSV]`: the analytic backend vs real Timeloop results, row by row."""
 from __future__ import annotations
 
-from ..loopnest.fidelity import compare, default_reference, row_line, summary_line
 
 
 def run(args) -> int:
+    from ..loopnest.fidelity import compare, default_reference, row_line, summary_line
     rows = compare(args.reference or default_reference(), backend=args.backend)
     print("rows: ours vs reference (compute cycles, total cycles with bandwidth throttling, energy and EDP "
           "ratios ours/reference); * = differs")
@@ -16,9 +16,12 @@ def run(args) -> int:
 
 
 def register(sub) -> None:
-    p = sub.add_parser("fidelity", help="compare the analytic backend with a reference CSV of Timeloop results")
+    from ..cli import add_command
+    p = add_command(sub, "fidelity", help="compare the analytic backend with real Timeloop results, row by row",
+                    examples=["costmodel fidelity", "costmodel fidelity --only-diff",
+                              "costmodel fidelity --reference my_timeloop_runs.csv"])
     p.add_argument("--reference", help="reference CSV (default: $COSTMODEL_REFERENCE or "
                                        "the packaged reference/timeloop_v1.0_darts_ops.csv: stock Timeloop v1.0, paper encoding)")
-    p.add_argument("--backend", default="analytic", help="backend to compare (default: analytic)")
+    p.add_argument("--backend", default="analytic", help="backend to compare with the reference")
     p.add_argument("--only-diff", action="store_true", help="print only the rows that differ")
     p.set_defaults(func=run)

@@ -1,34 +1,32 @@
 """`costmodel schedule`: the critical path (maximum cycle) of a genotype on a target, as a table or a drawing."""
 from __future__ import annotations
 
-import argparse
 
 
 def register(subparsers) -> None:
-    from ..cli import default_db
+    from ..cli import add_arch_args, add_command, add_db_arg, add_lowering_arg
     from ..schedule import METRICS, MODES
-    p = subparsers.add_parser(
-        "schedule", help="critical path / maximum cycle of a genotype (MDARTS Sec. III-C)",
+    p = add_command(
+        subparsers, "schedule", help="critical path / maximum cycle of a genotype (MDARTS Sec. III-C)",
         description="Schedule a genotype's edges in parallel (a node starts when all its inputs have finished)\n"
                     "and print the critical path. Modes:\n" + "\n".join(f"  {k:<14} {v}" for k, v in MODES.items()),
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        examples=["costmodel schedule --genotype DARTS_V2 --arch eyeriss",
+                  "costmodel schedule --genotype DARTS_V2 --arch eyeriss --mode mdarts-table3 --lowering mdarts",
+                  "costmodel schedule --genotype /tmp/g.json --arch c64x --png /tmp/net.png"])
     p.add_argument("--genotype", required=True,
                    help="a published name (DARTS_V2, ENAS, ...), a .json/.yaml file, or a 'Genotype(...)' string")
-    p.add_argument("--arch", required=True, help="target name (see `costmodel archs`), name:PRESET, or a spec .yaml")
-    p.add_argument("--mode", choices=tuple(MODES), default="cell")
+    add_arch_args(p, backend=False)
+    p.add_argument("--mode", choices=tuple(MODES), default="cell", help="what is scheduled (see above)")
     p.add_argument("--metric", choices=tuple(METRICS), default="compute_cycles",
-                   help="compute_cycles (MAC-level, MDARTS's convention; default), cycles (bandwidth-throttled), "
-                        "energy (summed: no critical path)")
-    p.add_argument("--lowering", choices=("exact", "mdarts"), default="exact",
-                   help="exact = what PyTorch computes (default); mdarts = the MDARTS Table I encoding")
+                   help="compute_cycles (MAC-level, MDARTS's convention) [cycles], cycles (bandwidth-throttled) "
+                        "[cycles], energy (summed: no critical path) [pJ]")
+    add_lowering_arg(p)
     p.add_argument("--cell", choices=("normal", "reduce"), default="normal", help="which cell (mode cell)")
     p.add_argument("--hw", type=int, default=32, help="input height = width of the (first) cell [pixels]")
     p.add_argument("--c", type=int, default=16, help="channels of the (first) cell (network: initial C)")
     p.add_argument("--layers", type=int, default=8, help="cells in the network (mode network)")
-    p.add_argument("--backend", help="analytic | timeloop | c64x (default: the arch's)")
-    p.add_argument("--db", default=default_db(),
-                   help="LUT file or SQLAlchemy URL: op costs are read from it, missing ones computed and stored "
-                        "(default: %(default)s)")
+    p.add_argument("--backend", help="analytic | timeloop | c64x (default: the arch's default backend)")
+    add_db_arg(p, "LUT file or SQLAlchemy URL: op costs are read from it, missing ones computed and stored")
     p.add_argument("--no-lut", action="store_true", help="compute every op cost now; read and write no LUT")
     out = p.add_mutually_exclusive_group()
     out.add_argument("--dot", metavar="FILE", help="write the DAG (critical path in red) as Graphviz DOT")

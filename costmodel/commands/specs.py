@@ -81,13 +81,17 @@ def run(args) -> int:
 
 
 def register(sub) -> None:
-    from ..cli import add_query_args
-    p = sub.add_parser("specs", help="write Timeloop input files (problem, arch, constraints, mapper, ERT/ART) of an op")
+    from ..cli import add_command, add_query_args
+    p = add_command(sub, "specs",
+                    help="write Timeloop input files (problem, arch, constraints, mapper, ERT/ART) of an op",
+                    examples=["costmodel specs --arch eyeriss --op sep_conv_3x3 --hw 32 --c-in 16 --out /tmp/specs",
+                              "costmodel specs --arch diannao --op conv_1x1 --hw 8 --c-in 4 --format legacy "
+                              "--mapper algorithm=linear-pruned --out /tmp/specs"])
     p.add_argument("--arch", required=True, help="a Timeloop-style accelerator: eyeriss, diannao, or a spec .yaml")
     add_query_args(p)
     p.add_argument("--format", choices=FORMAT_CHOICES, default="v0.4",
-                   help="v0.4 = timeloopfe's format (default), legacy = Timeloop v1.0's, both")
+                   help="v0.4 = timeloopfe's format, legacy = Timeloop v1.0's, both")
     p.add_argument("--mapper", action="append", metavar="KEY=VALUE",
                    help="override a Timeloop mapper setting (v1.0 names), e.g. --mapper algorithm=linear-pruned")
-    p.add_argument("--out", required=True, help="output folder (created)")
+    p.add_argument("--out", required=True, help="output folder (created; one sub-folder per layer)")
     p.set_defaults(func=run)

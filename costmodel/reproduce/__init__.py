@@ -10,7 +10,7 @@ import importlib
 import pkgutil
 from dataclasses import dataclass
 
-from ..errors import CostModelError
+from ..errors import CostModelError, did_you_mean
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def run(name: str) -> list[Row]:
     """The rows of reproduction `name` (every computed number computed now); CostModelError if unknown."""
     reg = registry()
     if name not in reg:
-        raise CostModelError(f"unknown table {name!r}; available: {', '.join(reg)}")
+        raise CostModelError(f"unknown table {name!r}{did_you_mean(name, reg)}; available: {', '.join(reg)}")
     return reg[name]()
 
 

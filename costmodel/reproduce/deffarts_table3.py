@@ -35,6 +35,7 @@ def _scheduler(arch: str) -> Scheduler:
 
 
 def table3() -> list[Row]:
+    """DEff-ARTS Table 3 rows: C64x+ cycles of whole published architectures (fitted preset) [cycles]."""
     preset, default = _scheduler(PRESET), _scheduler(DEFAULT)
     rows = []
     for label, name, published in TABLE3:

@@ -54,6 +54,7 @@ def _scheduler(arch: str) -> Scheduler:
 
 
 def table3() -> list[Row]:
+    """MDARTS Table III rows: maximum cycle of published genotypes on Eyeriss [compute cycles]."""
     scheduler = _scheduler("eyeriss")  # one cost table for every row: each op is evaluated once
     rows = []
     for label, name, published in TABLE3:
@@ -70,6 +71,7 @@ def table3() -> list[Row]:
 
 
 def table4() -> list[Row]:
+    """MDARTS Table IV (DianNao): its rows (genotypes not public) + published genotypes for comparison [cycles]."""
     rows = [Row(label, None, None, f"paper: {published:,} cycles") for label, published in TABLE4]
     scheduler = _scheduler("diannao")
     for name in ("DARTS_V2", "ENAS", "NSGANet"):

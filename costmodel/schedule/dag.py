@@ -17,8 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-import networkx as nx
-
 from ..errors import CostModelError
 from ..genotypes import Genotype, n_nodes
 from ..ops import OpQuery
@@ -45,8 +43,9 @@ class DAG:
     description: str = ""
     cells: list[str] = field(default_factory=list)
 
-    def to_networkx(self) -> nx.MultiDiGraph:
+    def to_networkx(self) -> "nx.MultiDiGraph":
         """A networkx view (two edges may join the same pair of nodes: a MultiDiGraph)."""
+        import networkx as nx    # imported on use: `costmodel --help` does not pay for it
         g = nx.MultiDiGraph()
         for i, name in enumerate(self.nodes):
             g.add_node(i, name=name)
@@ -59,6 +58,7 @@ class DAG:
         for t in self.tasks:
             if not t.src < t.dst:
                 raise CostModelError(f"internal: task {t.op} {self.nodes[t.src]} -> {self.nodes[t.dst]} goes backwards")
+        import networkx as nx
         assert nx.is_directed_acyclic_graph(self.to_networkx())
         return self
 

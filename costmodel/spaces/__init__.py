@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..arch import read_yaml
-from ..errors import CostModelError
+from ..errors import CostModelError, did_you_mean
 from ..ops import ALL_OPS, OpQuery
 
 SPACE_DIR = Path(__file__).resolve().parent
@@ -109,8 +109,9 @@ def load_space(name_or_path: str) -> Space:
     if not path.exists():
         path = Path(name_or_path)
         if not path.exists():
-            known = ", ".join(p.stem for p in sorted(SPACE_DIR.glob("*.yaml")))
-            raise CostModelError(f"unknown space {name_or_path!r}; packaged: {known} (or a path to a .yaml)")
+            known = [p.stem for p in sorted(SPACE_DIR.glob("*.yaml"))]
+            raise CostModelError(f"unknown space {name_or_path!r}{did_you_mean(name_or_path, known)}; packaged: "
+                                 f"{', '.join(known)} (or a path to a .yaml)")
     data = read_yaml(path)
     for key in data:
         if key not in ("name", "description", "network", "ops", "extra"):

@@ -1,4 +1,5 @@
-"""The `costmodel` entry point end to end (real subprocesses, real SQLite files)."""
+"""The `costmodel` entry point: in-process `main([...])` for most cases (the `cli` fixture), real subprocesses
+for the end-to-end ones (`run_cli`: build, kill and resume, jobs); real SQLite files throughout."""
 import json
 import signal
 import sqlite3
@@ -34,12 +35,13 @@ def test_jobs_give_the_same_rows(tmp_path):
         assert ca.execute(query).fetchall() == cb.execute(query).fetchall()
 
 
-def test_dry_run_writes_nothing(tmp_path):
+def test_dry_run_writes_nothing(cli, tmp_path):
     db = tmp_path / "lut.db"
-    out = run_cli("build-lut", "--arch", "c64x", "--db", db, "--dry-run")
+    out = cli("build-lut", "--arch", "c64x", "--db", db, "--dry-run")
     assert out.returncode == 0 and "would compute sep_conv_3x3" in out.stdout and not db.exists()
 
 
+@pytest.mark.slow
 def test_killed_build_resumes(tmp_path):
     # a space big enough that the build is still running when it is killed
     space = tmp_path / "big.yaml"
@@ -68,35 +70,36 @@ def _safe_rows(db):
         return 0
 
 
-def test_query_and_export(tmp_path):
+def test_query_and_export(cli, tmp_path):
     db = tmp_path / "lut.db"
-    out = run_cli("query", "--arch", "c64x", "--op", "dil_conv_3x3", "--hw", "32", "--c-in", "3", "--db", db)
+    out = cli("query", "--arch", "c64x", "--op", "dil_conv_3x3", "--hw", "32", "--c-in", "3", "--db", db)
     assert out.returncode == 0 and "184,320" in out.stdout and "computed now" in out.stdout
-    again = run_cli("query", "--arch", "c64x", "--op", "dil_conv_3x3", "--hw", "32", "--c-in", "3", "--db", db)
+    again = cli("query", "--arch", "c64x", "--op", "dil_conv_3x3", "--hw", "32", "--c-in", "3", "--db", db)
     assert "(LUT)" in again.stdout
-    csv = run_cli("export", "--format", "csv", "--db", db)
+    csv = cli("export", "--format", "csv", "--db", db)
     assert csv.stdout.splitlines()[0].startswith("id,arch,spec_hash") and "dil_conv_3x3" in csv.stdout
-    records = json.loads(run_cli("export", "--format", "json", "--db", db).stdout)
+    records = json.loads(cli("export", "--format", "json", "--db", db).stdout)
     assert records[0]["cycles"] == 184320 and records[0]["status"] == "ok"
 
 
-def test_table_shows_the_rows_of_the_current_spec(tmp_path):
+def test_table_shows_the_rows_of_the_current_spec(cli, tmp_path):
     from costmodel.evaluate import evaluate_op
     from costmodel.ops import OpQuery
     db = tmp_path / "lut.db"
-    assert run_cli("build-lut", "--arch", "c64x", "--db", db).returncode == 0
+    assert cli("build-lut", "--arch", "c64x", "--db", db).returncode == 0
     with sqlite3.connect(db) as conn:   # a stale row (an older spec hash), first in id order
         conn.execute("insert into op_costs (id, arch, spec_hash, backend, lowering, op, n, c_in, c_out, h, w, kernel, "
                      "stride, dilation, groups, padding, cycles, compute_cycles, status) values "
                      "(0, 'c64x', '000000000000', 'c64x-1', 'exact', 'dil_conv_3x3', 1, 16, 16, 32, 32, 3, 1, 2, 16, "
                      "2, 7, 7, 'ok')")
-    out = run_cli("table", "--arch", "c64x", "--metric", "cycles", "--db", db)
+    out = cli("table", "--arch", "c64x", "--metric", "cycles", "--db", db)
     assert out.returncode == 0, out.stderr
-    header, line = out.stdout.splitlines()[1], next(l for l in out.stdout.splitlines() if l.startswith("dil_conv_3x3 "))
+    header = next(l for l in out.stdout.splitlines() if l.startswith("shape "))
+    line = next(l for l in out.stdout.splitlines() if l.startswith("dil_conv_3x3 "))
     column = (header.split().index("C16") - 1) // 3   # after the "shape" label, each cell is "C16 32x32 s1"
     expected = evaluate_op("c64x", OpQuery("dil_conv_3x3", 16, 32)).cycles
     assert line.split()[1 + column] == f"{expected:,}"
-    bad = run_cli("table", "--arch", "c64x", "--lowering", "mdarts", "--db", db)
+    bad = cli("table", "--arch", "c64x", "--lowering", "mdarts", "--db", db)
     assert bad.returncode == 2 and bad.stderr.startswith("error: the LUT has no rows")
 
 
@@ -105,8 +108,8 @@ def test_archs_lists_the_targets():
     assert out.returncode == 0 and "c64x" in out.stdout and "deffarts-table2" in out.stdout
 
 
-def test_reproduce_deffarts_table2_end_to_end():
-    out = run_cli("reproduce", "deffarts-table2")
+def test_reproduce_deffarts_table2_end_to_end(cli):
+    out = cli("reproduce", "deffarts-table2")
     assert out.returncode == 0
     assert out.stdout.splitlines()[-1] == "deffarts-table2: 7/7 published numbers reproduced"
     assert "368,340" in out.stdout  # the paper's typo is flagged
@@ -128,36 +131,36 @@ def test_reproduce_deffarts_table2_end_to_end():
      "models archs of kind 'dsp'"),
     (["reproduce", "no-such-table"], "unknown table"),
 ])
-def test_bad_input_is_one_line_and_exit_2(tmp_path, args, words):
+def test_bad_input_is_one_line_and_exit_2(cli, tmp_path, args, words):
     db = tmp_path / "lut.db"
-    out = run_cli(*args, "--db", db) if args[0] == "query" else run_cli(*args)
+    out = cli(*args, "--db", db) if args[0] == "query" else cli(*args)
     assert out.returncode == 2 and out.stderr.count("\n") == 1 and words in out.stderr
     assert not db.exists()
 
 
-def test_malformed_space_and_spec(tmp_path):
+def test_malformed_space_and_spec(cli, tmp_path):
     space = tmp_path / "s.yaml"
     space.write_text("ops: [sep_conv_3x3\n")
-    out = run_cli("build-lut", "--arch", "c64x", "--space", space, "--db", tmp_path / "x.db")
+    out = cli("build-lut", "--arch", "c64x", "--space", space, "--db", tmp_path / "x.db")
     assert out.returncode == 2 and "malformed YAML" in out.stderr and not (tmp_path / "x.db").exists()
     spec = tmp_path / "dsp.yaml"
     spec.write_text("name: dsp\nkind: dsp\nop_cycles: {mul: 4}\n")
-    out = run_cli("build-lut", "--arch", spec, "--db", tmp_path / "x.db")
+    out = cli("build-lut", "--arch", spec, "--db", tmp_path / "x.db")
     assert out.returncode == 2 and "missing key 'layer_ops'" in out.stderr
 
 
-def test_unusable_paths_are_one_line_errors(tmp_path):
-    out = run_cli("query", "--arch", "c64x", "--op", "conv_1x1", "--hw", "8", "--c-in", "4", "--db", tmp_path)
+def test_unusable_paths_are_one_line_errors(cli, tmp_path):
+    out = cli("query", "--arch", "c64x", "--op", "conv_1x1", "--hw", "8", "--c-in", "4", "--db", tmp_path)
     assert out.returncode == 2 and out.stderr.startswith("error:") and "is a folder" in out.stderr
     db = tmp_path / "lut.db"
-    assert run_cli("query", "--arch", "c64x", "--op", "conv_1x1", "--hw", "8", "--c-in", "4", "--db", db).returncode == 0
-    out = run_cli("export", "--db", db, "--out", tmp_path / "no" / "such" / "dir.csv")
+    assert cli("query", "--arch", "c64x", "--op", "conv_1x1", "--hw", "8", "--c-in", "4", "--db", db).returncode == 0
+    out = cli("export", "--db", db, "--out", tmp_path / "no" / "such" / "dir.csv")
     assert out.returncode == 2 and out.stderr.count("\n") == 1 and "cannot write" in out.stderr
 
 
-def test_not_a_lut_file_is_left_alone(tmp_path):
+def test_not_a_lut_file_is_left_alone(cli, tmp_path):
     bad = tmp_path / "data.db"
     bad.write_bytes(b"\x00not sqlite at all" * 10)
-    out = run_cli("build-lut", "--arch", "c64x", "--db", bad)
+    out = cli("build-lut", "--arch", "c64x", "--db", bad)
     assert out.returncode == 2 and "not a LUT" in out.stderr
     assert bad.read_bytes() == b"\x00not sqlite at all" * 10

@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_cli
 from costmodel.arch import list_archs
 from costmodel.resources import shipped_lut_path
 
@@ -23,13 +22,14 @@ def rows(db: Path, arch: str, lowering: str):
     return [tuple(round(v, 6) if isinstance(v, float) else v for v in row) for row in found]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("arch, lowering, spaces", BUILDS, ids=[f"{a}-{l}" for a, l, _ in BUILDS])
-def test_shipped_lut_matches_a_fresh_build(tmp_path, arch, lowering, spaces):
+def test_shipped_lut_matches_a_fresh_build(cli, tmp_path, arch, lowering, spaces):
     fresh = tmp_path / "fresh.db"
     args = ["build-lut", "--arch", arch, "--lowering", lowering, "--db", fresh]
     for space in spaces:
         args += ["--space", space]
-    out = run_cli(*args)
+    out = cli(*args)
     assert out.returncode == 0, out.stdout + out.stderr
     expected = rows(fresh, arch, lowering)
     assert expected, "the fresh build wrote nothing"

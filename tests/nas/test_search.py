@@ -59,6 +59,7 @@ def test_bad_configs():
             run_search(SearchConfig(**TINY, device="cuda"))
 
 
+@pytest.mark.slow
 def test_cli_search_writes_a_genotype_the_scheduler_reads(cli, tmp_path):
     out = tmp_path / "g.json"
     r = cli("search", "--epochs", "1", "--limit", "64", "--layers", "2", "--c", "4", "--batch-size", "16",

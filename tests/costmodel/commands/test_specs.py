@@ -1,18 +1,17 @@
-"""`costmodel specs` end to end through the installed entry point."""
+"""`costmodel specs` through the entry point (in-process `main`)."""
 from pathlib import Path
 
 import yaml
 
-from conftest import run_cli
 from costmodel.resources import reference_dir
 
 REF = reference_dir()
 FILES = ["ART.yaml", "ERT.yaml", "arch.yaml", "constraints.yaml", "mapper.yaml", "problem.yaml"]
 
 
-def test_specs_writes_every_sub_layer_in_both_formats(tmp_path):
+def test_specs_writes_every_sub_layer_in_both_formats(cli, tmp_path):
     out = tmp_path / "specs"
-    r = run_cli("specs", "--arch", "eyeriss", "--op", "sep_conv_3x3", "--hw", 32, "--c-in", 16, "--lowering", "mdarts",
+    r = cli("specs", "--arch", "eyeriss", "--op", "sep_conv_3x3", "--hw", 32, "--c-in", 16, "--lowering", "mdarts",
                 "--format", "both", "--out", out)
     assert r.returncode == 0, r.stderr
     folders = sorted(p.name for p in out.iterdir())
@@ -26,8 +25,8 @@ def test_specs_writes_every_sub_layer_in_both_formats(tmp_path):
     assert "dw1: N=1 C=16 K=16 G=1 R=3 S=3 P=32 Q=32" in r.stdout
 
 
-def test_specs_exact_lowering_is_grouped_and_dilated(tmp_path):
-    r = run_cli("specs", "--arch", "diannao", "--op", "dil_conv_3x3", "--hw", 32, "--c-in", 16, "--out", tmp_path,
+def test_specs_exact_lowering_is_grouped_and_dilated(cli, tmp_path):
+    r = cli("specs", "--arch", "diannao", "--op", "dil_conv_3x3", "--hw", 32, "--c-in", 16, "--out", tmp_path,
                 "--mapper", "algorithm=linear-pruned", "--format", "legacy")
     assert r.returncode == 0, r.stderr
     ref = REF / "timeloop-v1.0-exact/problems/diannao_G16_C1_K1_R3_P32_s1_d2/problem.yaml"
@@ -36,11 +35,11 @@ def test_specs_exact_lowering_is_grouped_and_dilated(tmp_path):
     assert not (tmp_path / "00_dw/v0.4").exists()
 
 
-def test_specs_lists_pools_as_not_expressible_and_rejects_bad_input(tmp_path):
-    r = run_cli("specs", "--arch", "eyeriss", "--op", "avg_pool_3x3", "--hw", 8, "--c-in", 4, "--out", tmp_path / "p")
+def test_specs_lists_pools_as_not_expressible_and_rejects_bad_input(cli, tmp_path):
+    r = cli("specs", "--arch", "eyeriss", "--op", "avg_pool_3x3", "--hw", 8, "--c-in", 4, "--out", tmp_path / "p")
     assert r.returncode == 0 and "not expressible in Timeloop" in r.stdout
     assert not (tmp_path / "p").exists() or not any((tmp_path / "p").iterdir())
     for args, words in ((["--arch", "c64x"], "no Timeloop form"), (["--arch", "eyeriss", "--mapper", "x"], "KEY=VALUE"),
                         (["--arch", "eyeriss", "--mapper", "victory=1"], "unknown Timeloop mapper setting")):
-        r = run_cli("specs", *args, "--op", "conv_1x1", "--hw", 8, "--c-in", 4, "--out", tmp_path / "bad")
+        r = cli("specs", *args, "--op", "conv_1x1", "--hw", 8, "--c-in", 4, "--out", tmp_path / "bad")
         assert r.returncode == 2 and r.stderr.startswith("error: ") and words in r.stderr, r.stderr
