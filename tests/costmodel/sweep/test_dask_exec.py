@@ -22,6 +22,7 @@ def reference(tmp_path):
     return sw, content(LUT(str(tmp_path / "ref.db")))
 
 
+@pytest.mark.slow
 def test_dask_local_gives_the_rows_of_local_processes(tmp_path, reference, capsys):
     sw, ref = reference
     db = str(tmp_path / "dask.db")
@@ -31,6 +32,7 @@ def test_dask_local_gives_the_rows_of_local_processes(tmp_path, reference, capsy
     pd.testing.assert_frame_equal(content(LUT(db)), ref)
 
 
+@pytest.mark.slow
 def test_a_killed_worker_batch_is_rerun_and_every_row_lands_once(tmp_path, reference):
     """A running scheduler (`--dask tcp://...`); SIGKILL one worker process after the first batch is committed."""
     sw, ref = reference
