@@ -44,12 +44,12 @@ def list_archs() -> dict[str, Path]:
 def read_yaml(path: Path) -> dict:
     """The top-level mapping of a YAML file; CostModelError naming the file if it is unreadable or malformed."""
     import yaml    # imported on use (start-up time)
+    from .validate import read_text
+    text = read_text(path, "YAML file")
     try:
-        data = yaml.safe_load(Path(path).read_text())
+        data = yaml.safe_load(text)
     except yaml.YAMLError as e:
         raise CostModelError(f"{path}: malformed YAML: {str(e).splitlines()[0]}") from None
-    except OSError as e:
-        raise CostModelError(f"{path}: cannot read: {e.strerror}") from None
     if not isinstance(data, dict):
         raise CostModelError(f"{path}: expected a YAML mapping at the top level")
     return data

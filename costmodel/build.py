@@ -1,19 +1,31 @@
 """`costmodel build-lut`: fill the LUT for a space, resumable, with a progress line and a summary.
 
-Rows already in the LUT are reused (an interrupted build resumes where it stopped); each new row
-is written in its own transaction as soon as it is computed. With --jobs N the costs are computed
-in N worker processes and written by this one.
+Everything is checked before the first write: the arch, the space, every shape (lowered once), the
+LUT (folder, permissions, integrity). Rows already in the LUT are reused (an interrupted build
+resumes where it stopped); each new row is written in its own transaction as soon as it is computed.
+
+Builds running at once on one LUT split the work: before computing a row, a build re-checks that
+no other build has written it since the plan was made and claims it (`LUT.claim`); rows another
+build has claimed are left to it and, if still missing at the end (that build was killed), computed
+here. With --jobs N the costs are computed in N worker processes and written by this one. Workers
+die with this process, even on SIGKILL (PR_SET_PDEATHSIG on Linux, and a watchdog thread checking
+the parent everywhere); SIGINT and SIGTERM stop the build with one line, keeping the rows written.
 """
 from __future__ import annotations
 
+import os
+import signal
 import sys
+import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from multiprocessing import get_context
 from pathlib import Path
 
 from .evaluate import evaluate_layers, resolve
 from .lut import LUT
-from .ops import op_params
+from .lutdb import mask
+from .ops import lower, op_params
 from .spaces import load_space
 
 
@@ -23,6 +35,27 @@ def _compute(job):
     t0 = time.perf_counter()
     cost = evaluate_layers(query, spec, be, lowering)
     return query, cost, time.perf_counter() - t0
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(1)                 # the build is gone: nobody will read this worker's result
+
+
+def _worker_init(parent: int) -> None:
+    """In each worker: ignore Ctrl-C (the parent stops the build) and die with the parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="parent-watchdog").start()
 
 
 def _missing(db: str) -> bool:
@@ -37,41 +70,98 @@ def _progress(done: int, total: int, label: str) -> None:
         sys.stderr.flush()
 
 
+class _Pool:
+    """N worker processes (fork) that die with this one; `close(kill=True)` stops them at once."""
+
+    def __init__(self, jobs: int):
+        self.executor = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"),
+                                            initializer=_worker_init, initargs=(os.getpid(),))
+
+    def close(self, kill: bool) -> None:
+        if kill:
+            for p in list((getattr(self.executor, "_processes", None) or {}).values()):
+                if p.is_alive():
+                    p.kill()
+        self.executor.shutdown(wait=not kill, cancel_futures=True)
+
+
 def build_lut(arch: str, spaces: list[str], db: str, lowering: str = "exact", backend: str | None = None,
               jobs: int = 1, dry_run: bool = False) -> int:
     """Build (or complete) the LUT; prints a closing summary. Returns the exit code (1 if any row failed)."""
     spec, be = resolve(arch, backend)
     queries = list(dict.fromkeys(q for name in spaces for q in load_space(name).queries))
+    for q in queries:
+        lower(q, lowering)          # every shape is possible: a user error stops the build before any write
     lut = None if dry_run and _missing(db) else LUT(db, create=not dry_run)
+    if lut is not None and not dry_run:
+        lut.require_writable()
     todo = [q for q in queries if lut is None or not lut.has(spec, be, lowering, q)]
     reused = len(queries) - len(todo)
     print(f"build-lut: arch={spec.name} backend={be.name}-{be.version} lowering={lowering} spaces={','.join(spaces)} "
-          f"db={db}: {len(queries)} ops x shapes, {reused} already in the LUT, {len(todo)} to compute")
+          f"db={mask(str(db)) if '://' in str(db) else db}: {len(queries)} ops x shapes, {reused} already in the "
+          f"LUT, {len(todo)} to compute", flush=True)
     if dry_run:
         for q in todo:
             print(f"  would compute {q.op} c_in={q.c_in} c_out={q.c_out} hw={q.h} stride={q.stride}")
         return 0
-    added = failed = 0
     t0 = time.perf_counter()
-    jobs_list = [(arch if isinstance(arch, str) else spec, backend, lowering, q) for q in todo]
-    if jobs > 1 and len(todo) > 1:
-        pool = ProcessPoolExecutor(max_workers=jobs)
-        results = pool.map(_compute, jobs_list, chunksize=max(1, len(todo) // (8 * jobs)))
-    else:
-        pool, results = None, map(_compute, jobs_list)
+    job_arch = arch if isinstance(arch, str) else spec
+    stats = {"added": 0, "failed": 0, "other": 0}
+    pool = _Pool(jobs) if jobs > 1 and len(todo) > 1 else None
+    interrupted = True
     try:
-        for i, (q, cost, wall) in enumerate(results, 1):
-            lut.put(spec, be, lowering, q, cost, params=op_params(q, lowering), wall_s=wall)
-            added += cost.ok
-            failed += not cost.ok
-            if not cost.ok:
-                print(f"  {cost.status}: {q.op} c_in={q.c_in} hw={q.h} stride={q.stride}: {cost.message}", file=sys.stderr)
-            _progress(i, len(todo), q.op)
+        later = _run(lut, spec, be, lowering, job_arch, backend, todo, pool, jobs, stats)
+        while later:                # rows other builds are computing: wait for them (or take them if they die)
+            time.sleep(0.2)
+            later = _run(lut, spec, be, lowering, job_arch, backend, later, pool, jobs, stats)
+        interrupted = False
     finally:
         if pool is not None:
-            pool.shutdown(cancel_futures=True)
+            pool.close(kill=interrupted)
+        try:
+            lut.release_claims()
+        except Exception:           # the LUT itself failed: that error is the one to report
+            pass
     if todo and sys.stderr.isatty():
         sys.stderr.write("\n")
-    print(f"build-lut: {added} rows added, {reused} reused, {failed} failed "
+    other = f"; {stats['other']} written meanwhile by another build" if stats["other"] else ""
+    print(f"build-lut: {stats['added']} rows added, {reused} reused, {stats['failed']} failed{other} "
           f"({time.perf_counter() - t0:.2f} s; LUT now holds {len(lut)} rows)")
-    return 1 if failed else 0
+    return 1 if stats["failed"] else 0
+
+
+def _run(lut, spec, be, lowering, job_arch, backend, queries, pool, jobs, stats) -> list:
+    """Compute and store the rows of `queries` no other live build has written or claimed; returns the
+    rows another build is computing now."""
+    later, pending, running, total = [], list(reversed(queries)), {}, len(queries)
+
+    def mine(q) -> bool:
+        if lut.has(spec, be, lowering, q):
+            stats["other"] += 1
+            return False
+        if lut.claim(spec, be, lowering, q):
+            return True
+        later.append(q)
+        return False
+
+    def store(q, cost, wall) -> None:
+        lut.put(spec, be, lowering, q, cost, params=op_params(q, lowering), wall_s=wall)
+        stats["added" if cost.ok else "failed"] += 1
+        if not cost.ok:
+            print(f"  {cost.status}: {q.op} c_in={q.c_in} hw={q.h} stride={q.stride}: {cost.message}", file=sys.stderr)
+        _progress(stats["added"] + stats["failed"], total, q.op)
+
+    while pending or running:
+        while pending and (pool is None and not running or pool is not None and len(running) < 2 * jobs):
+            q = pending.pop()
+            if mine(q):
+                if pool is None:
+                    store(*_compute((job_arch, backend, lowering, q)))
+                else:
+                    running[pool.executor.submit(_compute, (job_arch, backend, lowering, q))] = q
+        if running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for fut in done:
+                running.pop(fut)
+                store(*fut.result())
+    return later

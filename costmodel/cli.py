@@ -17,7 +17,7 @@ import os
 import pkgutil
 import sys
 
-from .errors import CostModelError
+from .errors import CostModelError, Interrupted
 
 
 def default_db() -> str:
@@ -150,7 +150,10 @@ def cmd_query(args) -> int:
 
 def cmd_export(args) -> int:
     from .lut import LUT
+    from .validate import output_path
     filters = {k: v for k, v in (("arch", args.arch), ("lowering", args.lowering)) if v}
+    if args.out:
+        output_path(args.out, "--out")
     lut = LUT(args.db, create=False)
     from .sweep.store import with_variants   # a `variant` column (rows of swept arch variants), --variant filter
     df = with_variants(lut, lut.query(**filters), args.variant)
@@ -259,19 +262,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _on_sigterm(signum, _frame):
+    raise Interrupted(signum)
+
+
 def main(argv=None) -> int:
+    import signal
+    import threading
+    previous = None
+    if threading.current_thread() is threading.main_thread():    # SIGTERM = Ctrl-C: one line, rows kept
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         args = build_parser().parse_args(argv)
         return args.func(args)
     except CostModelError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("interrupted: rows written so far are kept; rerun to resume", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as e:
+        signum = getattr(e, "signum", signal.SIGINT)
+        print(f"interrupted ({signal.Signals(signum).name}): rows written so far are kept; rerun to resume",
+              file=sys.stderr)
+        return 128 + signum
     except BrokenPipeError:      # output piped into e.g. `head`, which stopped reading
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -13,3 +13,11 @@ def did_you_mean(name, choices) -> str:
     import difflib
     close = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM (or another stop signal) received: handled like Ctrl-C, exit code 128 + signal number."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum

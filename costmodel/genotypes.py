@@ -183,11 +183,9 @@ def from_mapping(data, source: str = "genotype") -> Genotype:
 
 
 def from_file(path: str | Path) -> Genotype:
+    from .validate import read_text
     path = Path(path)
-    try:
-        text = path.read_text()
-    except OSError as e:
-        raise CostModelError(f"{path}: cannot read genotype file: {e.strerror}") from None
+    text = read_text(path, "genotype file")
     if path.suffix == ".json":
         try:
             return from_mapping(json.loads(text), str(path))

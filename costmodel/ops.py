@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, asdict
 
 from .errors import CostModelError, did_you_mean
+from .validate import MAX_BATCH, MAX_CHANNELS, MAX_SPATIAL, integer
 from .workload import Layer, conv, LOWERINGS
 
 DARTS_PRIMITIVES = ("none", "max_pool_3x3", "avg_pool_3x3", "skip_connect",
@@ -53,19 +54,18 @@ class OpQuery:
         w = self.w if self.w is not None else self.h
         c_out = self.c_out if self.c_out is not None else self.c_in
         for name, v in (("c_in", self.c_in), ("c_out", c_out), ("h", self.h), ("w", w), ("stride", self.stride),
-                        ("n", self.n)):
-            if v is None or v < 1:
-                raise CostModelError(f"op {self.op!r}: impossible shape, {name} = {v} (must be >= 1)")
-        for name in ("dilation", "groups"):
-            v = getattr(self, name)
-            if v is not None and v < 1:
-                raise CostModelError(f"op {self.op!r}: {name} = {v} (must be >= 1)")
-        if self.padding is not None and self.padding < 0:
-            raise CostModelError(f"op {self.op!r}: padding = {self.padding} (must be >= 0)")
+                        ("n", self.n), ("kernel", self.kernel), ("dilation", self.dilation), ("groups", self.groups),
+                        ("padding", self.padding)):
+            if v is None and name in ("kernel", "dilation", "groups", "padding"):
+                continue
+            if v is None:
+                raise CostModelError(f"op {self.op!r}: impossible shape, {name} = None (must be >= 1)")
+            top = MAX_BATCH if name == "n" else MAX_CHANNELS if name in ("c_in", "c_out", "groups") else MAX_SPATIAL
+            integer(v, f"op {self.op!r}: impossible shape, {name}", 0 if name in ("padding", "kernel") else 1, top)
         if self.op in PLAIN_OPS:
             k = 1 if self.op == "linear" else self.kernel
-            if k is None:
-                raise CostModelError(f"op {self.op!r} needs a kernel size (--kernel)")
+            if k is None or k < 1:
+                raise CostModelError(f"op {self.op!r} needs a kernel size >= 1 (--kernel), got {k}")
             d = self.dilation if self.dilation is not None else 1
             g = self.groups if self.groups is not None else (c_out if self.op in ("max_pool", "avg_pool") else 1)
             pad = self.padding if self.padding is not None else d * (k - 1) // 2

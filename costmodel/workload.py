@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, asdict
 
 from .errors import CostModelError
+from .validate import MAX_LAYER_MACS
 
 LOWERINGS = ("exact", "mdarts")
 LAYER_KINDS = ("conv", "pool-max", "pool-avg")
@@ -59,6 +60,9 @@ class Layer:
                 raise CostModelError(f"layer {self.name!r}: impossible shape, {f} = {getattr(self, f)} (must be >= 1)")
         if self.Hpad < 0 or self.Wpad < 0:
             raise CostModelError(f"layer {self.name!r}: padding {self.Hpad}x{self.Wpad} (must be >= 0)")
+        if self.macs > MAX_LAYER_MACS:
+            raise CostModelError(f"layer {self.name!r}: {self.macs:.3g} MACs is above the toolkit's limit of "
+                                 f"{MAX_LAYER_MACS:.0e} MACs per layer")
         if self.C % self.G or self.K % self.G:
             raise CostModelError(f"layer {self.name!r}: groups G={self.G} must divide C={self.C} and K={self.K}")
 

@@ -19,6 +19,8 @@ buffers (`.to(device, dtype)`), and there is no Python loop over edges (only ove
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
 
@@ -30,9 +32,17 @@ from .space import SearchSpace
 CP_MODES = ("cell", "pair", "network")
 
 
+def usable_logits(a: torch.Tensor) -> bool:
+    """No NaN, no +inf, and a finite logit on every edge (-inf masks an op: a one-hot genotype's logits)."""
+    return not bool(torch.isnan(a).any() or torch.isposinf(a).any()) and bool((a > float("-inf")).any(-1).all())
+
+
 def smooth_max(x: torch.Tensor, temperature: float, dim: int = -1) -> torch.Tensor:
     """T * logsumexp(x / T) along `dim`; the exact max at T = 0 (an upper bound, off by <= T ln n)."""
-    if temperature <= 0:
+    t = float(temperature)
+    if not math.isfinite(t) or t < 0:
+        raise CostModelError(f"temperature = {temperature!r}: must be a finite number >= 0 (0 = the exact max)")
+    if t == 0:
         return x.amax(dim=dim)
     return temperature * torch.logsumexp(x / temperature, dim=dim)
 
@@ -73,6 +83,10 @@ class DartsCost(torch.nn.Module):
         if tuple(a.shape) != want:
             name = "alphas_reduce" if red else "alphas_normal"
             raise CostModelError(f"{name} has shape {tuple(a.shape)}, the space needs {want} (edges, ops)")
+        if not usable_logits(a):
+            name = "alphas_reduce" if red else "alphas_normal"
+            raise CostModelError(f"{name} holds NaN or +inf values, or an edge whose logits are all -inf: "
+                                 f"a cost of them would be NaN")
 
     def edge_costs(self, alphas_normal, alphas_reduce):
         """Expected cost of every edge: ([cells_n, edges], [cells_r, edges])."""

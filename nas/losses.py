@@ -17,6 +17,7 @@ import torch
 
 from costmodel.errors import CostModelError
 
+from .cost import usable_logits
 from .config import DEFFARTS_BETA  # 0.27, DEff-ARTS Sec. 3 / App. D.1
 DEFFARTS_NONE_COST = 10 ** 6 - 1     # DEff-ARTS App. D.1, Cost_zero
 
@@ -25,6 +26,8 @@ def separation_loss(*alphas: torch.Tensor) -> torch.Tensor:
     """MDARTS Eq. 2 summed over every edge of every alphas tensor given ([edges, M] each)."""
     total = 0
     for a in alphas:
+        if not usable_logits(a):
+            raise CostModelError("separation_loss: the alphas hold NaN or +inf values, or an edge of all -inf")
         p = torch.softmax(a, dim=-1)
         total = total + ((p - 1.0 / a.shape[-1]) ** 2).sum()
     return -total

@@ -24,8 +24,10 @@ import torch.nn.functional as F
 
 from costmodel.errors import CostModelError
 from costmodel.genotypes import to_dict, to_string
+from costmodel.validate import number
 
 from .cost import DartsCost
+from .cost_table import check_metric
 from .config import DATASETS, LOSSES, SearchConfig, add_arguments, config_from_args
 from .data import load_dataset
 from .genotype import alphas_from_genotype, count_skips, derive_genotype, mean_max_prob
@@ -55,6 +57,14 @@ def _check(cfg: SearchConfig) -> None:
         raise CostModelError(f"unknown --loss {cfg.loss!r} (use one of {', '.join(LOSSES)})")
     if cfg.dataset not in DATASETS:
         raise CostModelError(f"unknown --dataset {cfg.dataset!r} (use one of {', '.join(DATASETS)})")
+    for flag, v in (("--mu-sep", cfg.mu_sep), ("--tau", cfg.tau), ("--gamma", cfg.gamma), ("--beta", cfg.beta),
+                    *((f"--qos {b}", x) for b, x in zip(("C_L", "C_H"), cfg.qos or ())),
+                    *((f"--lambda {m}", x) for m, x in cfg.lambdas.items())):
+        number(v, flag)                       # finite: NaN would pass every comparison below
+    for m in cfg.lambdas:
+        check_metric(m)
+    if cfg.limit is not None and cfg.limit < 1:
+        raise CostModelError(f"--limit {cfg.limit}: must be >= 1 (omit --limit to use every image)")
     if cfg.qos is not None and (len(cfg.qos) != 2 or cfg.qos[0] > cfg.qos[1]):
         raise CostModelError(f"--qos needs C_L <= C_H, got {cfg.qos}")
     if cfg.loss == "rapdarts" and not cfg.lambdas:
@@ -68,6 +78,22 @@ def _check(cfg: SearchConfig) -> None:
     _check_writable(cfg.checkpoint, "--checkpoint")
     if cfg.resume and not cfg.checkpoint:
         raise CostModelError("--resume needs --checkpoint FILE (the state to continue from)")
+    if cfg.resume:
+        _load_checkpoint(Path(cfg.checkpoint), "cpu")      # exists and is one of ours, before anything is written
+
+
+def _load_checkpoint(path: Path, device) -> dict:
+    """The state saved by --checkpoint; CostModelError for a missing or foreign file."""
+    if not path.is_file():
+        raise CostModelError(f"--resume: checkpoint {path} does not exist (run without --resume to start afresh)")
+    try:
+        state = torch.load(path, map_location=device, weights_only=False)
+    except Exception as e:     # torch raises many types for a file that is not a checkpoint
+        raise CostModelError(f"--resume: {path} is not a search checkpoint ({type(e).__name__})") from None
+    keys = {"model", "w_opt", "a_opt", "sched", "proj_state", "history", "epoch", "rng", "batch_rng"}
+    if not isinstance(state, dict) or not keys <= set(state):
+        raise CostModelError(f"--resume: {path} is not a search checkpoint (missing state entries)")
+    return state
 
 
 def _check_writable(path, flag: str) -> None:
@@ -129,8 +155,8 @@ def run_search(cfg: SearchConfig, log=print) -> SearchResult:
     start = 0
     gen = torch.Generator().manual_seed(cfg.seed + 1)        # batch order
     ckpt = Path(cfg.checkpoint) if cfg.checkpoint else None
-    if cfg.resume and ckpt and ckpt.exists():
-        state = torch.load(ckpt, map_location=device, weights_only=False)
+    if cfg.resume and ckpt:
+        state = _load_checkpoint(ckpt, device)
         model.load_state_dict(state["model"])
         w_opt.load_state_dict(state["w_opt"])
         a_opt.load_state_dict(state["a_opt"])

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ..cost import Cost
 from ..errors import CostModelError
+from ..validate import number
 from ..ops import ALL_OPS
 from ..workload import LAYER_KINDS, Layer
 
@@ -47,8 +48,7 @@ class C64xSpec:
         if not isinstance(op_cycles, dict) or not op_cycles:
             raise CostModelError(f"{source}: op_cycles must map operation names to cycles")
         for op, cyc in op_cycles.items():
-            if not isinstance(cyc, (int, float)) or cyc < 0:
-                raise CostModelError(f"{source}: op_cycles.{op} must be a non-negative number, got {cyc!r}")
+            number(cyc, f"{source}: op_cycles.{op}", minimum=0)
         layer_ops = _require(data, "layer_ops", source)
         if not isinstance(layer_ops, dict):
             raise CostModelError(f"{source}: layer_ops must map layer kinds to counts, e.g. conv: {{per_mac: [mul, add]}}")
@@ -69,9 +69,10 @@ class C64xSpec:
             if kind not in layer_ops:
                 raise CostModelError(f"{source}: layer_ops is missing layer kind {kind!r}")
         op_scale = data.get("op_scale") or {}
-        if not isinstance(op_scale, dict) or any(isinstance(v, bool) or not isinstance(v, (int, float)) or v <= 0
-                                                 for v in op_scale.values()):
+        if not isinstance(op_scale, dict):
             raise CostModelError(f"{source}: op_scale must map op names to numbers > 0, got {op_scale!r}")
+        for op, v in op_scale.items():
+            number(v, f"{source}: op_scale.{op}", minimum=0, exclusive_min=True)
         for op in op_scale:
             if op not in ALL_OPS:
                 raise CostModelError(f"{source}: op_scale: unknown op {op!r} (known ops: {', '.join(ALL_OPS)})")

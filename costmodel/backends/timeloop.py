@@ -14,8 +14,7 @@ import os
 
 from ..cost import Cost
 from ..errors import CostModelError
-from ..timeloop.emit import files_for
-from ..timeloop.fromspec import timeloop_arch
+from ..timeloop.emit import files_for, timeloop_spec
 from ..timeloop.runner import INSTALL_HINT, NO_MAPPING, find_toolchain, run_mapper
 
 DEFAULT_TIMEOUT_S = 600.0      # per mapper run [s]; $COSTMODEL_TIMELOOP_TIMEOUT_S overrides it
@@ -59,7 +58,7 @@ class TimeloopBackend:
             return Cost(status="not-expressible",
                         message=f"Timeloop cannot express {layer.kind} (multiply-accumulate problem shapes only)")
         fmt = self.fmt or tc.default_format
-        arch = timeloop_arch(spec)
+        arch = timeloop_spec(spec)
         result = run_mapper(files_for(layer, arch, fmt), fmt, self.timeout_s, tc)
         note = ""
         if result.status == "failed" and NO_MAPPING in result.message and self.fallback:

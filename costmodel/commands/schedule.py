@@ -39,13 +39,17 @@ def run(args) -> int:
     from ..genotypes import PUBLISHED, parse_genotype
     from ..schedule import Scheduler
     from ..schedule.report import render, write_dot, write_png
+    from ..validate import output_path
+    for flag, path in (("--dot", args.dot), ("--png", args.png)):
+        if path:
+            output_path(path, flag)          # before any cost is computed or stored
     genotype = parse_genotype(args.genotype)
     name = args.genotype if args.genotype in PUBLISHED else "genotype"
+    spec = load_arch(args.arch)
     lut = None
     if not args.no_lut:
         from ..lut import LUT
         lut = LUT(args.db)
-    spec = load_arch(args.arch)
     scheduler = Scheduler(spec, mode=args.mode, metric=args.metric, lowering=args.lowering, backend=args.backend,
                           lut=lut, c=args.c, hw=args.hw, layers=args.layers, cell=args.cell)
     result = scheduler.schedule(genotype)

@@ -8,11 +8,14 @@ total cycles; "not worse" allows 1e-6 relative for the reference's 2-decimal ene
 from __future__ import annotations
 
 import csv
+import io
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import CostModelError
+from ..validate import MAX_FILE_BYTES
 from ..evaluate import resolve
 from ..workload import Layer
 
@@ -68,7 +71,10 @@ class Comparison:
 
 def _float(v: str, col: str, where: str) -> float:
     try:
-        return float(v)
+        f = float(v)
+        if not math.isfinite(f):
+            raise ValueError
+        return f
     except ValueError:
         raise CostModelError(f"{where}: column {col!r} must be a number, got {v!r}") from None
 
@@ -85,7 +91,8 @@ def read_reference(path) -> list[tuple[str, str, Layer, int, int, float]]:
     path = Path(path)
     if not path.exists():
         raise CostModelError(f"reference CSV {path} not found; pass --reference CSV (or set $COSTMODEL_REFERENCE)")
-    with path.open(newline="") as fh:
+    from ..validate import read_text
+    with io.StringIO(read_text(path, "reference CSV", limit=16 * MAX_FILE_BYTES), newline="") as fh:
         reader = csv.DictReader(fh)
         missing = [c for c in PROBLEM_COLS + RESULT_COLS if c not in (reader.fieldnames or [])]
         if missing:

@@ -201,6 +201,9 @@ def enumerate_mappings(problem: Problem, spec: AcceleratorSpec, with_factors: bo
         ids = np.repeat(ids, m) * m + sel[d]
         ok = _legal(problem, spec, tables, sel, ids.size, dims=(d,))
         sel, ids = {k: v[ok] for k, v in sel.items()}, ids[ok]
+    if ids.size == 0:   # no legal mapping (e.g. a dilated input window larger than every buffer)
+        return (slots, np.zeros((len(slots), 0), dtype=np.int64), empty, (empty, lambda d, l: empty),
+                size, lambda r: np.zeros((len(slots), 0)))
     temporal = np.ones(ids.size, dtype=np.int64)
     for d, t in tables.items():
         temporal = temporal * t.temporal[sel[d]]

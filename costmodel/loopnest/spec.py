@@ -3,8 +3,10 @@
 Levels are listed OUTER -> INNER (DRAM first), as in Timeloop's map.txt. Every fact of the stock
 Timeloop v1.0 configs is here: per storage level entries, word bits, block/cluster size, instances,
 mesh X, read/write bandwidth [words/cycle per instance], the pat vector access energy [pJ per block
-access; read = fill = update], keep/bypass, and the mapspace constraints (temporal factors +
-permutation, spatial factors + permutation + split). Conventions (Timeloop's):
+access; read = fill = update], keep/bypass, the mapspace constraints (temporal factors +
+permutation, spatial factors + permutation + split), and the stock timeloop-mapper settings
+(``mapper.timeloop``). It is the ONE architecture description: costmodel.timeloop writes every Timeloop
+format from it and reads every one back into it. Conventions (Timeloop's):
 
 * factors: ``{dim: bound}``; a dim not named is free at that level; bound 0 = "the whole remaining
   bound here"; a fixed bound larger than the problem's is clamped to it, one that does not divide the
@@ -21,66 +23,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..errors import CostModelError
+from .fields import DATASPACES, DIMS, _check_keys, _factors, _num, _perm, _req
 
-DIMS = "NCKRSPQG"
-DATASPACES = ("Weights", "Inputs", "Outputs")
 TECHNOLOGIES = ("DRAM", "SRAM")
-
-
-def _req(d: dict, key: str, where: str):
-    if key not in d:
-        raise CostModelError(f"{where}: missing key {key!r}")
-    return d[key]
-
-
-def _num(d: dict, key: str, where: str, kind=int, default=..., minimum=None, allow_none=False):
-    if key not in d:
-        if default is ...:
-            raise CostModelError(f"{where}: missing key {key!r}")
-        return default
-    v = d[key]
-    if v is None and allow_none:
-        return None
-    try:
-        if isinstance(v, bool) or (kind is int and not float(v).is_integer()):
-            raise ValueError
-        out = kind(v)
-    except (TypeError, ValueError):
-        raise CostModelError(f"{where}: key {key!r} must be a{'n integer' if kind is int else ' number'}, got {v!r}") from None
-    if minimum is not None and out < minimum:
-        raise CostModelError(f"{where}: key {key!r} must be >= {minimum}, got {v!r}")
-    return out
-
-
-def _check_keys(d: dict, allowed: set, where: str):
-    if not isinstance(d, dict):
-        raise CostModelError(f"{where}: expected a mapping, got {type(d).__name__}")
-    bad = sorted(set(d) - allowed)
-    if bad:
-        raise CostModelError(f"{where}: unknown key {bad[0]!r} (allowed: {', '.join(sorted(allowed))})")
-
-
-def _perm(v, where: str, key: str) -> str:
-    s = str(v).replace(" ", "")
-    bad = [c for c in s if c not in DIMS]
-    if bad or len(set(s)) != len(s):
-        raise CostModelError(f"{where}: key {key!r}: {v!r} must list distinct dims out of {DIMS}")
-    return s
-
-
-def _factors(v, where: str) -> dict:
-    if v is None:
-        return {}
-    if not isinstance(v, dict):
-        raise CostModelError(f"{where}: key 'factors' must map dims to bounds, e.g. {{R: 1, S: 0}}")
-    out = {}
-    for k, b in v.items():
-        if str(k) not in DIMS or len(str(k)) != 1:
-            raise CostModelError(f"{where}: key 'factors': unknown dim {k!r} (dims: {DIMS})")
-        if isinstance(b, bool) or not isinstance(b, int) or b < 0:
-            raise CostModelError(f"{where}: key 'factors': {k} must be an integer >= 0 (0 = remaining bound), got {b!r}")
-        out[str(k)] = b
-    return out
 
 
 @dataclass(frozen=True)
@@ -238,19 +183,56 @@ class PoolModel:
                 "note": self.note}
 
 
+TIMELOOP_ALGORITHMS = ("linear-pruned", "random-pruned", "hybrid", "exhaustive", "random")
+TIMELOOP_MAPPER_KEYS = {"algorithm": str, "num-threads": int, "timeout": int, "victory-condition": int,
+                        "search-size": int, "sync-interval": int, "live-status": bool, "diagnostics": bool,
+                        "log-stats": bool, "log-suboptimal": bool, "log-all": bool, "heartbeat": int,
+                        "penalize-consecutive-bypass-fails": bool}
+
+
+def timeloop_mapper_settings(d, where) -> dict:
+    """The real timeloop-mapper's search settings (v1.0 key names), checked by type; emitted verbatim."""
+    d = d or {}
+    _check_keys(d, set(TIMELOOP_MAPPER_KEYS), where)
+    for k, v in d.items():
+        kind = TIMELOOP_MAPPER_KEYS[k]
+        if kind is int:
+            _num(d, k, where, minimum=0)
+        elif not isinstance(v, kind):
+            raise CostModelError(f"{where}: key {k!r} must be a {kind.__name__}, got {v!r}")
+    if d.get("algorithm", "hybrid") not in TIMELOOP_ALGORITHMS:
+        raise CostModelError(f"{where}: key 'algorithm' must be one of {', '.join(TIMELOOP_ALGORITHMS)}, "
+                             f"got {d['algorithm']!r}")
+    return {k: (int(v) if TIMELOOP_MAPPER_KEYS[k] is int else v) for k, v in d.items()}
+
+
 @dataclass(frozen=True)
 class AcceleratorSpec:
+    """A Timeloop-style accelerator: the ONE description the model, the mapper and every Timeloop reader /
+    writer (costmodel.timeloop: v0.4, legacy v1.0 YAML and libconfig) use.
+
+    Keys the Timeloop formats cannot carry (``EXTRA_KEYS``: our pool model, description, source, default
+    backend, the embedded mapper's tie tolerance and thread emulation) come from our YAML; a reader of a
+    Timeloop file takes them as ``extras`` (`extras()` of a spec gives them).
+    """
+
     name: str
     levels: tuple                    # StorageLevel, OUTER -> INNER
     mac: Arithmetic
-    pool: PoolModel
+    pool: PoolModel | None = None    # None (YAML: pool: null): pools not modelled here (a Timeloop file has none)
     default_backend: str = "analytic"
     description: str = ""
     source: str = ""                 # where the facts come from
-    mapper: dict = field(default_factory=dict)   # mapper settings: objective, tie tolerance
+    mapper: dict = field(default_factory=dict)   # embedded mapper: objective, tie_tolerance, threads; and
+    #                                              'timeloop': the real timeloop-mapper's settings (v1.0 keys)
+    technology: str = ""             # process node, e.g. "40nm" (Accelergy; Timeloop v1.0's pat ignores it)
+    cycle_seconds: float | None = None   # clock period [s] (Accelergy's global_cycle_seconds; no cycle count uses it)
 
     kind = "accelerator"
-    KEYS = {"kind", "name", "description", "source", "default_backend", "levels", "mac", "pool", "mapper"}
+    KEYS = {"kind", "name", "description", "source", "default_backend", "levels", "mac", "pool", "mapper",
+            "technology", "cycle_seconds"}
+    EXTRA_KEYS = ("description", "source", "default_backend", "pool")
+    EXTRA_MAPPER_KEYS = ("tie_tolerance", "threads")
 
     @classmethod
     def from_dict(cls, data: dict, source: str = "<dict>") -> "AcceleratorSpec":
@@ -276,23 +258,42 @@ class AcceleratorSpec:
             raise CostModelError(f"{where}: key 'mac': instances/mesh_x ({mac.instances}/{mac.mesh_x}) must be "
                                  f"multiples of the innermost level's ({lvs[-1].instances}/{lvs[-1].mesh_x})")
         mapper = data.get("mapper") or {}
-        _check_keys(mapper, {"objective", "tie_tolerance", "threads"}, f"{where}: mapper")
+        _check_keys(mapper, {"objective", "tie_tolerance", "threads", "timeloop"}, f"{where}: mapper")
         if mapper.get("objective", "edp") not in ("edp", "energy", "delay"):
             raise CostModelError(f"{where}: key 'mapper.objective' must be edp, energy or delay")
+        pool = _req(data, "pool", where)     # null = not modelled (what a reader of a Timeloop file gives)
         return cls(name=str(_req(data, "name", where)), levels=lvs, mac=mac,
-                   pool=PoolModel.from_dict(_req(data, "pool", where), f"{where}: pool"),
+                   pool=None if pool is None else PoolModel.from_dict(pool, f"{where}: pool"),
                    default_backend=str(data.get("default_backend", "analytic")),
                    description=str(data.get("description", "")), source=str(data.get("source", "")),
                    mapper={"objective": mapper.get("objective", "edp"),
                            "tie_tolerance": _num(mapper, "tie_tolerance", f"{where}: mapper", kind=float,
                                                  default=0.001, minimum=0),
-                           "threads": _num(mapper, "threads", f"{where}: mapper", default=1, minimum=1)})
+                           "threads": _num(mapper, "threads", f"{where}: mapper", default=1, minimum=1),
+                           "timeloop": timeloop_mapper_settings(mapper.get("timeloop"), f"{where}: mapper.timeloop")},
+                   technology=str(data.get("technology") or ""),
+                   cycle_seconds=_num(data, "cycle_seconds", where, kind=float, default=None, minimum=1e-15,
+                                      allow_none=True))
 
     def to_dict(self) -> dict:
-        return {"kind": "accelerator", "name": self.name, "description": self.description, "source": self.source,
-                "default_backend": self.default_backend, "mapper": dict(self.mapper),
-                "mac": self.mac.to_dict(), "pool": self.pool.to_dict(),
-                "levels": [lv.to_dict() for lv in self.levels]}
+        d = {"kind": "accelerator", "name": self.name, "description": self.description, "source": self.source,
+             "default_backend": self.default_backend}
+        if self.technology:
+            d["technology"] = self.technology
+        if self.cycle_seconds is not None:
+            d["cycle_seconds"] = self.cycle_seconds
+        d.update({"mapper": {**self.mapper, "timeloop": dict(self.mapper.get("timeloop", {}))},
+                  "mac": self.mac.to_dict()})
+        d["pool"] = None if self.pool is None else self.pool.to_dict()
+        d["levels"] = [lv.to_dict() for lv in self.levels]
+        return d
+
+    def extras(self) -> dict:
+        """The keys of this spec no Timeloop format carries (our YAML form), for a reader's ``extras``."""
+        d = self.to_dict()
+        out = {k: d[k] for k in self.EXTRA_KEYS if k in d}
+        out["mapper"] = {k: self.mapper[k] for k in self.EXTRA_MAPPER_KEYS if k in self.mapper}
+        return out
 
     def level(self, name: str) -> StorageLevel:
         for lv in self.levels:

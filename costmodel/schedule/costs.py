@@ -10,6 +10,8 @@ The scheduler never calls a backend itself; lookups after the first are one dict
 """
 from __future__ import annotations
 
+import math
+
 from ..cost import Cost
 from ..errors import CostModelError
 from ..ops import OpQuery
@@ -68,10 +70,10 @@ class CostTable:
         for op, v in values.items():
             if isinstance(v, Cost):
                 table[op] = v
-            elif isinstance(v, (int, float)) and v >= 0:
+            elif isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v >= 0:
                 table[op] = Cost(cycles=v, compute_cycles=v, energy_pj=None)
             else:
-                raise CostModelError(f"cost of {op!r} must be a Cost or a non-negative number, got {v!r}")
+                raise CostModelError(f"cost of {op!r} must be a Cost or a finite non-negative number, got {v!r}")
 
         def lookup(key):
             if key[0] not in table:

@@ -14,9 +14,13 @@ from pathlib import Path
 from ..arch import read_yaml
 from ..errors import CostModelError, did_you_mean
 from ..ops import ALL_OPS, OpQuery
+from ..validate import MAX_CHANNELS, MAX_SPATIAL, integer
 
 SPACE_DIR = Path(__file__).resolve().parent
 NETWORK_KEYS = ("C", "layers", "hw", "stem_multiplier", "in_channels")
+NETWORK_LIMITS = {"C": MAX_CHANNELS // 16, "layers": 100, "hw": MAX_SPATIAL, "stem_multiplier": 16,
+                  "in_channels": MAX_CHANNELS}    # C doubles twice and cells output 4 C: channels stay <= MAX_CHANNELS
+MAX_SPACE_ENTRIES = 10_000                        # `extra` entries of a space file
 
 
 @dataclass(frozen=True)
@@ -98,8 +102,7 @@ def _check_network(net, path) -> dict:
             raise CostModelError(f"{path}: network: unknown key {key!r} (known: {', '.join(NETWORK_KEYS)})")
     for key in NETWORK_KEYS:
         v = net.get(key, 1 if key in ("stem_multiplier", "in_channels") else None)
-        if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-            raise CostModelError(f"{path}: network.{key} must be an integer >= 1")
+        integer(v, f"{path}: network.{key}", 1, NETWORK_LIMITS[key])
     return net
 
 
@@ -128,11 +131,15 @@ def load_space(name_or_path: str) -> Space:
     extra = data.get("extra") or []
     if not isinstance(extra, list):
         raise CostModelError(f"{path}: extra must be a list of op entries, e.g. [{{op: conv, c_in: 3, hw: 32, kernel: 3}}]")
+    if len(extra) > MAX_SPACE_ENTRIES:
+        raise CostModelError(f"{path}: {len(extra):,} extra entries, above the limit of {MAX_SPACE_ENTRIES:,}")
     for i, entry in enumerate(extra):
         try:
             entry = dict(entry)
             entry["h"] = entry.pop("hw")
             queries.append(OpQuery(**entry).resolved())
+        except CostModelError as e:
+            raise CostModelError(f"{path}: extra[{i}]: {e}") from None
         except (KeyError, TypeError, ValueError) as e:
             raise CostModelError(f"{path}: extra[{i}] is not a valid op entry ({e}); "
                                  f"use keys op, c_in, hw, c_out, stride, n, kernel, dilation, groups, padding") from None

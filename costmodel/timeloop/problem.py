@@ -6,7 +6,9 @@ dilation in the input projection. Two dialects:
 
   legacy  Timeloop v1.0: cnn-layer is built in, so its instance keys sit directly under ``problem:``;
           the grouped shape is given inline (``problem: {shape: ..., instance: ...}``), keys with '-'.
-  v0.4    what timeloopfe reads: ``problem: {version: 0.4, shape: ..., instance: ...}``, keys with '_'.
+  v0.4    what timeloopfe reads: ``problem: {version: 0.4, shape: ..., instance: ...}``, keys with '_', and
+          the output-channel dimension named ``M`` as in timeloopfe's examples (``V04_DIM_NAMES``: our K is
+          v0.4's M; everything else keeps its name), so their problems and our constraints agree.
 
 Every instance key is checked against the shape's dimensions and coefficients before it is written:
 timeloopfe accepts a misspelled ``HStride`` and Timeloop then silently uses stride 1.
@@ -19,6 +21,7 @@ from ..workload import Layer
 FORMATS = ("legacy", "v0.4")
 COEFFICIENTS = ("Wstride", "Hstride", "Wdilation", "Hdilation")
 CNN_DIMS = ("R", "S", "P", "Q", "C", "K", "N")
+V04_DIM_NAMES = {"K": "M"}                        # our dim -> timeloopfe's (v0.4) name
 GROUPED_DIMS = ("R", "S", "P", "Q", "C", "K", "N", "G")
 
 
@@ -85,7 +88,21 @@ def problem_dict(layer: Layer, fmt: str = "v0.4", grouped: bool = False) -> dict
     check_instance(inst, shape)
     if fmt == "legacy":
         return {"problem": {"shape": shape, "instance": inst} if grouped else dict(inst)}
-    return {"problem": {"version": "0.4", "shape": shape, "instance": inst}}
+    return {"problem": {"version": 0.4, "shape": to_v04_dims(shape), "instance": to_v04_dims(inst)}}
+
+
+def to_v04_dims(obj):
+    """`obj` with our dimension names replaced by v0.4's (``V04_DIM_NAMES``) in keys and string leaves."""
+    if isinstance(obj, dict):
+        return {V04_DIM_NAMES.get(k, k): to_v04_dims(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_v04_dims(v) for v in obj]
+    return V04_DIM_NAMES.get(obj, obj) if isinstance(obj, str) else obj
+
+
+def from_v04_dim(name: str) -> str:
+    """Our name of a v0.4 dimension."""
+    return {v: k for k, v in V04_DIM_NAMES.items()}.get(name, name)
 
 
 def problem_dims(layer: Layer, grouped: bool = False) -> tuple:
@@ -96,3 +113,14 @@ def problem_dims(layer: Layer, grouped: bool = False) -> tuple:
 def _check_format(fmt: str) -> None:
     if fmt not in FORMATS:
         raise CostModelError(f"unknown Timeloop format {fmt!r} (use one of {FORMATS})")
+
+
+def layer_from_instance(inst: dict, name: str = "layer") -> Layer:
+    """The conv `Layer` of a Timeloop problem instance (our dim names; C, K per group when G is given).
+
+    Padding is implicit in Timeloop, so the input size is the one without padding."""
+    d = {k: int(inst.get(k, 1)) for k in ("N", "C", "K", "R", "S", "P", "Q", "G", *COEFFICIENTS)}
+    g = d.pop("G")
+    h = (d["P"] - 1) * d["Hstride"] + (d["R"] - 1) * d["Hdilation"] + 1
+    w = (d["Q"] - 1) * d["Wstride"] + (d["S"] - 1) * d["Wdilation"] + 1
+    return Layer(name=name, kind="conv", H=h, W=w, G=g, **{**d, "C": d["C"] * g, "K": d["K"] * g})

@@ -1,8 +1,10 @@
 """Run the real Timeloop on emitted inputs, in a temporary folder, with a timeout.
 
 Detection happens at run time (never at import): ``timeloop-mapper`` / ``timeloop-model`` on PATH via
-shutil.which, and timeloopfe if it is importable. Formats:
-  legacy  ``timeloop-mapper arch.yaml constraints.yaml mapper.yaml problem.yaml`` (Timeloop v1.0 style)
+shutil.which, and timeloopfe if this Python imports it or ``$COSTMODEL_TIMELOOPFE_PYTHON`` names a Python
+that does (timeloopfe and Accelergy are not on PyPI; they usually live in a venv of their own). Formats:
+  legacy  ``timeloop-mapper arch.yaml constraints.yaml mapper.yaml problem.yaml ERT.yaml`` (Timeloop v1.0;
+          the ERT carries the spec's energies, which for the stock configs equal v1.0's built-in pat ones)
   v0.4    timeloopfe reads the v0.4 files (+ ERT/ART) and calls ``timeloop-mapper`` itself
 Outcomes never carry a number unless Timeloop wrote a complete stats file:
   crash (non-zero exit, or no stats written) -> "failed"; out of time -> "timeout";
@@ -30,21 +32,24 @@ INSTALL_HINT = ("Timeloop is not installed: the 'timeloop' backend needs the tim
                 "timeloopaccelergy/timeloop-accelergy-pytorch), optionally timeloopfe for the v0.4 format. "
                 "Without it use the embedded model: --backend analytic")
 NO_MAPPING = "no valid mappings found"
+UNVERSIONED = "timeloop-mapper sha256:"      # the name of a binary without --version (Timeloop v1.0)
 V04_SCRIPT = ("import sys, timeloopfe.v4 as tl\n"
-              "spec = tl.Specification.from_yaml_files(sys.argv[1:5])\n"
-              "sys.exit(tl.call_mapper(spec, output_dir='.', extra_input_files=sys.argv[5:]) or 0)\n")
+              "spec = tl.Specification.from_yaml_files(*sys.argv[1:])\n"
+              "sys.exit(tl.call_mapper(spec, output_dir='.') or 0)\n")
 
 
 @dataclass(frozen=True)
 class Toolchain:
     mapper: str              # path of timeloop-mapper
     model: str | None        # path of timeloop-model (not needed by the mapper runs)
-    timeloopfe: bool         # timeloopfe importable
+    timeloopfe: str | None   # a Python that imports timeloopfe, or None
     version: str
 
     @property
     def default_format(self) -> str:
-        return "v0.4" if self.timeloopfe else "legacy"
+        """v0.4 when timeloopfe is there and the binary is newer than v1.0 (which cannot read timeloopfe's
+        output and has no --version, so it is named by its content): else legacy."""
+        return "v0.4" if self.timeloopfe and not self.version.startswith(UNVERSIONED) else "legacy"
 
 
 @dataclass(frozen=True)
@@ -61,8 +66,27 @@ def find_toolchain() -> Toolchain | None:
     mapper = shutil.which("timeloop-mapper")
     if mapper is None:
         return None
-    fe = importlib.util.find_spec("timeloopfe") is not None
+    fe = timeloopfe_python()
     return Toolchain(mapper=mapper, model=shutil.which("timeloop-model"), timeloopfe=fe, version=_version(mapper, fe))
+
+
+def timeloopfe_python() -> str | None:
+    """A Python interpreter that imports timeloopfe: this one, else ``$COSTMODEL_TIMELOOPFE_PYTHON``; or None."""
+    if importlib.util.find_spec("timeloopfe") is not None:
+        return sys.executable
+    other = os.environ.get("COSTMODEL_TIMELOOPFE_PYTHON")
+    if other and _imports_timeloopfe(other, os.path.getmtime(other) if os.path.exists(other) else 0.0):
+        return other
+    return None
+
+
+@lru_cache(maxsize=8)
+def _imports_timeloopfe(python: str, mtime: float) -> bool:
+    try:
+        return subprocess.run([python, "-c", "import timeloopfe.v4"], capture_output=True, timeout=60,
+                              stdin=subprocess.DEVNULL).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
 
 
 def require_toolchain() -> Toolchain:
@@ -74,7 +98,7 @@ def require_toolchain() -> Toolchain:
 
 
 @lru_cache(maxsize=8)
-def _version_of(path: str, mtime: float, fe: bool) -> str:
+def _version_of(path: str, mtime: float, fe: str | None) -> str:
     text = ""
     try:
         out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=10, stdin=subprocess.DEVNULL)
@@ -84,29 +108,28 @@ def _version_of(path: str, mtime: float, fe: bool) -> str:
     except (OSError, subprocess.TimeoutExpired):
         pass
     if not text:   # Timeloop v1.0 has no --version: identify the binary by its content
-        text = "timeloop-mapper sha256:" + hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+        text = UNVERSIONED + hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
     if fe:
-        from importlib.metadata import PackageNotFoundError, version
-        try:
-            text += f" + timeloopfe {version('timeloopfe')}"
-        except PackageNotFoundError:
-            text += " + timeloopfe"
+        out = subprocess.run([fe, "-c", "from importlib.metadata import version; print(version('timeloopfe'))"],
+                             capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+        text += f" + timeloopfe {out.stdout.strip()}" if out.returncode == 0 else " + timeloopfe"
     return text
 
 
-def _version(path: str, fe: bool) -> str:
+def _version(path: str, fe: str | None) -> str:
     return _version_of(path, os.path.getmtime(path), fe)
 
 
 def _command(tc: Toolchain, fmt: str, names: list[str]) -> list[str]:
-    inputs = ["arch.yaml", "constraints.yaml", "mapper.yaml", "problem.yaml"]
+    from .emit import INPUTS
+    inputs = list(INPUTS[fmt])
     if fmt == "legacy":
-        return [tc.mapper] + inputs
+        return [tc.mapper] + inputs + [n for n in ("ERT.yaml",) if n in names]
     if not tc.timeloopfe:
         raise CostModelError("the v0.4 Timeloop format needs timeloopfe (pip install from "
-                             "https://github.com/Accelergy-Project/timeloopfe); or run the legacy format")
-    extra = [n for n in ("ERT.yaml", "ART.yaml") if n in names]
-    return [sys.executable, "-c", V04_SCRIPT] + inputs + extra
+                             "https://github.com/Accelergy-Project/timeloopfe, or point $COSTMODEL_TIMELOOPFE_PYTHON "
+                             "at a Python that has it); or run the legacy format")
+    return [tc.timeloopfe, "-c", V04_SCRIPT] + inputs + [n for n in ("ERT.yaml", "ART.yaml") if n in names]
 
 
 def run_mapper(files: dict[str, str], fmt: str, timeout_s: float, toolchain: Toolchain | None = None,

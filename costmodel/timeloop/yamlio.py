@@ -1,6 +1,8 @@
 """YAML writing for Timeloop inputs: plain pyyaml, every string VALUE double-quoted, keys plain.
 
-timeloopfe evaluates unquoted strings (``45nm``) as Python expressions, so nothing is left unquoted.
+timeloopfe evaluates unquoted strings (``45nm``) as Python expressions, so nothing is left unquoted;
+floats are always written as floats (``200.0``: timeloopfe types ERT energies as float and rejects
+``200``); no anchors/aliases (``&id001``): every repeated object is written out.
 `Tagged` renders a mapping with a YAML tag (``!Component``, ``!Container``) for the v0.4 arch format.
 """
 from __future__ import annotations
@@ -17,7 +19,8 @@ class Tagged:
 
 
 class _Dumper(yaml.SafeDumper):
-    pass
+    def ignore_aliases(self, data):
+        return True
 
 
 def _str(dumper, value):
@@ -32,15 +35,8 @@ def _mapping(dumper, value, tag="tag:yaml.org,2002:map"):
     return yaml.MappingNode(tag, pairs, flow_style=False)
 
 
-def _float(dumper, value):
-    if float(value).is_integer():
-        return dumper.represent_int(int(value))
-    return yaml.SafeDumper.represent_float(dumper, value)
-
-
 _Dumper.add_representer(str, _str)
 _Dumper.add_representer(dict, _mapping)
-_Dumper.add_representer(float, _float)
 _Dumper.add_representer(Tagged, lambda d, t: _mapping(d, t.body, t.tag))
 
 

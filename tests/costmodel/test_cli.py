@@ -89,9 +89,9 @@ def test_table_shows_the_rows_of_the_current_spec(cli, tmp_path):
     assert cli("build-lut", "--arch", "c64x", "--db", db).returncode == 0
     with sqlite3.connect(db) as conn:   # a stale row (an older spec hash), first in id order
         conn.execute("insert into op_costs (id, arch, spec_hash, backend, lowering, op, n, c_in, c_out, h, w, kernel, "
-                     "stride, dilation, groups, padding, cycles, compute_cycles, status) values "
+                     "stride, dilation, groups, padding, cycles, compute_cycles, macs, status) values "
                      "(0, 'c64x', '000000000000', 'c64x-1', 'exact', 'dil_conv_3x3', 1, 16, 16, 32, 32, 3, 1, 2, 16, "
-                     "2, 7, 7, 'ok')")
+                     "2, 7, 7, 7, 'ok')")
     out = cli("table", "--arch", "c64x", "--metric", "cycles", "--db", db)
     assert out.returncode == 0, out.stderr
     header = next(l for l in out.stdout.splitlines() if l.startswith("shape "))

@@ -28,7 +28,7 @@ PRELUDE = f"""#!{sys.executable}
 import os, shutil, sys, time, yaml
 if sys.argv[1:] == ["--version"]:
     print("timeloop-mapper fake 9.9"); sys.exit(0)
-if sys.argv[1:] != ["arch.yaml", "constraints.yaml", "mapper.yaml", "problem.yaml"]:
+if sys.argv[1:] != ["arch.yaml", "constraints.yaml", "mapper.yaml", "problem.yaml", "ERT.yaml"]:
     print("unexpected arguments", sys.argv[1:]); sys.exit(5)
 mapper = yaml.safe_load(open("mapper.yaml"))["mapper"]
 problem = yaml.safe_load(open("problem.yaml"))["problem"]
@@ -133,8 +133,8 @@ def test_pools_are_not_expressible_and_version_names_the_binary(fake, monkeypatc
 
 def test_runner_keeps_the_run_folder_when_asked(fake, tmp_path):
     fake("copy")
-    from costmodel.timeloop import files_for, timeloop_arch
-    files = files_for(PW, timeloop_arch(load_arch("eyeriss")), "legacy")
+    from costmodel.timeloop import files_for
+    files = files_for(PW, load_arch("eyeriss"), "legacy")
     result = run_mapper(files, "legacy", 60, find_toolchain(), keep_dir=tmp_path / "run")
     assert result.status == "ok" and result.stats.compute_cycles == 2048
     kept = sorted(p.name for p in (tmp_path / "run").iterdir())
@@ -149,17 +149,16 @@ from pathlib import Path
 
 class Specification(dict):
     @classmethod
-    def from_yaml_files(cls, paths):
+    def from_yaml_files(cls, *paths):
         spec = cls()
         for p in paths:
             spec.update(yaml.load(Path(p).read_text(), Loader=yaml.BaseLoader))   # keeps !Component tags out of the way
-        assert set(spec) == {"architecture", "constraints", "mapper", "problem"}, sorted(spec)
+        assert set(spec) == {"architecture", "variables", "mapper", "problem", "ERT", "ART"}, sorted(spec)
         assert spec["problem"]["version"] == "0.4" and spec["mapper"]["algorithm"] == "hybrid"
         return spec
 
 
-def call_mapper(spec, output_dir, extra_input_files=()):
-    assert sorted(Path(p).name for p in extra_input_files) == ["ART.yaml", "ERT.yaml"]
+def call_mapper(spec, output_dir):
     shutil.copy(STATS_PATH, Path(output_dir) / "timeloop-mapper.stats.txt")
     shutil.copy(MAP_PATH, Path(output_dir) / "timeloop-mapper.map.txt")
     return 0

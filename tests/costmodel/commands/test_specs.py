@@ -6,7 +6,8 @@ import yaml
 from costmodel.resources import reference_dir
 
 REF = reference_dir()
-FILES = ["ART.yaml", "ERT.yaml", "arch.yaml", "constraints.yaml", "mapper.yaml", "problem.yaml"]
+FILES = {"legacy": ["ART.yaml", "ERT.yaml", "arch.yaml", "constraints.yaml", "mapper.yaml", "problem.yaml"],
+         "v0.4": ["ART.yaml", "ERT.yaml", "arch.yaml", "mapper.yaml", "problem.yaml", "variables.yaml"]}
 
 
 def test_specs_writes_every_sub_layer_in_both_formats(cli, tmp_path):
@@ -18,7 +19,7 @@ def test_specs_writes_every_sub_layer_in_both_formats(cli, tmp_path):
     assert folders == ["00_dw1", "01_pw1", "02_dw2", "03_pw2"]
     for f in folders:
         for fmt in ("legacy", "v0.4"):
-            assert sorted(p.name for p in (out / f / fmt).iterdir()) == FILES
+            assert sorted(p.name for p in (out / f / fmt).iterdir()) == FILES[fmt]
     # the paper encoding of sep_conv_3x3's first layer is the MDARTS Table I dw 3x3 run, file for file (as data)
     assert yaml.safe_load((out / "00_dw1/legacy/problem.yaml").read_text()) == yaml.safe_load(
         (REF / "table1-runs/problem_dw3x3_pad1.yaml").read_text())
@@ -40,6 +41,6 @@ def test_specs_lists_pools_as_not_expressible_and_rejects_bad_input(cli, tmp_pat
     assert r.returncode == 0 and "not expressible in Timeloop" in r.stdout
     assert not (tmp_path / "p").exists() or not any((tmp_path / "p").iterdir())
     for args, words in ((["--arch", "c64x"], "no Timeloop form"), (["--arch", "eyeriss", "--mapper", "x"], "KEY=VALUE"),
-                        (["--arch", "eyeriss", "--mapper", "victory=1"], "unknown Timeloop mapper setting")):
+                        (["--arch", "eyeriss", "--mapper", "victory=1"], "Timeloop mapper setting override: unknown key 'victory'")):
         r = cli("specs", *args, "--op", "conv_1x1", "--hw", 8, "--c-in", 4, "--out", tmp_path / "bad")
         assert r.returncode == 2 and r.stderr.startswith("error: ") and words in r.stderr, r.stderr

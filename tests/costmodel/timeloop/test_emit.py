@@ -1,128 +1,138 @@
-"""Arch / constraints / mapper / ERT emission, checked against the stock Timeloop v1.0 configs as data."""
+"""Emission: both formats serialise the one AcceleratorSpec the way the real tools read them."""
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 import yaml
 
 from costmodel.arch import load_arch
 from costmodel.errors import CostModelError
-from costmodel.timeloop import facts, files_for, from_legacy, timeloop_arch
-from costmodel.timeloop.archdesc import Constraint
+from costmodel.timeloop import file_data, files_for
 from costmodel.timeloop.yamlio import load
 from costmodel.workload import conv
 
 from yamlquote import unquoted_strings
-from costmodel.resources import reference_dir
 
-REF = reference_dir()
-CONFIGS = {"eyeriss": ("timeloop-configs/eyeriss-256.arch.yaml", "timeloop-v1.0-exact/configs/eyeriss-256.exact.arch.yaml"),
-           "diannao": ("timeloop-configs/diannao-chen-asplos2014.arch.yaml",
-                       "timeloop-v1.0-exact/configs/diannao-chen-asplos2014.exact.arch.yaml")}
 DENSE = conv("pw", 1, 16, 16, 32, 32, 1)                          # G = 1: the stock cnn-layer constraints
 DEPTHWISE = conv("dw", 1, 16, 16, 32, 32, 3, 1, 2, 2, groups=16)  # G = 16: the exact-mode constraints
+ARCHS = ("eyeriss", "diannao")
 
 
-def _ref_facts(path):
-    return facts(from_legacy(yaml.safe_load((REF / path).read_text())))
+def _nodes(files):
+    return load(files["arch.yaml"])["architecture"]["nodes"]
 
 
-def _emitted_facts(files):
-    return facts(from_legacy({**yaml.safe_load(files["arch.yaml"]), **yaml.safe_load(files["constraints.yaml"])}))
-
-
-@pytest.mark.parametrize("name", CONFIGS)
-def test_legacy_arch_from_our_spec_equals_the_stock_config_facts(name):
-    stock, exact = CONFIGS[name]
-    arch = timeloop_arch(load_arch(name))
-    assert _emitted_facts(files_for(DENSE, arch, "legacy")) == _ref_facts(stock)
-    assert _emitted_facts(files_for(DEPTHWISE, arch, "legacy")) == _ref_facts(exact)
-
-
-@pytest.mark.parametrize("name", CONFIGS)
-def test_the_exact_config_restricted_to_cnn_layer_dims_is_the_stock_config(name):
-    stock, exact = CONFIGS[name]
-    arch = from_legacy(yaml.safe_load((REF / exact).read_text()), name)
-    assert _emitted_facts(files_for(DENSE, arch, "legacy", with_energy=False)) == _ref_facts(stock)
-
-
-def test_dropping_a_dim_keeps_the_x_y_assignment_of_the_others():
-    c = Constraint("GlobalBuffer", "spatial", factors=(("N", 1), ("G", 2)), permutation="KGNCPQRS", split=2)
-    r = c.restricted_to("NCKRSPQ")
-    assert (r.permutation, r.split, r.factors) == ("KNCPQRS", 1, (("N", 1),))
-    assert c.restricted_to("NCKRSPQG") == c
-    y = Constraint("DummyBuffer", "spatial", permutation="NPQRSCKG", split=4).restricted_to("NCKRSPQ")
-    assert (y.permutation, y.split) == ("NPQRSCK", 4)
-
-
-@pytest.mark.parametrize("name", CONFIGS)
-def test_v04_files_describe_the_same_hierarchy_and_constraints(name):
-    spec = load_arch(name)
-    files = files_for(DEPTHWISE, timeloop_arch(spec), "v0.4")
+@pytest.mark.parametrize("name", ARCHS)
+def test_v04_text_is_what_timeloopfe_types_and_its_examples_write(name):
+    files = files_for(DEPTHWISE, load_arch(name), "v0.4")
+    assert sorted(files) == ["ART.yaml", "ERT.yaml", "arch.yaml", "mapper.yaml", "problem.yaml", "variables.yaml"]
     for fname, text in files.items():
-        assert unquoted_strings(text) == [], fname
-    nodes = load(files["arch.yaml"])["architecture"]["nodes"]
-    assert nodes[0]["!"] == "Container"
-    fanout, instances = 1, {}
+        assert unquoted_strings(text) == [], fname          # timeloopfe would evaluate them as Python
+        assert "&id" not in text and "*id" not in text, fname   # no YAML anchors / aliases
+    ert = load(files["ERT.yaml"])["ERT"]
+    assert ert["version"] == 0.4
+    assert all(type(a["energy"]) is float for t in ert["tables"] for a in t["actions"])   # 200.0, never 200
+    assert "energy: 200.0" in files["ERT.yaml"]
+    variables = load(files["variables.yaml"])["variables"]
+    spec = load_arch(name)
+    assert variables == {"version": 0.4, "technology": spec.technology, "global_cycle_seconds": spec.cycle_seconds}
+    problem = load(files["problem.yaml"])["problem"]
+    assert "M" in problem["shape"]["dimensions"] and "K" not in problem["shape"]["dimensions"]
+    assert problem["instance"]["M"] == 1 and problem["instance"]["G"] == 16
+
+
+@pytest.mark.parametrize("name", ARCHS)
+def test_v04_levels_carry_width_size_and_inline_constraints(name):
+    spec = load_arch(name)
+    nodes = _nodes(files_for(DEPTHWISE, spec, "v0.4"))
+    comps = {n["name"]: n for n in nodes if n["!"] == "Component"}
+    for lv in spec.levels:
+        a = comps[lv.name]["attributes"]
+        assert a["width"] == lv.word_bits * lv.block_size * lv.cluster_size          # Timeloop >= v3 checks this
+        assert not ("entries" in a and "depth" in a)
+        if lv.entries is not None:
+            assert a.get("depth", 0) * lv.block_size == lv.entries or a.get("entries") == lv.entries
+        assert comps[lv.name]["constraints"]["dataspace"]["keep"] == list(lv.keep)
+        assert "spatial" not in comps[lv.name]["constraints"]                        # spatial lives on containers
+    assert not any(set(n) & {"targets"} for n in nodes)
+
+
+@pytest.mark.parametrize("name", ARCHS)
+def test_v04_fanouts_are_containers_holding_the_spatial_constraint_of_the_level_above(name):
+    spec = load_arch(name)
+    nodes = _nodes(files_for(DEPTHWISE, spec, "v0.4"))
+    assert nodes[0]["!"] == "Container" and nodes[0]["attributes"]["technology"] == spec.technology
+    fanout, above, seen = 1, None, {}
     for node in nodes[1:]:
         if node["!"] == "Container":
-            fanout *= node["spatial"].get("meshX", 1) * node["spatial"].get("meshY", 1)
+            fanout *= node["spatial"]["meshX"] * node["spatial"]["meshY"]
+            sp = node["constraints"]["spatial"]
+            lv = spec.level(above)
+            assert (sp["split"], len(sp["permutation"])) == (lv.spatial.split, len(lv.spatial.permutation))
+            assert [f for f in sp["factors"] if f.startswith("M=")] == [f"M={b}" for d, b in lv.spatial.factors.items()
+                                                                        if d == "K"]
         else:
-            instances[node["name"]] = fanout
-    assert instances == {**{lv.name: lv.instances for lv in spec.levels}, spec.mac.name: spec.mac.instances}
-    targets = load(files["constraints.yaml"])["constraints"]["targets"]
-    kept = {t["target"]: t["keep"] for t in targets if t["type"] == "dataspace"}
-    assert kept == {lv.name: list(lv.keep) for lv in spec.levels[1:]}
-    spatial = {t["target"]: (t["permutation"], t["split"]) for t in targets if t["type"] == "spatial"}
-    assert spatial == {lv.name: (list(lv.spatial.permutation), lv.spatial.split) for lv in spec.levels
-                       if lv.spatial.permutation}
-    dense = load(files_for(DENSE, timeloop_arch(spec), "v0.4")["constraints.yaml"])["constraints"]["targets"]
-    assert all("G" not in t.get("permutation", []) and not any(f.startswith("G=") for f in t.get("factors", []))
-               for t in dense)
+            seen[node["name"]], above = fanout, node["name"]
+    assert seen == {**{lv.name: lv.instances for lv in spec.levels}, spec.mac.name: spec.mac.instances}
 
 
-@pytest.mark.parametrize("name", CONFIGS)
-def test_ert_carries_the_spec_energies_which_are_the_reference_pat_energies(name):
+def test_diannao_spatial_constraints_sit_on_the_16_wide_fanouts():
+    nodes = _nodes(files_for(DENSE, load_arch("diannao"), "v0.4"))
+    containers = [n for n in nodes[1:] if n["!"] == "Container"]
+    assert [(c["spatial"], [f for f in c["constraints"]["spatial"]["factors"] if f.endswith("=16")]) for c in containers] == [
+        ({"meshX": 16, "meshY": 1}, ["M=16"]), ({"meshX": 1, "meshY": 16}, ["C=16"])]
+
+
+@pytest.mark.parametrize("name", ARCHS)
+def test_legacy_split_is_at_the_constraint_top_level_where_v1_reads_it(name):
     spec = load_arch(name)
-    ert = load(files_for(DENSE, timeloop_arch(spec), "v0.4")["ERT.yaml"])["ERT"]
-    by_level = {t["name"].rsplit(".", 1)[1]: {a["name"]: a["energy"] for a in t["actions"]} for t in ert["tables"]}
-    ref = yaml.safe_load((REF / "timeloop-v1.0" / f"ert_{name}.yaml").read_text())["levels"]
-    for lv in spec.levels:
-        assert by_level[lv.name]["read"] == by_level[lv.name]["write"] == by_level[lv.name]["update"]
-        assert by_level[lv.name]["read"] == lv.access_energy_pj
-        assert lv.access_energy_pj == pytest.approx(ref[lv.name].get("vector_access_energy_pJ", 0.0), rel=1e-5)
-    assert by_level[spec.mac.name]["compute"] == spec.mac.energy_pj == ref["MACs"]["mac_energy_pJ"]
-    art = load(files_for(DENSE, timeloop_arch(spec), "legacy")["ART.yaml"])["ART"]
-    assert [t["name"] for t in art["tables"]] == [t["name"] for t in ert["tables"]]
+    targets = load(files_for(DENSE, spec, "legacy")["constraints.yaml"])["mapspace"]["targets"]
+    spatial = {t["name"]: c for t in targets for c in t["constraints"] if c["type"] == "spatial"}
+    assert set(spatial) == {lv.name for lv in spec.levels if lv.spatial.permutation}
+    for c in spatial.values():
+        assert "split" in c and "split" not in c["attributes"]
+    if name == "eyeriss":     # the stock eyeriss-256 splits, with G dropped for a cnn-layer
+        assert (spatial["GlobalBuffer"]["split"], spatial["DummyBuffer"]["split"]) == (7, 4)
 
 
-def test_mapper_settings_are_spelled_out_in_both_dialects_and_checked():
-    arch = timeloop_arch(load_arch("eyeriss"))
-    legacy = yaml.safe_load(files_for(DENSE, arch, "legacy", mapper={"algorithm": "linear-pruned"})["mapper.yaml"])
-    assert legacy["mapper"] == {"optimization-metrics": ["edp"], "algorithm": "linear-pruned", "timeout": 1000,
-                                "victory-condition": 500, "search-size": 0, "sync-interval": 0, "live-status": False,
-                                "num-threads": load_arch("eyeriss").mapper["threads"]}
-    v04 = yaml.safe_load(files_for(DENSE, arch, "v0.4", mapper={"algorithm": "linear-pruned", "timeout": 20000})
-                         ["mapper.yaml"])["mapper"]
-    assert (v04["algorithm"], v04["timeout"], v04["optimization_metrics"], v04["victory_condition"]) == (
-        "linear_pruned", 20000, ["edp"], 500)
-    assert v04["num_threads"] == load_arch("eyeriss").mapper["threads"]
-    with pytest.raises(CostModelError, match="unknown Timeloop mapper setting 'victory'"):
-        files_for(DENSE, arch, "legacy", mapper={"victory": 10})
-    with pytest.raises(CostModelError, match="unknown Timeloop mapper algorithm"):
-        files_for(DENSE, arch, "v0.4", mapper={"algorithm": "greedy"})
+@pytest.mark.parametrize("name", ARCHS)
+def test_legacy_mapper_is_the_specs_stock_settings_verbatim(name):
+    spec = load_arch(name)
+    m = load(files_for(DENSE, spec, "legacy")["mapper.yaml"])["mapper"]
+    assert m == {"optimization-metrics": ["edp"], **spec.mapper["timeloop"]}
+    assert (m["algorithm"], m["num-threads"]) == {"eyeriss": ("linear-pruned", 2), "diannao": ("hybrid", 2)}[name]
+    over = load(files_for(DENSE, spec, "legacy", mapper={"timeout": 20000})["mapper.yaml"])["mapper"]
+    assert over == {**m, "timeout": 20000}
+    v04 = load(files_for(DENSE, spec, "v0.4", mapper={"algorithm": "linear-pruned"})["mapper.yaml"])["mapper"]
+    assert (v04["algorithm"], v04["num_threads"], v04["optimization_metrics"]) == ("linear_pruned", 2, ["edp"])
+    with pytest.raises(CostModelError, match="unknown key 'victory'"):
+        files_for(DENSE, spec, "legacy", mapper={"victory": 10})
+    with pytest.raises(CostModelError, match="'algorithm' must be one of"):
+        files_for(DENSE, spec, "v0.4", mapper={"algorithm": "greedy"})
+
+
+@pytest.mark.parametrize("name", ARCHS)
+def test_ert_energy_is_the_cluster_access_energy_in_both_versions(name):
+    spec = load_arch(name)
+    for fmt, version in (("legacy", 0.3), ("v0.4", 0.4)):
+        data = file_data(DENSE, spec, fmt)
+        ert, art = data["ERT.yaml"]["ERT"], data["ART.yaml"]["ART"]
+        assert (ert["version"], art["version"]) == (version, version)       # v1.0 aborts on anything but 0.2/0.3
+        by = {t["name"].rsplit(".", 1)[1]: {a["name"]: a["energy"] for a in t["actions"]} for t in ert["tables"]}
+        for lv in spec.levels:   # Timeloop divides the ERT entry by cluster_size: V x cluster_size gives V back
+            assert by[lv.name]["read"] == by[lv.name]["write"] == by[lv.name]["update"] == \
+                lv.access_energy_pj * lv.cluster_size
+        assert by[spec.mac.name]["compute"] == spec.mac.energy_pj
+    assert "ERT.yaml" not in file_data(DENSE, spec, "v0.4", with_energy=False)
 
 
 def test_bad_inputs_are_clear_errors():
-    arch = timeloop_arch(load_arch("eyeriss"))
-    broken = replace(arch, constraints=arch.constraints + (Constraint("GlobalBufer", "temporal", permutation="K"),))
-    with pytest.raises(CostModelError, match="targets 'GlobalBufer', which is not a storage level"):
-        files_for(DENSE, broken, "legacy")
+    spec = load_arch("eyeriss")
     with pytest.raises(CostModelError, match="unknown Timeloop format"):
-        files_for(DENSE, arch, "v0.3")
+        files_for(DENSE, spec, "v0.3")
     with pytest.raises(CostModelError, match="no Timeloop form"):
-        timeloop_arch(load_arch("c64x"))
-    no_energy = replace(arch, storage=(replace(arch.storage[0], vector_access_energy_pj=None),) + arch.storage[1:])
-    with pytest.raises(CostModelError, match="no per-access energy"):
-        files_for(DENSE, no_energy, "v0.4")
-    assert "ERT.yaml" not in files_for(DENSE, no_energy, "v0.4", with_energy=False)
+        files_for(DENSE, load_arch("c64x"), "v0.4")
+    data = yaml.safe_load(yaml.safe_dump(spec.to_dict()))
+    data["mapper"]["timeloop"]["num-threads"] = "two"
+    with pytest.raises(CostModelError, match="'num-threads' must be an integer"):
+        type(spec).from_dict(data, "x.yaml")
+    assert replace(spec, pool=None).to_dict()["pool"] is None

@@ -71,12 +71,13 @@ def test_v04_problem_uses_timeloopfe_spelling_and_quotes_strings():
     layer = conv("dw", 1, 16, 16, 32, 32, 3, 1, 2, 2, 16)
     text = dump(problem_dict(layer, "v0.4"))
     p = load(text)["problem"]
-    assert p["version"] == "0.4" and p["instance"]["G"] == 16 and p["instance"]["C"] == 1
+    assert p["version"] == 0.4 and p["instance"]["G"] == 16 and p["instance"]["C"] == 1
     assert p["instance"]["Hdilation"] == 2 and p["shape"]["dimensions"][-1] == "G"
     assert "data_spaces" in p["shape"] and p["shape"]["data_spaces"][2]["read_write"] is True
     assert unquoted_strings(text) == []
     dense = load(dump(problem_dict(conv("pw", 1, 16, 32, 8, 8, 1), "v0.4")))["problem"]
-    assert "G" not in dense["instance"] and "G" not in dense["shape"]["dimensions"] and dense["instance"]["K"] == 32
+    assert "G" not in dense["instance"] and "G" not in dense["shape"]["dimensions"] and dense["instance"]["M"] == 32
+    assert "K" not in dense["instance"] and "K" not in str(dense["shape"])          # v0.4 names output channels M
 
 
 def test_misspelled_or_missing_instance_keys_are_errors():

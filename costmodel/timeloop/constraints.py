@@ -1,0 +1,121 @@
+"""Mapspace constraints between our spec and Timeloop's spellings, and the reader's assembly step.
+
+Our spec (costmodel.loopnest.spec) keeps each level's constraints on the level: keep (bypass = the
+rest), temporal {factors, permutation}, spatial {factors, permutation, split} = the fan-out BELOW the level.
+Timeloop spells factors ``"N1 C1 S0"`` (v0.1), ``"N=1 C=1"`` (v0.2) or ``[N=1, C=1]`` (v0.4) and
+permutations inner -> outer with optional spaces; a factor 0 means "the whole remaining bound".
+
+`restrict` drops the dims a problem shape lacks (G for a cnn-layer), moving the X/Y split with them.
+`assemble` turns what a reader found (levels in our YAML form + constraints by target + mapper) into
+the one typed `AcceleratorSpec`, naming the first thing our model cannot represent.
+"""
+from __future__ import annotations
+
+import re
+
+from ..errors import CostModelError
+from ..loopnest.spec import DATASPACES, DIMS, AcceleratorSpec
+
+_FACTOR = re.compile(r"^([A-Za-z])\s*=?\s*(\d+)$")
+
+
+def parse_factors(value, where: str) -> dict:
+    """'N1 C1 S0' | 'N=1 C=1' | 'N=1,C=1' | ['N=1', ...] -> {'N': 1, 'C': 1, ...}."""
+    if value is None:
+        return {}
+    items = re.split(r"[\s,]+", value.strip()) if isinstance(value, str) else list(value)
+    out = {}
+    for item in items:
+        if item == "":
+            continue
+        m = _FACTOR.match(str(item).strip())
+        if not m:
+            raise CostModelError(f"{where}: malformed factor {item!r} (expected like 'N=1' or 'N1')")
+        out[m.group(1)] = int(m.group(2))
+    return out
+
+
+def parse_permutation(value) -> str:
+    return "".join(str(value).split()) if isinstance(value, str) else "".join(str(v) for v in value or ())
+
+
+def restrict(factors: dict, permutation: str, split: int | None, dims) -> tuple:
+    """The constraint for a problem with only `dims`: other dims dropped; the split follows the X dims."""
+    f = {d: b for d, b in factors.items() if d in dims}
+    perm = "".join(d for d in permutation if d in dims)
+    if split is not None:
+        split -= sum(1 for d in permutation[:split] if d not in dims)
+    return f, perm, split
+
+
+def _check_dims(factors: dict, permutation: str, where: str) -> None:
+    bad = sorted({d for d in list(factors) + list(permutation) if d not in DIMS})
+    if bad:
+        raise CostModelError(f"{where}: unsupported dimension(s) {bad} (our problem dims: {DIMS})")
+
+
+def keep_of(keep, bypass, where: str) -> tuple:
+    """Our keep tuple from Timeloop's keep/bypass lists; every data space must be decided."""
+    keep, bypass = list(keep or ()), list(bypass or ())
+    for ds in keep + bypass:
+        if ds not in DATASPACES:
+            raise CostModelError(f"{where}: unknown data space {ds!r} (use {', '.join(DATASPACES)})")
+    free = [ds for ds in DATASPACES if ds not in keep and ds not in bypass]
+    if free:
+        raise CostModelError(f"{where}: keep/bypass of {free} left to the mapper (unsupported: our spec fixes "
+                             f"what each level keeps)")
+    return tuple(ds for ds in DATASPACES if ds in keep)
+
+
+def assemble(name: str, levels: list, mac: dict, constraints: dict, mapper: dict, where: str,
+             extras: dict | None = None, technology: str = "", cycle_seconds=None) -> AcceleratorSpec:
+    """The `AcceleratorSpec` of what a reader found.
+
+    levels: OUR YAML form minus keep/temporal/spatial, outer -> inner; constraints: {target: {"keep": tuple,
+    "temporal": {factors, permutation}, "spatial": {factors, permutation, split}}}; mapper: Timeloop mapper
+    keys (v1.0 spelling); extras: the keys no Timeloop format carries (AcceleratorSpec.extras()).
+    """
+    names = [lv["name"] for lv in levels]
+    unknown = sorted(set(constraints) - set(names))
+    if unknown:
+        raise CostModelError(f"{where}: constraint target(s) {unknown} are not storage levels ({', '.join(names)})")
+    out = []
+    for i, lv in enumerate(levels):
+        c = constraints.get(lv["name"], {})
+        at = f"{where}: {lv['name']}"
+        keep = c.get("keep")
+        if keep is None:
+            if i > 0 and lv.get("entries") != 0:
+                raise CostModelError(f"{at}: no keep/bypass constraint (unsupported: the mapper would choose "
+                                     f"what this level keeps)")
+            keep = DATASPACES if i == 0 else ()
+        d = {**lv, "keep": list(keep)}
+        for kind in ("temporal", "spatial"):
+            if kind in c:
+                _check_dims(c[kind].get("factors", {}), c[kind].get("permutation", ""), f"{at} {kind}")
+                d[kind] = c[kind]
+        out.append(d)
+    objective = "edp"
+    metrics = list(mapper.get("optimization-metrics") or ["edp"])
+    if len(metrics) != 1 or metrics[0] not in ("edp", "energy", "delay"):
+        raise CostModelError(f"{where}: mapper optimization-metrics {metrics} unsupported (one of edp, energy, "
+                             f"delay)")
+    objective = metrics[0]
+    tl = {k: v for k, v in mapper.items() if k != "optimization-metrics"}
+    extras = dict(extras or {})
+    data = {"kind": "accelerator", "name": name, "levels": out, "mac": mac, "technology": technology, "pool": None,
+            "cycle_seconds": cycle_seconds, **{k: v for k, v in extras.items() if k != "mapper"},
+            "mapper": {**extras.get("mapper", {}), "objective": objective, "timeloop": tl}}
+    return AcceleratorSpec.from_dict(data, where)
+
+
+def restricted(spec: AcceleratorSpec, dims) -> AcceleratorSpec:
+    """`spec` with every constraint restricted to `dims` (what a problem of that shape is emitted with)."""
+    from dataclasses import replace
+    levels = []
+    for lv in spec.levels:
+        tf, tp, _ = restrict(lv.temporal.factors, lv.temporal.permutation, None, dims)
+        sf, sp, split = restrict(lv.spatial.factors, lv.spatial.permutation, lv.spatial.split, dims)
+        levels.append(replace(lv, temporal=replace(lv.temporal, factors=tf, permutation=tp),
+                              spatial=replace(lv.spatial, factors=sf, permutation=sp, split=split)))
+    return replace(spec, levels=tuple(levels))
