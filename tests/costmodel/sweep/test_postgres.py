@@ -34,13 +34,8 @@ def test_sweep_into_postgres_gives_the_sqlite_rows(tmp_path, pg_url):
     assert len(variants(pg)) == 4
 
 
-RACE = pytest.mark.xfail(not hasattr(LUT, "claim"), strict=False,
-                         reason="two processes creating the LUT tables at once race in costmodel/lut.py (issue 9 "
-                                "makes table creation race-safe; this passes once that is merged)")
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("start", ["existing LUT", pytest.param("empty database", marks=RACE)])
+@pytest.mark.parametrize("start", ["existing LUT", "empty database"])
 def test_concurrent_sweeps_into_one_database(tmp_path, pg_url, start):
     """Two `costmodel sweep` processes started together, overlapping in every variant: both succeed, every
     row is there once, the numbers are SQLite's."""
