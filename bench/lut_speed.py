@@ -1,11 +1,17 @@
 """LUT build speed, side by side in one run: the embedded analytic backend vs the recorded Timeloop
-v1.0 mapper wall times (reference `wall_s`) on the whole reference problem set, and vs ZigZag
-(zigzag-dse, eyeriss_like, LOMA, EDP) measured live on a sample of the same conv layers.
+v1.0 mapper wall times (reference `wall_s`), like for like on the DISTINCT problems of the reference set
+(its `duplicate == 0` rows: each (arch, problem) once, as a LUT builds it), and vs ZigZag (zigzag-dse,
+eyeriss_like, LOMA, EDP) measured live on a sample of the same conv layers.
 
-ZigZag runs in the interpreter given by --zigzag-python / $ZIGZAG_PYTHON, in a venv of its own made by
---install-zigzag (pip install zigzag-dse six), else this one if it can import zigzag; if none can, the
-ratio is skipped and the reason printed.
-Last line: `lut_speed: vs timeloop R×, vs zigzag S×`.
+Our side is one single-threaded run with a fresh backend and fresh specs (nothing memoised or cached),
+timed by process CPU time (what this process used; the headline, since the machine may be shared) and
+by wall time (printed beside it). Timeloop's `wall_s` was recorded with 2 mapper threads. The all-rows
+figure (every reference row: Timeloop re-ran duplicates, our memo answers them) is printed, labelled.
+
+ZigZag runs in the interpreter given by --zigzag-python / $ZIGZAG_PYTHON, else in the venv of its own
+that --install-zigzag makes (pip install zigzag-dse six; bench/.zigzag-venv, used whenever it exists),
+else this one if it can import zigzag; if none can, the ratio is skipped and the reason printed.
+Last line: `lut_speed: vs timeloop R×, vs zigzag S×` (R on distinct problems, CPU time).
 """
 from __future__ import annotations
 
@@ -21,7 +27,7 @@ from pathlib import Path
 
 from costmodel.arch import load_arch
 from costmodel.backends.analytic import AnalyticBackend
-from costmodel.loopnest.fidelity import read_reference
+from costmodel.loopnest.fidelity import PROBLEM_COLS, RESULT_COLS, read_reference
 from costmodel.resources import reference_dir
 
 HERE = Path(__file__).resolve().parent
@@ -33,6 +39,9 @@ def zigzag_python(arg: str | None) -> tuple[str | None, str]:
         ok = subprocess.run([cand, "-c", "import zigzag"], capture_output=True, text=True)
         return (cand, "") if ok.returncode == 0 else (None, f"{cand} cannot import zigzag: "
                                                             f"{(ok.stderr.strip().splitlines() or ['?'])[-1]}")
+    venv = HERE / ".zigzag-venv" / "bin" / "python"                 # made by an earlier --install-zigzag
+    if venv.exists():
+        return zigzag_python(str(venv))
     if importlib.util.find_spec("zigzag") is not None:
         return sys.executable, ""
     return None, ("zigzag-dse is not importable here (rerun with --install-zigzag, or pass --zigzag-python / "
@@ -60,28 +69,39 @@ def main(argv=None):
     args = ap.parse_args(argv)
     ref_csv = Path(args.reference)
     rows = read_reference(ref_csv)
-    with open(ref_csv, newline="") as fh:
-        wall = [float(r["wall_s"]) for r in csv.DictReader(fh) if (r.get("R") or "").strip()
-                and (r.get("cycles") or "").strip()]
-        fh.seek(0)
-        wall_unique = sum(float(r["wall_s"]) for r in csv.DictReader(fh) if (r.get("R") or "").strip()
-                          and (r.get("cycles") or "").strip() and r.get("duplicate") in ("0", "0.0"))
-    assert len(wall) == len(rows)
+    with open(ref_csv, newline="") as fh:      # the rows read_reference keeps, in order
+        meta = [(float(r["wall_s"]), r.get("duplicate") in ("0", "0.0")) for r in csv.DictReader(fh)
+                if all((r.get(c) or "").strip() for c in PROBLEM_COLS + RESULT_COLS)]
+    assert len(meta) == len(rows)
+    first = [row for row, (_, dup0) in zip(rows, meta) if dup0]
+    wall_distinct = sum(w for w, dup0 in meta if dup0)
+    wall_all = sum(w for w, _ in meta)
     specs = {a: load_arch(a) for a in {a for _, a, *_ in rows}}
 
-    backend = AnalyticBackend()                       # fresh: nothing memoised
-    t0 = time.perf_counter()
-    for _, arch, layer, *_ in rows:
+    backend = AnalyticBackend()                       # fresh: nothing memoised, specs just loaded
+    t0, c0 = time.perf_counter(), time.process_time()
+    for _, arch, layer, *_ in first:
         backend.evaluate(layer, specs[arch])
-    emb = time.perf_counter() - t0
-    unique = len(backend._memo)
-    r_all = sum(wall) / emb
-    print(f"reference problem set: {len(rows)} conv sub-layer rows ({unique} distinct problems), "
+    ours_wall, ours_cpu = time.perf_counter() - t0, time.process_time() - c0
+    distinct = len(backend._memo)
+    if distinct != len(first):
+        raise SystemExit(f"error: {ref_csv}: {len(first)} rows marked duplicate == 0 but {distinct} distinct problems")
+    for _, arch, layer, *_ in rows:                   # the duplicates: memo hits, as in a LUT build
+        backend.evaluate(layer, specs[arch])
+    all_wall, all_cpu = time.perf_counter() - t0, time.process_time() - c0
+    r_cpu, r_wall = wall_distinct / ours_cpu, wall_distinct / ours_wall
+    print(f"reference problem set: {len(rows)} conv sub-layer rows, {distinct} distinct problems, "
           f"archs {', '.join(sorted(specs))}")
-    print(f"  embedded analytic build (exact EDP mapper, memoised like a LUT): {emb:8.2f} s")
-    print(f"  Timeloop v1.0 mapper, recorded wall_s, all {len(rows)} rows:         {sum(wall):8.1f} s  -> {r_all:,.0f}x")
-    print(f"  Timeloop v1.0 mapper, recorded wall_s, {unique} first runs only:      {wall_unique:8.1f} s  -> "
-          f"{wall_unique / emb:,.0f}x")
+    print("ours: embedded analytic backend (exact EDP mapper), one single-threaded run, fresh backend; "
+          "timed by process CPU time and by wall time (the machine may be shared)")
+    print(f"  distinct problems ({distinct}), like for like: Timeloop v1.0 mapper recorded wall_s "
+          f"{wall_distinct:,.1f} s "
+          f"(2 threads) vs ours {ours_cpu:.3f} s CPU / {ours_wall:.3f} s wall "
+          f"({1e3 * ours_cpu / distinct:.1f} / {1e3 * ours_wall / distinct:.1f} ms per problem) "
+          f"-> {r_cpu:,.0f}x CPU, {r_wall:,.0f}x wall")
+    print(f"  all {len(rows)} rows (not like for like: Timeloop re-ran the {len(rows) - distinct} duplicates, our "
+          f"memo answers them): {wall_all:,.1f} s vs ours {all_cpu:.3f} s CPU / {all_wall:.3f} s wall "
+          f"-> {wall_all / all_cpu:,.0f}x CPU, {wall_all / all_wall:,.0f}x wall")
 
     if args.install_zigzag and not args.zigzag_python:
         args.zigzag_python = install_zigzag(Path(args.install_zigzag))
@@ -97,11 +117,11 @@ def main(argv=None):
         layers = list(distinct.values())
         step = max(1, len(layers) // max(1, args.zigzag_layers))
         sample = layers[::step][: args.zigzag_layers]
-        fresh = AnalyticBackend()
+        fresh, eyeriss = AnalyticBackend(), load_arch("eyeriss")     # nothing cached from the run above
         t0 = time.perf_counter()
         for layer in sample:
-            fresh.evaluate(layer, specs["eyeriss"])
-        ours = time.perf_counter() - t0
+            fresh.evaluate(layer, eyeriss)
+        ours = time.perf_counter() - t0                     # wall, like ZigZag's own timing
         probs = [{"N": l.N, "C": l.C // l.G, "K": l.K // l.G, "G": l.G, "R": l.R, "S": l.S, "P": l.P, "Q": l.Q,
                   "Wstride": l.Wstride, "Hstride": l.Hstride, "Wdilation": l.Wdilation, "Hdilation": l.Hdilation}
                  for l in sample]
@@ -123,7 +143,7 @@ def main(argv=None):
                 s_text = f"{zz['seconds'] / ours:,.0f}×"
             else:
                 print("  (ratio skipped: not every layer mapped)")
-    print(f"lut_speed: vs timeloop {r_all:,.0f}×, vs zigzag {s_text}")
+    print(f"lut_speed: vs timeloop {r_cpu:,.0f}×, vs zigzag {s_text}")
 
 
 if __name__ == "__main__":

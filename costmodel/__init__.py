@@ -3,6 +3,7 @@
 Public API::
 
     from costmodel import OpQuery, evaluate_op, LUT, load_arch, list_archs, CostModelError
+    costmodel.profile(module, example_input, arch=...)   # a whole torch model (costmodel.profiler)
 
 The names are imported on first use (PEP 562), so ``import costmodel`` and ``costmodel --help``
 stay fast: pandas and SQLAlchemy load only when a LUT is opened.
@@ -12,7 +13,13 @@ from importlib import import_module
 __version__ = "0.1.0"
 _EXPORTS = {"Cost": "cost", "CostModelError": "errors", "LUT": "lut", "OpQuery": "ops", "evaluate_op": "evaluate",
             "list_archs": "arch", "load_arch": "arch", "lower": "ops"}
-__all__ = sorted(_EXPORTS)
+__all__ = sorted([*_EXPORTS, "profile"])
+
+
+def profile(module, example_input, arch="eyeriss", **kwargs):
+    """Per-layer costs and critical path of a torch module: `costmodel.profiler.profile` (imported on call)."""
+    from .profiler import profile as run
+    return run(module, example_input, arch, **kwargs)
 
 
 def __getattr__(name):

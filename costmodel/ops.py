@@ -4,7 +4,8 @@ An `OpQuery` names an op at a feature-map shape; `lower(query, mode)` returns it
 Op names follow DARTS: none, skip_connect, max_pool_3x3, avg_pool_3x3, sep_conv_{3,5,7}x{..},
 dil_conv_{3,5}x{..}, plus MDARTS's dw_conv_{3,5}x{..} (one depthwise k x k, no pointwise),
 conv_1x1, conv_3x3, conv_7x1_1x7, factorized_reduce (DARTS preprocessing), and plain layers
-``conv``, ``max_pool``, ``avg_pool``, ``linear`` that take kernel/stride/dilation/groups/padding.
+``conv``, ``conv1d`` (a 1 x k kernel over a 1 x W input: h = 1), ``max_pool``, ``avg_pool``, ``linear``
+that take kernel/stride/dilation/groups/padding.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ DARTS_PRIMITIVES = ("none", "max_pool_3x3", "avg_pool_3x3", "skip_connect",
                     "sep_conv_3x3", "sep_conv_5x5", "dil_conv_3x3", "dil_conv_5x5")
 CELL_OPS = DARTS_PRIMITIVES + ("sep_conv_7x7", "dw_conv_3x3", "dw_conv_5x5", "conv_1x1", "conv_3x3",
                                "conv_7x1_1x7", "factorized_reduce")
-PLAIN_OPS = ("conv", "max_pool", "avg_pool", "linear")
+PLAIN_OPS = ("conv", "conv1d", "max_pool", "avg_pool", "linear")
 ALL_OPS = CELL_OPS + PLAIN_OPS
 
 
@@ -133,6 +134,10 @@ def lower(query: OpQuery, mode: str = "exact") -> list[Layer]:
     if op == "conv_7x1_1x7":
         a = conv("conv1x7", n, ci, co, h, w, (1, 7), (1, s), (0, 3), 1, 1, mode)
         return [a, conv("conv7x1", n, co, co, a.P, a.Q, (7, 1), (s, 1), (3, 0), 1, 1, mode)]
+    if op == "conv1d":
+        if h != 1:
+            raise CostModelError(f"op 'conv1d' runs over a 1 x W input (h = 1), got h = {h}")
+        return [conv("conv", n, ci, co, 1, w, (1, q.kernel), (1, s), (0, q.padding), q.dilation, q.groups, mode)]
     if op == "linear":
         return [conv("fc", n, ci * h * w, co, 1, 1, 1, 1, 0, 1, 1, mode)]
     # conv_1x1, conv_3x3, plain conv

@@ -2,12 +2,15 @@
 
 Every legal index factorization (mapspace.enumerate_mappings: fan-out and capacity pruned while the
 dims are combined) gets a cheap lower bound on its cost (compute cycles, bandwidth, MAC, compulsory
-and innermost-level energy); the 256 lowest-bound mappings are evaluated to get an incumbent, every
-mapping whose bound exceeds it is dropped (a second, tighter bound uses the outermost level's exact
-accesses), and the survivors are evaluated at once by nest.analyze (vectorised). Nothing that could
-be optimal is dropped, so the result is the mapspace optimum. Selection follows Timeloop v1.0's incumbent rule: walk
-the candidates in mapping-ID order; one replaces the incumbent only if its cost is lower by more than
-the spec's tie tolerance (relative), so the first of equal mappings wins. Timeloop uses 0.1 % on its
+and innermost-level energy). An incumbent comes from evaluating the lowest-bound mappings plus a sample
+spread over the mapspace (the lowest bounds are often many equal, poor mappings); every mapping whose
+bound exceeds it is dropped; then, data space by data space, the outermost level's exact accesses
+replace its compulsory traffic in the bound (the lowest of those are evaluated for a better incumbent,
+and the rest pruned again), and the survivors are evaluated at once by nest.analyze (vectorised).
+Nothing that could be optimal is dropped (nor any mapping within 4 x the tie tolerance of the best),
+so the result is the mapspace optimum. Selection follows Timeloop v1.0's incumbent rule: walk the
+candidates in mapping-ID order; one replaces the incumbent only if its cost is lower by more than the
+spec's tie tolerance (relative), so the first of equal mappings wins. Timeloop uses 0.1 % on its
 heuristic walk; over an exhaustive walk that could keep a mapping up to 0.1 % worse than the optimum,
 so the shipped specs use 1e-9 (ties = equal up to float rounding): the EDP optimum, ties broken by
 Timeloop's order.
@@ -26,6 +29,8 @@ from .spec import AcceleratorSpec, DATASPACES, DIMS
 
 
 CHUNK = 32768        # candidates evaluated per numpy pass
+SMALL = 4096         # mapspaces up to this many legal mappings are evaluated whole (cheaper than bounding)
+PROBE = 128          # candidates evaluated for the first incumbent
 
 
 @dataclass(frozen=True)
@@ -79,22 +84,23 @@ def to_mapping(spec: AcceleratorSpec, slots, f: np.ndarray, tiles: dict | None =
     return Mapping(tuple(levels))
 
 
-def outer_compulsory_pj(problem: Problem, spec: AcceleratorSpec) -> float:
-    """Energy of moving every data-space point a MAC really reads once at the outermost level [pJ]."""
+def outer_compulsory(problem: Problem, spec: AcceleratorSpec) -> dict:
+    """Per data space kept at the outermost level, the block accesses that move every point a MAC
+    really reads once there (its energy: x the level's access energy) [blocks]."""
     outer = spec.levels[0]
     used_w = len({p * problem.Wstride + r * problem.Wdilation for p in range(problem.P) for r in range(problem.R)})
     used_h = len({q * problem.Hstride + s * problem.Hdilation for q in range(problem.Q) for s in range(problem.S)})
     used = {"Weights": problem.size("Weights"), "Outputs": problem.size("Outputs"),
             "Inputs": problem.N * problem.G * problem.C * used_w * used_h}
-    return float(outer.access_energy_pj * sum(-(-used[ds] // outer.block_size) for ds in DATASPACES
-                                              if ds in outer.keep))
+    return {ds: -(-used[ds] // outer.block_size) for ds in DATASPACES if ds in outer.keep}
 
 
 def energy_lower_bound(problem: Problem, spec: AcceleratorSpec, T: np.ndarray, spatial) -> np.ndarray:
-    """Per candidate, a lower bound on its energy [pJ]: all MACs; outer_compulsory_pj; at the innermost
+    """Per candidate, a lower bound on its energy [pJ]: all MACs; outer_compulsory; at the innermost
     level keeping each data space (if not the outermost), its content accesses (T x the relevant fan-out
     below it; x 2 for read-write: reads + updates + fills) per utilized cluster."""
-    e = problem.macs * spec.mac.energy_pj + outer_compulsory_pj(problem, spec)
+    e = problem.macs * spec.mac.energy_pj
+    e += spec.levels[0].access_energy_pj * sum(outer_compulsory(problem, spec).values())
     e = np.full(T.shape, float(e))
     nL = len(spec.levels)
     for ds in DATASPACES:
@@ -103,10 +109,13 @@ def energy_lower_bound(problem: Problem, spec: AcceleratorSpec, T: np.ndarray, s
             continue
         lv = spec.levels[i]
         inst = spatial(DIMS, list(range(i)))
-        clusters = np.minimum(inst, max(1, lv.instances // lv.cluster_size))
-        content = T * spatial(problem.relevant(ds), list(range(i, nL)))
+        cap = max(1, lv.instances // lv.cluster_size)
+        fan = np.prod([x * y for x, y in map(spec.fanout, range(i))], dtype=np.int64)
+        clusters = inst if fan <= cap else np.minimum(inst, cap)      # no row uses more than `fan`
+        below = spatial(problem.relevant(ds), list(range(i, nL)))
+        content = T if isinstance(below, int) and below == 1 else T * below
         acc = 2 * content if ds in READ_WRITE else content   # read-write: reads + updates + fills >= 2 x content
-        e = e + (-(-acc // lv.block_size)) * lv.access_energy_pj * clusters
+        e += (acc if lv.block_size == 1 else -(-acc // lv.block_size)) * lv.access_energy_pj * clusters
     return e
 
 
@@ -123,6 +132,29 @@ def cycles_lower_bound(problem: Problem, spec: AcceleratorSpec, T: np.ndarray, s
     return out
 
 
+def _outer_bound(problem, spec, loops, factors_of, rows, e_lb, c_lb, combine, incumbent):
+    """The rows whose second bound stays within the incumbent's: data space by data space, the outermost
+    level's exact accesses replace its compulsory ones in the energy bound; after each, the candidates
+    with the lowest new bounds are evaluated (a better incumbent) and the rows pruned."""
+    outer = spec.levels[0]
+    comp = outer_compulsory(problem, spec)
+    for ds in DATASPACES:
+        keepers = [i for i, lv in enumerate(spec.levels) if ds in lv.keep]
+        if rows.size <= PROBE or len(keepers) < 2 or keepers[0] != 0:
+            continue
+        acc = np.empty(rows.size, dtype=np.int64)
+        for a in range(0, rows.size, CHUNK):
+            keep, F = factors_of(rows[a:a + CHUNK], only_active=True)
+            acc[a:a + CHUNK] = outer_accesses(problem, spec, [loops[k] for k in keep], F, ds)
+        e_lb = e_lb + outer.access_energy_pj * (-(-acc // outer.block_size) - comp[ds])
+        lb = combine(e_lb, c_lb)
+        if rows.size > SMALL:
+            incumbent(rows[np.argsort(lb, kind="stable")[:PROBE]])
+        ok = lb <= incumbent(None)
+        rows, e_lb, c_lb = rows[ok], e_lb[ok], c_lb[ok]
+    return rows
+
+
 def search(problem: Problem, spec: AcceleratorSpec, objective: str | None = None) -> MapResult:
     """The best mapping of `problem` on `spec` under the objective (default: the spec's, EDP).
 
@@ -137,10 +169,9 @@ def search(problem: Problem, spec: AcceleratorSpec, objective: str | None = None
         return MapResult(None, candidates=size, message=f"no valid mapping in a mapspace of {size} "
                                                         f"index factorizations (fan-out / capacity)")
     e_lb = energy_lower_bound(problem, spec, T, spatial)
-    e_outer = outer_compulsory_pj(problem, spec)
     c_lb = cycles_lower_bound(problem, spec, T, spatial)
-    lb = {"edp": e_lb * c_lb, "energy": e_lb, "delay": c_lb}[objective]
-    order = np.argsort(lb, kind="stable")
+    combine = {"edp": lambda e, c: e * c, "energy": lambda e, c: e, "delay": lambda e, c: c}[objective]
+    lb = combine(e_lb, c_lb)
     loops = [(s.level, s.dim, s.axis) for s in slots]
 
     def run(rows):
@@ -153,22 +184,24 @@ def search(problem: Problem, spec: AcceleratorSpec, objective: str | None = None
                 "delay": r["cycles"].astype(np.float64)}[objective]
         return np.where(r["valid"], cost, np.inf), r
 
-    if ids.size <= 4096:                 # small mapspace: evaluating everything is cheaper than bounding
-        bound, rows = np.inf, np.arange(ids.size)
-    else:
-        cost0, _ = run(order[:256])
-        bound = cost0.min() * (1 + 4 * tol + 1e-9)
-        rows = np.sort(order[lb[order] <= bound]) if np.isfinite(bound) else np.sort(order)
-    if np.isfinite(bound) and rows.size > 4096:
-        # second bound: the outermost level's exact accesses replace its compulsory traffic
-        outer = spec.levels[0]
-        acc = np.empty(rows.size, dtype=np.int64)
-        for a in range(0, rows.size, CHUNK):
-            keep, F = factors_of(rows[a:a + CHUNK], only_active=True)
-            acc[a:a + CHUNK] = outer_accesses(problem, spec, [loops[k] for k in keep], F)
-        e2 = e_lb[rows] - e_outer + outer.access_energy_pj * (-(-acc // outer.block_size))
-        lb2 = {"edp": e2 * c_lb[rows], "energy": e2, "delay": c_lb[rows]}[objective]
-        rows = rows[lb2 <= bound]
+    bound = [np.inf]
+
+    def incumbent(rows):
+        """Evaluate `rows` (if any); the pruning bound: the best cost known (+ 4 x the tie tolerance)."""
+        if rows is not None and rows.size:
+            bound[0] = min(bound[0], run(rows)[0].min() * (1 + 4 * tol + 1e-9))
+        return bound[0]
+
+    rows = np.arange(ids.size)
+    for _ in range(2):                   # small mapspace: evaluating everything is cheaper than bounding
+        if rows.size <= SMALL:
+            break
+        # incumbent: the lowest bounds (often many equal ones) and a sample spread over the mapspace
+        low = rows[np.argpartition(lb[rows], PROBE)[:PROBE]]
+        incumbent(np.unique(np.concatenate((low, rows[:: max(1, rows.size // PROBE)]))))
+        rows = rows[lb[rows] <= incumbent(None)]
+    if rows.size > PROBE and np.isfinite(incumbent(None)):
+        rows = _outer_bound(problem, spec, loops, factors_of, rows, e_lb[rows], c_lb[rows], combine, incumbent)
     cost, r = run(rows)
     if not np.isfinite(cost).any():
         return MapResult(None, candidates=size, evaluated=rows.size, message="no mapping fits the buffers")

@@ -11,11 +11,13 @@ Permutations are not enumerated: the stock specs fix every order that can change
 """
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
+from .nest import span
 from .problem import Problem
 from .spec import AcceleratorSpec, DIMS
 
@@ -46,23 +48,38 @@ def _order(perm: str) -> str:
     return perm + "".join(d for d in DIMS if d not in perm)
 
 
-def build_slots(problem: Problem, spec: AcceleratorSpec) -> list[Slot]:
-    """Every slot, in nest order INNER -> OUTER (the loop structure of the whole mapspace)."""
+def build_slots(problem: Problem, spec: AcceleratorSpec, cache: dict | None = None) -> list[Slot]:
+    """Every slot, in nest order INNER -> OUTER (the loop structure of the whole mapspace). With a
+    per-spec `cache`, problems whose constraints resolve alike share one (read-only) list."""
     bounds = problem.bounds
-    slots = []
+    if cache is None:
+        tpl = _template(spec)
+    else:
+        if ("template",) not in cache:
+            cache[("template",)] = _template(spec)
+        tpl = cache[("template",)]
+    fixed = tuple(1 if one else _resolve(v, bounds[d]) for _, d, _, v, one in tpl)
+    if cache is None:
+        return [Slot(i, d, axis, f) for (i, d, axis, _, _), f in zip(tpl, fixed)]
+    key = ("slots", fixed)
+    if key not in cache:
+        cache[key] = [Slot(i, d, axis, f) for (i, d, axis, _, _), f in zip(tpl, fixed)]
+    return cache[key]
+
+
+def _template(spec: AcceleratorSpec) -> list:
+    """(level, dim, axis, constraint factor, forced to 1) per slot, INNER -> OUTER."""
+    out = []
     for i in range(len(spec.levels) - 1, -1, -1):
         lv = spec.levels[i]
         fx, fy = spec.fanout(i)
         if fx > 1 or fy > 1:
             for d in _order(lv.spatial.permutation):
                 axis = lv.spatial.axis_of(d)
-                fixed = _resolve(lv.spatial.factors.get(d), bounds[d])
-                if (fx if axis == "X" else fy) == 1:
-                    fixed = 1
-                slots.append(Slot(i, d, axis, fixed))
+                out.append((i, d, axis, lv.spatial.factors.get(d), (fx if axis == "X" else fy) == 1))
         for d in _order(lv.temporal.permutation):
-            slots.append(Slot(i, d, None, _resolve(lv.temporal.factors.get(d), bounds[d])))
-    return slots
+            out.append((i, d, None, lv.temporal.factors.get(d), False))
+    return out
 
 
 def _resolve(v, bound: int):
@@ -75,23 +92,38 @@ def _resolve(v, bound: int):
     return v
 
 
-def dim_choices(problem: Problem, slots: list[Slot]) -> dict:
-    """dim -> (free slot indices, array [n_choices, n_free]) of the index factorizations; None if impossible."""
+def dim_choices(problem: Problem, slots: list[Slot], cache: dict | None = None) -> dict:
+    """dim -> (free slot indices, array [n_choices, n_free]) of the index factorizations; None if impossible.
+    A per-spec `cache` needs `slots` from build_slots with that cache (it is keyed by their identity)."""
     out = {}
     for d in DIMS:
-        idx = [k for k, s in enumerate(slots) if s.dim == d]
-        fixed = int(np.prod([slots[k].fixed for k in idx if slots[k].fixed is not None] or [1]))
-        free = [k for k in idx if slots[k].fixed is None]
-        bound = problem.bounds[d]
-        if bound % fixed:
+        key = ("choices", d, problem.bounds[d], id(slots))
+        if cache is None or key not in cache:
+            ch = _choices(d, problem.bounds[d], slots)
+            if cache is None:
+                if ch is None:
+                    return None
+                out[d] = ch
+                continue
+            cache[key] = ch
+        if cache[key] is None:
             return None
-        rest = bound // fixed
-        # Timeloop's order: ascending divisors, the OUTERMOST free slot varying slowest
-        ch = tuple(t[::-1] for t in factorizations(rest, len(free)))
-        if not ch:
-            return None
-        out[d] = (free, np.array(ch, dtype=np.int64).reshape(len(ch), len(free)))
+        out[d] = cache[key]
     return out
+
+
+def _choices(d: str, bound: int, slots: list[Slot]):
+    idx = [k for k, s in enumerate(slots) if s.dim == d]
+    fixed = int(np.prod([slots[k].fixed for k in idx if slots[k].fixed is not None] or [1]))
+    free = [k for k in idx if slots[k].fixed is None]
+    if bound % fixed:
+        return None
+    rest = bound // fixed
+    # Timeloop's order: ascending divisors, the OUTERMOST free slot varying slowest
+    ch = tuple(t[::-1] for t in factorizations(rest, len(free)))
+    if not ch:
+        return None
+    return free, np.array(ch, dtype=np.int64).reshape(len(ch), len(free))
 
 
 def mapspace_size(problem: Problem, spec: AcceleratorSpec) -> int:
@@ -120,6 +152,7 @@ class _DimTables:
         if free:
             full[:n, free] = ch
         self.full = full
+        self.active = (full[:-1] != 1).any(axis=0)               # slots whose factor is not always 1
         idx = [k for k, s in enumerate(slots) if s.dim == d]
         self.ext = np.ones((n + 1, nL), dtype=np.int64)          # extent at/below level i
         self.fan = np.ones((n + 1, nL, 2), dtype=np.int64)       # spatial X/Y product at level i
@@ -131,43 +164,91 @@ class _DimTables:
                 self.temporal *= full[:, k]
             else:
                 self.fan[:, s.level, 0 if s.axis == "X" else 1] *= full[:, k]
+        # whether the choices give different values (else every choice has row 0's)
+        self.ext_varies = (self.ext[:-1] != self.ext[0]).any(axis=0)
+        self.fan_varies = (self.fan[:-1] != self.fan[0]).any(axis=0)
+        self.temporal_varies = bool((self.temporal[:-1] != self.temporal[0]).any())
 
 
-def _legal(problem, spec, tables, sel, n, dims=None) -> np.ndarray:
-    """Fan-out and capacity checks for the rows given by per-dim choice indices (uncombined dims: their
-    lower-bound row). With `dims`, only the limits those dims' choices can change are checked."""
-    ok = np.ones(n, dtype=bool)
-    lb = {d: len(t.full) - 1 for d, t in tables.items()}
+_CACHES: dict = {}
 
-    def col(t, d, arr):  # per-row values of a table column, or a scalar when the dim is not combined yet
-        return arr[sel[d]] if d in sel else arr[lb[d]]
 
+def _spec_cache(spec) -> dict:
+    """A dict living as long as `spec` (per-dim tables are shared by every problem mapped on it)."""
+    hit = _CACHES.get(id(spec))
+    if hit is None or hit[0]() is not spec:
+        hit = (weakref.ref(spec), {})
+        _CACHES[id(spec)] = hit
+        weakref.finalize(spec, _CACHES.pop, id(spec), None)
+    return hit[1]
+
+
+def _dim_tables(cache, spec, slots, d, free, ch) -> _DimTables:
+    key = ("tables", d, id(slots), id(ch))
+    if key not in cache:
+        cache[key] = _DimTables(spec, slots, d, free, ch)
+    return cache[key]
+
+
+def _constraints(problem, spec, tables) -> tuple[list, bool]:
+    """The fan-out and capacity limits as (limit, kind, terms, dims whose choices change it), and whether
+    the fixed parts alone already break one (a dim whose choices all give one value counts with it).
+    Fan-out terms: per dim, its spatial-factor column at that level and axis; capacity terms: per data
+    space kept, per axis, (dim, coefficient, extent column)."""
+    out, broken = [], False
     for i in range(len(spec.levels)):
         for a, lim in enumerate(spec.fanout(i)):
-            if lim == 1 and dims is not None:
-                continue
-            if dims is not None and not any((tables[d].fan[:, i, a] != tables[d].fan[0, i, a]).any() for d in dims):
-                continue
-            prod = np.ones(n, dtype=np.int64)
-            for d, t in tables.items():
-                if (t.fan[:, i, a] != 1).any():
-                    prod = prod * col(t, d, t.fan[:, i, a])
-            ok &= prod <= lim
+            cols = {d: t.fan[:, i, a] for d, t in tables.items()}
+            vary = {d for d, t in tables.items() if t.fan_varies[i, a]}
+            if vary:
+                out.append((lim, "fan", cols, vary))
+            elif int(np.prod([c[0] for c in cols.values()])) > lim:
+                broken = True
     spaces = problem.dataspaces()
     for i, lv in enumerate(spec.levels):
         if lv.entries is None or not lv.keep:
             continue
-        rel = {d for ds in lv.keep for ax in spaces[ds] for d, _ in ax}
-        if dims is not None and not any(d in rel and (tables[d].ext[:, i] != tables[d].ext[0, i]).any() for d in dims):
+        terms = [[[(d, c, tables[d].ext[:, i]) for d, c in ax] for ax in spaces[ds]] for ds in lv.keep]
+        vary = {d for ds in terms for ax in ds for d, _, _ in ax if tables[d].ext_varies[i]}
+        out.append((lv.entries, "cap", terms, vary))
+    return out, broken
+
+
+def _legal(constraints, sel, n, new=None) -> np.ndarray:
+    """Which rows (per-dim choice indices `sel`, n rows; a dim not combined yet at its lower-bound row)
+    meet every limit, [n, 1]. With `new`, each row extended by every choice of dim `new`, [n, m] (only
+    the limits that dim's choices change: the others hold already); the other dims' values are computed
+    per row and broadcast."""
+    ok = np.ones((n, 1), dtype=bool)
+    cache = {}
+
+    def val(d, col):
+        if d == new:
+            return col[None, :-1]
+        if d not in sel:
+            return col[-1]
+        key = (d, id(col))
+        if key not in cache:
+            cache[key] = col[sel[d]][:, None]
+        return cache[key]
+
+    for lim, kind, terms, vary in constraints:
+        if new is not None and new not in vary:
             continue
-        ext = {d: col(t, d, t.ext[:, i]) for d, t in tables.items() if d in rel}
-        words = np.zeros(n, dtype=np.int64)
-        for ds in lv.keep:
-            size = np.ones(n, dtype=np.int64)
-            for ax in spaces[ds]:
-                size = size * (sum((ext[d] - 1) * c for d, c in ax) + 1)
-            words = words + size
-        ok &= words <= lv.entries
+        if kind == "fan":
+            prod = 1
+            for d, col in terms.items():
+                prod = prod * (val(d, col) if d in vary else col[0])
+            ok = ok & (prod <= lim)
+        else:
+            words = 0
+            for ds in terms:
+                size = 1
+                for ax in sorted(ds, key=lambda ax: any(d == new for d, _, _ in ax)):   # [n, m] products last
+                    size = size * span([(d, c) for d, c, _ in ax],
+                                       {d: val(d, col) if d in vary else col[0] for d, _, col in ax})
+                words = words + size
+            ok = ok & (words <= lim)
     return ok
 
 
@@ -176,55 +257,76 @@ def enumerate_mappings(problem: Problem, spec: AcceleratorSpec, with_factors: bo
 
     Returns (slots, F [n_slots, n_legal] int64 (None unless with_factors), ids [n_legal] (mapping IDs
     in the full index-factorization space), (temporal [n_legal] = compute cycles, spatial(dims, levels) ->
-    [n_legal] product of those dims' spatial factors at those levels), size, factors_of),
+    [n_legal] (or an int if constant) product of those dims' spatial factors at those levels), size, factors_of),
     where factors_of(rows) gives F for a subset of the legal rows.
     """
-    slots = build_slots(problem, spec)
-    choices = dim_choices(problem, slots)
+    cache = _spec_cache(spec)
+    slots = build_slots(problem, spec, cache)
+    choices = dim_choices(problem, slots, cache)
     empty = np.zeros(0, dtype=np.int64)
     if choices is None:
         return (slots, np.zeros((len(slots), 0), dtype=np.int64), empty, (empty, lambda d, l: empty),
                 0, lambda r: np.zeros((len(slots), 0)))
     size = int(np.prod([len(c[1]) for c in choices.values()]))
-    tables = {d: _DimTables(spec, slots, d, *choices[d]) for d in DIMS}
-    sel = {d: np.zeros(1, dtype=np.int64) for d in DIMS if len(choices[d][1]) == 1}
-    ids = np.zeros(1, dtype=np.int64)
-    ok = _legal(problem, spec, tables, sel, 1)
-    sel, ids = {d: v[ok] for d, v in sel.items()}, ids[ok]
+    tables = {d: _dim_tables(cache, spec, slots, d, *choices[d]) for d in DIMS}
+    key = ("constraints", tuple(id(t) for t in tables.values()), problem.Wstride, problem.Hstride,
+           problem.Wdilation, problem.Hdilation)
+    if key not in cache:
+        cache[key] = _constraints(problem, spec, tables)
+    constraints, broken = cache[key]
+    sel = {}                        # per combined dim, its choice index per row (single-choice dims: 0)
+    ids = np.zeros(int(not broken) if _legal(constraints, sel, 1).all() else 0, dtype=np.int64)
     for d in ID_ORDER:
         m = len(choices[d][1])
         if m == 1 or ids.size == 0:
             continue
-        n = ids.size
-        sel = {k: np.repeat(v, m) for k, v in sel.items()}
-        sel[d] = np.tile(np.arange(m), n)
-        ids = np.repeat(ids, m) * m + sel[d]
-        ok = _legal(problem, spec, tables, sel, ids.size, dims=(d,))
-        sel, ids = {k: v[ok] for k, v in sel.items()}, ids[ok]
+        ok = np.broadcast_to(_legal(constraints, sel, ids.size, new=d), (ids.size, m))
+        parent, choice = np.divmod(np.flatnonzero(ok), m)     # rows stay in mapping-ID order
+        sel = {k: v[parent] for k, v in sel.items()}
+        sel[d] = choice
+        ids = ids[parent] * m + choice
     if ids.size == 0:   # no legal mapping (e.g. a dilated input window larger than every buffer)
         return (slots, np.zeros((len(slots), 0), dtype=np.int64), empty, (empty, lambda d, l: empty),
                 size, lambda r: np.zeros((len(slots), 0)))
-    temporal = np.ones(ids.size, dtype=np.int64)
+    zero = np.zeros(ids.size, dtype=np.intp)
+    sel.update({d: zero for d in DIMS if d not in sel})
+    temporal = np.full(ids.size, int(np.prod([t.temporal[0] for t in tables.values() if not t.temporal_varies])),
+                       dtype=np.int64)
     for d, t in tables.items():
-        temporal = temporal * t.temporal[sel[d]]
+        if t.temporal_varies:
+            temporal = temporal * t.temporal[sel[d]]
+
+    memo = {}
+    fanned = {i for i in range(len(spec.levels)) if spec.fanout(i) != (1, 1)}
 
     def spatial(dims, levels):
-        """Per legal row: product of the spatial factors of `dims` at the given level indices."""
-        out = np.ones(ids.size, dtype=np.int64)
-        for d in dims:
-            f = (tables[d].fan[:, levels, 0] * tables[d].fan[:, levels, 1]).prod(axis=1)
-            if (f != 1).any():
-                out = out * f[sel[d]]
-        return out
+        """Per legal row: product of the spatial factors of `dims` at the given level indices (an int
+        when it is the same for every row)."""
+        levels = tuple(i for i in levels if i in fanned)
+        key = ("".join(sorted(dims)), levels)
+        if key not in memo:
+            out = 1
+            for d in key[0]:
+                f = (tables[d].fan[:-1, levels, 0] * tables[d].fan[:-1, levels, 1]).prod(axis=1)
+                if (f != f[0]).any():
+                    out = out * f[sel[d]]
+                elif f[0] != 1:
+                    out = out * int(f[0])
+            memo[key] = out
+        return memo[key]
 
-    active = [k for k, s in enumerate(slots) if (tables[s.dim].full[:-1, k] != 1).any()]
+    active = [k for k, s in enumerate(slots) if tables[s.dim].active[k]]
+    by_dim = {}                     # dim -> (positions in `active`, its choices x those slots' factors)
+    for n, k in enumerate(active):
+        by_dim.setdefault(slots[k].dim, []).append(n)
+    by_dim = {d: (pos, np.ascontiguousarray(tables[d].full[:, [active[n] for n in pos]].T))
+              for d, pos in by_dim.items()}
 
     def factors_of(rows, only_active=False):
         """F for the legal rows `rows`: all slots [n_slots, n], or (active slot indices, F[active])."""
         Fa = np.empty((len(active), len(rows)), dtype=np.int64)
-        for n, k in enumerate(active):
-            d = slots[k].dim
-            Fa[n] = tables[d].full[sel[d][rows], k]
+        for d, (pos, sub) in by_dim.items():
+            Fa[pos] = sub[:, sel[d][rows]]
         if only_active:
             return active, Fa
         F = np.ones((len(slots), len(rows)), dtype=np.int64)

@@ -38,9 +38,18 @@ def _prod(arrs, like):
     return out
 
 
+def span(axis, ext):
+    """Extent of a data-space axis (((dim, coefficient), ...)) over a box with per-dim extents `ext`."""
+    if len(axis) == 1 and axis[0][1] == 1:
+        return ext[axis[0][0]]
+    return sum((ext[d] - 1) * c for d, c in axis) + 1
+
+
 def _fills(loops, F, above, axes, rel, e, extents, size, ones):
     """Per-instance fills of a tile (extents per axis, `size` points) under the loops `above` it
     (indices into loops, inner -> outer): the first tile, then the new points of every temporal step."""
+    if all(len(ax) == 1 for ax in axes):
+        return _fills_boxes(loops, F, above, rel, size, ones)
     stride = {d: e[d] for d in rel}                  # op-space stride of the next loop per dim
     wrap = {d: 0 for d in rel}                       # accumulated wrap-back of inner temporal loops
     tot = size
@@ -77,28 +86,42 @@ def _fills(loops, F, above, axes, rel, e, extents, size, ones):
     return tot
 
 
-def outer_accesses(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.ndarray) -> np.ndarray:
-    """Per candidate, the accesses of the outermost level summed over data spaces (= the content
-    accesses: the next keeper's fills x the relevant fan-out between) -- exact reads/updates of a
-    read-only / read-write data space there, plus `partition` for read-write (a lower bound use)."""
+def _fills_boxes(loops, F, above, rel, size, ones):
+    """_fills of a data space whose every axis is one dim (no sliding window): a temporal step that moves
+    the tile along an axis leaves no overlap (it moves by at least its extent, or back), so it refills the
+    whole tile; it moves iff its dim is relevant or an inner relevant temporal loop above has wrapped."""
+    tl = [j for j in above if loops[j][2] is None]
+    counts, suffix = {}, ones                        # advances of each temporal loop
+    for j in reversed(tl):
+        counts[j] = (F[j] - 1) * suffix
+        suffix = suffix * F[j]
+    steps, seen = 0, None                            # refilling steps; an inner relevant loop has wrapped
+    for j in tl:
+        if loops[j][1] in rel:
+            steps = steps + counts[j]
+            seen = F[j] > 1 if seen is None else seen | (F[j] > 1)
+        elif seen is not None:
+            steps = steps + np.where(seen, counts[j], 0)
+    return size * (1 + steps)
+
+
+def outer_accesses(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.ndarray, ds: str) -> np.ndarray:
+    """Per candidate, the accesses of data space `ds` at the outermost level when it keeps `ds` and an
+    inner level does too (the content accesses: the next keeper's fills x the relevant fan-out between)
+    -- the exact reads of a read-only data space there, the updates of a read-write one (whose reads are
+    content - partition more, so a lower bound)."""
     F = np.asarray(factors, dtype=np.int64)
     ones = np.ones(F.shape[1], dtype=np.int64)
-    spaces = problem.dataspaces()
-    total = np.zeros(F.shape[1], dtype=np.int64)
-    for ds in DATASPACES:
-        keepers = [i for i, lv in enumerate(spec.levels) if ds in lv.keep]
-        if len(keepers) < 2 or keepers[0] != 0:
-            continue
-        b = keepers[1]
-        axes = spaces[ds]
-        rel = {d for ax in axes for d, _ in ax}
-        e = {d: _prod([F[j] for j, lp in enumerate(loops) if lp[1] == d and lp[0] >= b], ones) for d in DIMS}
-        extents = [sum((e[d] - 1) * c for d, c in ax) + 1 for ax in axes]
-        above = [j for j, lp in enumerate(loops) if lp[0] < b]
-        f = _fills(loops, F, above, axes, rel, e, extents, _prod(extents, ones), ones)
-        between = _prod([F[j] for j, lp in enumerate(loops) if lp[2] is not None and lp[0] < b and lp[1] in rel], ones)
-        total = total + f * between
-    return total
+    keepers = [i for i, lv in enumerate(spec.levels) if ds in lv.keep]
+    b = keepers[1]
+    axes = problem.dataspaces()[ds]
+    rel = {d for ax in axes for d, _ in ax}
+    e = {d: _prod([F[j] for j, lp in enumerate(loops) if lp[1] == d and lp[0] >= b], ones) for d in DIMS}
+    extents = [span(ax, e) for ax in axes]
+    above = [j for j, lp in enumerate(loops) if lp[0] < b]
+    f = _fills(loops, F, above, axes, rel, e, extents, _prod(extents, ones), ones)
+    between = _prod([F[j] for j, lp in enumerate(loops) if lp[2] is not None and lp[0] < b and lp[1] in rel], ones)
+    return f * between
 
 
 def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.ndarray, detail: bool = False) -> dict:
@@ -107,6 +130,9 @@ def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.nd
     F = np.asarray(factors, dtype=np.int64)
     if F.ndim == 1:
         F = F[:, None]
+    used = (F != 1).any(axis=1)          # a loop of bound 1 in every candidate changes nothing: drop it
+    if not used.all():
+        loops, F = [lp for lp, u in zip(loops, used) if u], F[used]
     nL = len(spec.levels)
     ones = np.ones(F.shape[1], dtype=np.int64)
     temporal = [j for j, lp in enumerate(loops) if lp[2] is None]
@@ -138,14 +164,14 @@ def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.nd
         fills, content = {}, {}
         for i in keepers:
             e = ext[i]
-            extents = [sum((e[d] - 1) * c for d, c in ax) + 1 for ax in axes]
+            extents = [span(ax, e) for ax in axes]
             size = _prod(extents, ones)
             level_size[i] = level_size[i] + size
             above = [j for j, lp in enumerate(loops) if lp[0] < i]
             fills[i] = np.zeros_like(ones) if i == 0 else _fills(loops, F, above, axes, rel, e, extents, size, ones)
             # partition (distinct elements per instance): extents with the temporal factors above
-            pe = {d: e[d] * _prod([F[j] for j in above if loops[j][1] == d and loops[j][2] is None], ones) for d in DIMS}
-            part = _prod([sum((pe[d] - 1) * c for d, c in ax) + 1 for ax in axes], ones)
+            pe = {d: e[d] * _prod([F[j] for j in above if loops[j][1] == d and loops[j][2] is None], ones) for d in rel}
+            part = _prod([span(ax, pe) for ax in axes], ones)
             stats[(spec.levels[i].name, ds)] = {"size": size, "partition": part, "instances": inst[i], "fills": fills[i]}
         # content accesses, inner -> outer
         inner = keepers[-1]

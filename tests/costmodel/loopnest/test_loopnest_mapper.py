@@ -67,3 +67,29 @@ def test_bound_pruning_keeps_the_optimum_on_unseen_shapes(arch, c, k, r, p, stri
     full = analyze(problem, spec, [(s.level, s.dim, s.axis) for s in slots], F)
     edp = np.where(full["valid"], full["energy_pj"] * full["cycles"], np.inf)
     assert res.energy_pj * res.cycles == pytest.approx(edp.min(), rel=1e-9)
+
+
+@pytest.mark.parametrize("arch, shape", [("eyeriss", (24, 24, 3, 8)), ("eyeriss", (32, 64, 1, 8)),
+                                         ("diannao", (24, 24, 3, 8))])
+@pytest.mark.parametrize("objective", ["edp", "energy", "delay"])
+def test_bounded_search_equals_evaluating_every_mapping(arch, shape, objective):
+    """Mapspaces large enough for the incumbent probes and both bounds: the same mapping (Timeloop's
+    first-of-equals rule over mapping IDs) as evaluating every legal mapping, for each objective."""
+    from costmodel.loopnest.mapper import SMALL, _tiles, select_threads, to_mapping
+    spec = load_arch(arch)
+    c, k, r, p = shape
+    problem = Problem(N=1, C=c, K=k, R=r, S=r, P=p, Q=p)
+    slots, F, ids, _, size, _ = enumerate_mappings(problem, spec)
+    assert ids.size > SMALL
+    full = analyze(problem, spec, [(s.level, s.dim, s.axis) for s in slots], F)
+    cost = {"edp": full["energy_pj"] * full["cycles"], "energy": full["energy_pj"],
+            "delay": full["cycles"].astype(float)}[objective]
+    ok = np.flatnonzero(full["valid"])
+    b = ok[select_threads(cost[ok], ids[ok], size, spec.mapper["tie_tolerance"], spec.mapper["threads"])]
+    res = search(problem, spec, objective)
+    assert res.evaluated < ids.size
+    assert (res.cycles, res.compute_cycles) == (full["cycles"][b], full["compute_cycles"][b])
+    assert res.energy_pj == full["energy_pj"][b]
+    assert res.mapping == to_mapping(spec, slots, F[:, b], _tiles(problem, spec, slots, F[:, b]))
+    again = evaluate(problem, spec, res.mapping)
+    assert (again.cycles, again.energy_pj) == (res.cycles, pytest.approx(res.energy_pj, rel=1e-12))

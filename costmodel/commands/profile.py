@@ -1,0 +1,112 @@
+"""`costmodel profile MODEL --input 1x3x224x224 --arch eyeriss`: per-layer costs and the critical path of a model.
+
+MODEL is a ``.onnx`` file (read with the ``onnx`` package) or ``package.module:factory``, a Python
+function returning a torch module (needs torch), e.g. ``nas.zoo:resnet18``.
+"""
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from ..errors import CostModelError
+
+
+def register(subparsers) -> None:
+    from ..cli import add_arch_args, add_command, add_db_arg, add_lowering_arg
+    p = add_command(
+        subparsers, "profile", help="per-layer cycles/energy and the critical path of a PyTorch model or ONNX graph",
+        description="Cost every layer of a model on a target (from the LUT, computed and stored when missing)\n"
+                    "and schedule its real data-dependency DAG (branches run in parallel).",
+        examples=["costmodel profile resnet18.onnx --input 1x3x224x224 --arch eyeriss --csv r18.csv",
+                  "costmodel profile nas.zoo:mobilenet_v2 --input 1x3x224x224 --arch c64x --dag-png dag.png"])
+    p.add_argument("model", help="a .onnx file, or package.module:factory returning a torch.nn.Module")
+    p.add_argument("--input", required=True, help="input shape N x C x H x W [elements], e.g. 1x3x224x224")
+    add_arch_args(p)
+    add_lowering_arg(p)
+    p.add_argument("--metric", choices=("compute_cycles", "cycles"), default="compute_cycles",
+                   help="the critical path's metric: compute_cycles (MAC-level) [cycles] or cycles "
+                        "(bandwidth-throttled) [cycles]")
+    p.add_argument("--tracer", choices=("auto", "fx", "hooks"), default="auto",
+                   help="torch models: auto = torch.fx, falling back to forward hooks")
+    add_db_arg(p, "LUT file or SQLAlchemy URL: layer costs are read from it, missing ones computed and stored")
+    p.add_argument("--no-lut", action="store_true", help="compute every layer now; read and write no LUT")
+    p.add_argument("--csv", metavar="FILE", help="write the per-layer table as CSV")
+    p.add_argument("--png", metavar="FILE", help="draw per-layer cycles and energy by level as PNG (needs matplotlib)")
+    p.add_argument("--dag-png", metavar="FILE", help="draw the DAG with its critical path as PNG (needs matplotlib)")
+    p.set_defaults(func=run)
+
+
+def parse_shape(text: str) -> tuple:
+    try:
+        shape = tuple(int(v) for v in text.lower().split("x"))
+    except ValueError:
+        shape = ()
+    if not shape or any(v < 1 for v in shape):
+        raise CostModelError(f"--input {text!r}: give positive integers joined by x, e.g. 1x3x224x224")
+    return shape
+
+
+def load_factory(spec: str):
+    """``package.module:factory`` -> the torch module it returns."""
+    mod_name, _, attr = spec.partition(":")
+    if not attr:
+        raise CostModelError(f"model {spec!r}: give a .onnx file or package.module:factory")
+    try:
+        import torch
+    except ImportError:
+        raise CostModelError("a Python model needs torch: pip install 'hwnas-costmodel[nas]' (or give a .onnx file)") from None
+    try:
+        factory = getattr(importlib.import_module(mod_name), attr)
+    except (ImportError, AttributeError) as e:
+        raise CostModelError(f"model {spec!r}: cannot load it ({type(e).__name__}: {e})") from None
+    try:
+        model = factory()
+    except Exception as e:
+        raise CostModelError(f"model {spec!r}: the factory failed ({type(e).__name__}: {e})") from None
+    if not isinstance(model, torch.nn.Module):
+        raise CostModelError(f"model {spec!r}: the factory returned a {type(model).__name__}, not a torch.nn.Module")
+    return model
+
+
+def _check_out(path: str | None) -> None:
+    if path and not Path(path).resolve().parent.is_dir():
+        raise CostModelError(f"cannot write {path}: its folder does not exist")
+
+
+def run(args) -> int:
+    from ..evaluate import resolve
+    from ..profiler import cost_graph
+    from ..profiler.report import render, write_csv
+    shape = parse_shape(args.input)
+    spec, be = resolve(args.arch, args.backend)
+    for f in (args.csv, args.png, args.dag_png):
+        _check_out(f)
+    if args.png or args.dag_png:
+        from ..profiler.plot import _plt
+        _plt()
+    if args.model.endswith(".onnx"):
+        from ..profiler.onnx_read import read_onnx
+        graph = read_onnx(args.model, shape)
+    else:
+        import torch
+        from ..profiler.trace import trace
+        graph = trace(load_factory(args.model), torch.zeros(shape), args.tracer)
+    lut = None
+    if not args.no_lut:
+        from ..lut import LUT
+        lut = LUT(args.db)
+    r = cost_graph(graph, spec, metric=args.metric, lowering=args.lowering, backend=be.name, lut=lut)
+    title = Path(args.model).name if args.model.endswith(".onnx") else args.model.rpartition(":")[2]
+    print(render(r, title))
+    if args.csv:
+        write_csv(r, args.csv)
+        print(f"wrote {args.csv}")
+    if args.png:
+        from ..profiler.plot import plot_layers
+        plot_layers(r, args.png, title)
+        print(f"wrote {args.png}")
+    if args.dag_png:
+        from ..profiler.plot import plot_dag
+        plot_dag(r, args.dag_png, title)
+        print(f"wrote {args.dag_png}")
+    return 0

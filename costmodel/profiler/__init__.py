@@ -1,0 +1,51 @@
+"""Profile a whole model on a target: per-layer costs, energy by level, the critical path of its DAG.
+
+    import torch
+    from costmodel.profiler import profile
+    from nas.zoo import resnet18          # the project's reference models (torch: the nas layer)
+    r = profile(resnet18(), torch.randn(1, 3, 224, 224), arch="eyeriss", lut="lut_cache.db")
+    r.table            # pandas DataFrame: one row per layer (module path, op, shapes, N C K G R S P Q,
+                       # cycles, compute_cycles, energy_pj, utilization, macs, status, start, finish, ...)
+    r.totals           # sequential sums; r.max_value / r.critical_path: the DAG's critical path
+
+    profile_onnx("model.onnx", (1, 3, 224, 224), arch="diannao")   # the same from an ONNX file
+
+Pipeline: front end (torch.fx, else forward hooks; or ONNX) -> `graph.Graph` (torch-free IR of
+plain-op `OpQuery`s and data dependencies) -> `cost.cost_graph` (LUT, computed and stored when
+missing; networkx DAG; `costmodel.schedule.longest`) -> `ProfileResult` (`report`, `plot`).
+This package imports neither torch nor onnx at import time.
+"""
+from __future__ import annotations
+
+from .cost import ProfileResult, cost_graph
+from .graph import Graph
+
+__all__ = ["profile", "profile_onnx", "ProfileResult", "Graph", "cost_graph"]
+
+
+def _lut(lut):
+    if lut is None or hasattr(lut, "get"):
+        return lut
+    from ..lut import LUT
+    return LUT(lut)
+
+
+def profile(module, example_input, arch="eyeriss", *, lowering: str = "exact", metric: str = "compute_cycles",
+            backend: str | None = None, lut=None, tracer: str = "auto", group=None) -> ProfileResult:
+    """Cost a torch module on `arch`. `lut`: a `LUT`, a path/URL, or None (compute, store nothing).
+
+    tracer: auto (torch.fx, falling back to forward hooks) | fx | hooks; the result says which ran.
+    metric: the critical path's metric, compute_cycles (MAC-level, MDARTS's convention) or cycles.
+    group: module paths whose layers run as ONE task (one after another) in the schedule.
+    """
+    from .trace import trace
+    return cost_graph(trace(module, example_input, tracer), arch, metric=metric, lowering=lowering, backend=backend,
+                      lut=_lut(lut), group=group)
+
+
+def profile_onnx(path: str, input_shape=None, arch="eyeriss", *, lowering: str = "exact",
+                 metric: str = "compute_cycles", backend: str | None = None, lut=None) -> ProfileResult:
+    """Cost an ONNX model file on `arch` (input_shape: e.g. (1, 3, 224, 224); None = the model's own)."""
+    from .onnx_read import read_onnx
+    shape = None if input_shape is None else tuple(int(v) for v in input_shape)
+    return cost_graph(read_onnx(path, shape), arch, metric=metric, lowering=lowering, backend=backend, lut=_lut(lut))

@@ -1,0 +1,152 @@
+"""ONNX front end: a ``.onnx`` file + input shape -> `Graph` (the ``onnx`` package, imported lazily).
+
+Shapes come from ONNX shape inference after the graph input is set to the given shape. Supported:
+Conv (1-d and 2-d), Gemm and MatMul by a constant weight (linear), MaxPool, AveragePool,
+GlobalAveragePool, Add/Sum (joins), Concat, and the fused / free ops (Relu, Clip,
+BatchNormalization, other activations, Flatten, Reshape, Squeeze, Transpose, Dropout, Identity,
+constant scalings). Node names of a torch export (``/layer1/layer1.0/conv1/Conv``) become module
+paths (``layer1.0.conv1``) so the table matches a profile of the torch module.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import CostModelError
+from .events import function_event
+from .graph import Graph, GraphBuilder
+
+FREE_OPS = {"Flatten": "flatten", "Reshape": "reshape", "Squeeze": "squeeze", "Unsqueeze": "unsqueeze",
+            "Transpose": "transpose", "Dropout": "dropout", "Identity": "identity", "Shape": "size",
+            "Gather": "getitem", "Slice": "getitem", "Cast": "to", "Split": "split", "Constant": "constant",
+            "BatchNormalization": "batch_norm", "Relu": "relu", "Clip": "clip", "LeakyRelu": "leaky_relu",
+            "Sigmoid": "sigmoid", "Tanh": "tanh", "HardSwish": "hardswish", "HardSigmoid": "hardsigmoid",
+            "Elu": "elu", "Gelu": "gelu", "Mul": "mul", "Div": "div"}
+
+
+def module_path(node_name: str) -> str:
+    """``/layer1/layer1.0/downsample/downsample.0/Conv`` -> ``layer1.0.downsample.0`` (torch export scopes)."""
+    parts = []
+    for seg in node_name.strip("/").split("/")[:-1]:
+        head, _, tail = seg.rpartition(".")
+        parts.append(tail if head and parts and parts[-1] == head.rpartition(".")[2] else seg)
+    return ".".join(parts)
+
+
+def _attrs(node) -> dict:
+    from onnx import helper
+    return {a.name: helper.get_attribute_value(a) for a in node.attribute}
+
+
+def _dims(value_info) -> tuple:
+    return tuple(d.dim_value if d.HasField("dim_value") else None for d in value_info.type.tensor_type.shape.dim)
+
+
+def _weights_as_inputs(model) -> dict:
+    """Replace large initializers by typed graph inputs (shape inference then needs no weight bytes: a
+    ResNet-18 infers in ms, not 1 s); small ones (reshape targets, ...) stay. Returns every initializer's dims."""
+    from onnx import helper
+    dims = {i.name: tuple(i.dims) for i in model.graph.initializer}
+    keep = []
+    for init in model.graph.initializer:
+        if len(init.dims) >= 2 or (init.dims and init.dims[0] > 64):
+            model.graph.input.append(helper.make_tensor_value_info(init.name, init.data_type, list(init.dims)))
+        else:
+            keep.append(init)
+    del model.graph.initializer[:]
+    model.graph.initializer.extend(keep)
+    return dims
+
+
+def load(path: str, input_shape: tuple | None = None):
+    """(model with its first graph input set to `input_shape` and shapes inferred, initializer dims)."""
+    try:
+        import onnx
+        from onnx import shape_inference
+    except ImportError:
+        raise CostModelError("reading .onnx files needs the onnx package: pip install 'hwnas-costmodel[onnx]'") from None
+    p = Path(path)
+    if not p.is_file():
+        raise CostModelError(f"{path}: no such ONNX file")
+    try:
+        model = onnx.load(str(p))
+    except Exception as e:
+        raise CostModelError(f"{path} is not an ONNX model ({type(e).__name__}: {str(e).splitlines()[0]})") from None
+    weights = _weights_as_inputs(model)
+    inputs = [i for i in model.graph.input if i.name not in weights]
+    if len(inputs) != 1:
+        raise CostModelError(f"{path}: the profiler takes models with one input, this one has {len(inputs)}")
+    have = _dims(inputs[0])
+    if input_shape is not None:
+        if len(have) != len(input_shape) or any(h is not None and h != w for h, w in zip(have, input_shape)):
+            raise CostModelError(f"{path}: the model's input {inputs[0].name!r} has shape "
+                                 f"{'x'.join(str(h or '?') for h in have)}; --input says {'x'.join(map(str, input_shape))}")
+        for d, v in zip(inputs[0].type.tensor_type.shape.dim, input_shape):
+            d.dim_value = v
+    elif None in have:
+        raise CostModelError(f"{path}: the model's input has dynamic dims; give its shape with --input")
+    try:
+        return shape_inference.infer_shapes(model, strict_mode=True), weights
+    except Exception as e:
+        raise CostModelError(f"{path}: ONNX shape inference failed: {str(e).splitlines()[0]}") from None
+
+
+def read_onnx(path: str, input_shape: tuple | None = None) -> Graph:
+    """The `Graph` of an ONNX model (see the module docstring)."""
+    model, weights = load(path, input_shape)
+    g = model.graph
+    consts = set(weights)
+    shapes = {v.name: _dims(v) for v in (*g.input, *g.value_info, *g.output)}
+    b = GraphBuilder("onnx")
+    vals = {i.name: b.input(i.name, shapes[i.name]) for i in g.input if i.name not in consts}
+    for node in g.node:
+        op, a = node.op_type, _attrs(node)
+        acts = [x for x in node.input if x and x not in consts]
+        deps = frozenset().union(*[vals.get(x, frozenset()) for x in acts])
+        in_shape = shapes.get(acts[0], ()) if acts else ()
+        out_shape = shapes.get(node.output[0], ()) if node.output else ()
+        scope = module_path(node.name) if node.name.startswith("/") else ""
+        name = scope or node.name or op
+        if op == "Constant":
+            consts.update(node.output)
+            continue
+        if op == "Conv":
+            w = weights.get(node.input[1])
+            kernel = a.get("kernel_shape") or (w[2:] if w else None)
+            pads = list(a.get("pads", [0] * 2 * len(kernel or ())))
+            n = len(pads) // 2
+            if w is None or a.get("auto_pad", b"NOTSET") not in (b"NOTSET", b"VALID") or pads[:n] != pads[n:]:
+                v = b.unsupported(name, op, "weights not a constant, auto_pad SAME or asymmetric padding", deps)
+            else:
+                attrs = dict(kernel=tuple(kernel), stride=tuple(a.get("strides", [1] * n)), padding=tuple(pads[:n]),
+                             dilation=tuple(a.get("dilations", [1] * n)), groups=a.get("group", 1), out_channels=w[0])
+                v = b.layer(name, "conv1d" if len(kernel) == 1 else "conv", op, attrs, in_shape, out_shape, deps)
+        elif op in ("Gemm", "MatMul"):
+            w = weights.get(node.input[1])
+            if w is None or len(w) != 2 or (op == "Gemm" and a.get("transA", 0)):
+                v = b.unsupported(name, op, "only a product with a constant 2-d weight (a linear layer) is modelled", deps)
+            else:
+                out = w[0] if op == "Gemm" and a.get("transB", 0) else w[1]
+                v = b.layer(name, "linear", op, {"out_features": out}, in_shape, out_shape, deps)
+        elif op in ("MaxPool", "AveragePool"):
+            kernel = tuple(a["kernel_shape"])
+            n = len(kernel)
+            pads = list(a.get("pads", [0] * 2 * n))
+            if pads[:n] != pads[n:] or a.get("auto_pad", b"NOTSET") not in (b"NOTSET", b"VALID"):
+                v = b.unsupported(name, op, "asymmetric padding or auto_pad SAME", deps)
+            else:
+                attrs = dict(kernel=kernel, stride=tuple(a.get("strides", [1] * n)), padding=tuple(pads[:n]),
+                             dilation=tuple(a.get("dilations", [1] * n)), ceil_mode=a.get("ceil_mode", 0))
+                v = b.layer(name, "max_pool" if op == "MaxPool" else "avg_pool", op, attrs, in_shape, out_shape, deps)
+        elif op == "GlobalAveragePool":
+            v = b.layer(name, "adaptive_avg_pool", op, {"output_size": 1}, in_shape, out_shape, deps)
+        elif op in ("Add", "Sum", "Sub"):
+            v = function_event(b, scope, "add", len(acts), deps, in_shape, out_shape)
+        elif op == "Concat":
+            v = function_event(b, scope, "cat", len(acts), deps, in_shape, out_shape)
+        elif op in FREE_OPS and (op not in ("Mul", "Div") or len(acts) < 2):
+            v = b.free(deps, FREE_OPS[op])
+        else:
+            v = b.unsupported(name, op, "no cost model for this ONNX operator", deps)
+        for out in node.output:
+            vals[out] = v
+    return b.graph(frozenset().union(*[vals.get(o.name, frozenset()) for o in g.output]))
