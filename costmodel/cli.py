@@ -259,6 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
         mod = importlib.import_module(f"{commands.__name__}.{info.name}")
         if hasattr(mod, "register"):
             mod.register(sub)
+    for ep in commands.plugins("costmodel.commands"):   # e.g. `search`, registered by nas/ (pyproject.toml)
+        ep.load()(sub)
     return parser
 
 

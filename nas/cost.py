@@ -1,13 +1,21 @@
 """Differentiable hardware costs of DARTS architecture parameters, from the LUT.
 
-    dc = DartsCost(space, lut=LUT(), arch="eyeriss", metric="compute_cycles")
+    hw = DartsCost.for_model(model, arch="eyeriss")               # any DARTS-family model (nas.adapters)
+    loss = loss + lam * hw.penalty(model)                         # scale-free: 1.0 at uniform alphas
+    dc = DartsCost(space, lut=LUT(), arch="eyeriss", metric="compute_cycles")   # or from a SearchSpace
     loss = ce + lam * dc.cost(alphas_normal, alphas_reduce)          # expected cost (sum)
+    dc.cost_from_probs(pn, pr, edge_weights=(wn, wr))                # GDAS samples, FairDARTS sigmoids, PC-DARTS betas
     qos = dc.critical_path(alphas_normal, alphas_reduce, temperature=1e3)  # expected max cycle
 
 Expected cost (RAPDARTS Eq. 7-9, MDARTS L_co, DEff-ARTS L_com):
     sum over cell rows, edges e, ops o of softmax(alpha)[e, o] * c[cell, e, o]
 with alphas shared by all cells of a type (alphas_normal [edges, ops_n], alphas_reduce
 [edges, ops_r]). Its gradient is RAPDARTS Eq. 8: dE/da_i = sum_l c_l p_l (delta_il - p_i).
+Optional edge weights w[edges] (PC-DARTS edge normalisation) multiply each edge's expected cost.
+`none` (DARTS's zero op) is charged per `none=`: "zero" (cost 0, the papers' L_co), "exclude"
+(the weight on `none` is spread over the other ops: pushing weight onto `none`, which the derived
+genotype discards, lowers nothing) or "successor" (`none` costs what the edge's strongest other op
+costs: the op the genotype keeps when `none` is dropped).
 
 Expected critical path (MDARTS Sec. III-C made differentiable): every edge runs in parallel;
 node j finishes at smax over its incoming edges of (presence_e * finish[src] + sum_{o != none}
@@ -30,6 +38,7 @@ from .cost_table import CostTables, cost_table, check_metric
 from .space import SearchSpace
 
 CP_MODES = ("cell", "pair", "network")
+NONE_MODES = ("zero", "exclude", "successor")
 
 
 def usable_logits(a: torch.Tensor) -> bool:
@@ -52,14 +61,20 @@ class DartsCost(torch.nn.Module):
 
     Give either `arch` (+ optional `lut`, `lowering`, `backend`) to fill the tables through
     costmodel, or `tables` (a `CostTables`) / `normal` + `reduce` arrays to use costs directly.
-    `op_costs` overrides an op's cost everywhere (DEff-ARTS App. D: {"none": 10**6 - 1}).
+    `op_costs` overrides an op's cost everywhere (DEff-ARTS App. D: {"none": 10**6 - 1}); `none`
+    says how the zero op is charged in the expected cost (NONE_MODES, see the module doc).
+    `DartsCost.for_model(model, arch=...)` builds one from a DARTS-family model (`nas.adapters`).
     """
 
     def __init__(self, space: SearchSpace, lut=None, arch=None, metric: str = "compute_cycles", *,
                  lowering: str = "exact", backend: str | None = None, op_costs: dict | None = None,
-                 tables: CostTables | None = None, normal=None, reduce=None, dtype=torch.float32):
+                 tables: CostTables | None = None, normal=None, reduce=None, dtype=torch.float32,
+                 none: str = "zero"):
         super().__init__()
         check_metric(metric)
+        if none not in NONE_MODES:
+            raise CostModelError(f"none={none!r}: use one of {NONE_MODES}")
+        self.none_mode = none
         self.space, self.metric = space, metric
         if tables is None and normal is not None:
             tables = _given_tables(space, normal, reduce, metric)
@@ -73,40 +88,90 @@ class DartsCost(torch.nn.Module):
         pre = tables.pre if tables.pre is not None else np.zeros((len(tables.normal_cells) + len(tables.reduce_cells), 2))
         self.register_buffer("pre_costs", torch.as_tensor(pre, dtype=dtype))
         self.register_buffer("stem_cost", torch.tensor(float(tables.stem), dtype=dtype))
-        ends = np.cumsum([j for j in range(2, space.steps + 2)])
-        self._node_slices = [(int(e - j), int(e)) for j, e in zip(range(2, space.steps + 2), ends)]
+        self.node_slices = space.node_slices()   # [start, end) alpha rows of each node's incoming edges
+        self.adapter = None                      # set by `for_model` (nas.adapters): how `penalty` reads a model
+        self.uniform_cost = None                 # expected cost at uniform weights (for_model: penalty's scale)
         self._none = {red: (space.ops(red).index("none") if "none" in space.ops(red) else None) for red in (0, 1)}
 
     # -- expected cost (sum) -------------------------------------------------------------------
-    def _check(self, a: torch.Tensor, red: bool) -> None:
+    def _check(self, a: torch.Tensor, red: bool, name: str | None = None) -> None:
+        name = name or ("alphas_reduce" if red else "alphas_normal")
         want = (self.space.n_edges, len(self.space.ops(red)))
+        if not isinstance(a, torch.Tensor):
+            raise CostModelError(f"{name} must be a torch.Tensor {want} (edges, ops), got {type(a).__name__}")
         if tuple(a.shape) != want:
-            name = "alphas_reduce" if red else "alphas_normal"
             raise CostModelError(f"{name} has shape {tuple(a.shape)}, the space needs {want} (edges, ops)")
         if not usable_logits(a):
-            name = "alphas_reduce" if red else "alphas_normal"
             raise CostModelError(f"{name} holds NaN or +inf values, or an edge whose logits are all -inf: "
                                  f"a cost of them would be NaN")
 
-    def edge_costs(self, alphas_normal, alphas_reduce):
+    def _charge_none(self, p: torch.Tensor, red: bool) -> torch.Tensor:
+        k = self._none[int(red)]
+        if k is None or self.none_mode == "zero":
+            return p
+        keep = torch.ones(p.shape[-1], dtype=p.dtype, device=p.device)
+        keep[k] = 0
+        if self.none_mode == "exclude":
+            q = p * keep
+            den = q.sum(-1, keepdim=True)          # an edge sampled as `none` (GDAS one-hot) stays absent
+            return q / torch.where(den > 1e-6, den, torch.ones_like(den))
+        succ = (p.detach() - 2 * (1 - keep)).argmax(-1)           # strongest other op of every edge
+        return p * keep + p[:, k:k + 1] * torch.nn.functional.one_hot(succ, p.shape[-1]).to(p.dtype)
+
+    def edge_costs_from_probs(self, pn, pr, edge_weights=None):
+        """Expected cost of every edge ([cells_n, edges], [cells_r, edges]) from op weights [edges, ops]
+        per cell type (softmax probabilities, GDAS one-hot samples, FairDARTS sigmoids) and optional
+        edge weights (w_normal [edges], w_reduce [edges]), e.g. PC-DARTS's normalised betas."""
+        self._check(pn, False, "op weights (normal)")
+        self._check(pr, True, "op weights (reduce)")
+        en = (self.normal_costs * self._charge_none(pn.to(self.normal_costs.dtype), False)).sum(-1)
+        er = (self.reduce_costs * self._charge_none(pr.to(self.reduce_costs.dtype), True)).sum(-1)
+        if edge_weights is not None:
+            wn, wr = edge_weights
+            for w, name in ((wn, "edge_weights[0] (normal)"), (wr, "edge_weights[1] (reduce)")):
+                if tuple(w.shape) != (self.space.n_edges,):
+                    raise CostModelError(f"{name} has shape {tuple(w.shape)}, the space needs ({self.space.n_edges},)")
+            en, er = en * wn.to(en.dtype), er * wr.to(er.dtype)
+        return en, er
+
+    def cost_from_probs(self, pn, pr, edge_weights=None) -> torch.Tensor:
+        """Expected cost of the whole space from op weights (see `edge_costs_from_probs`): a scalar."""
+        en, er = self.edge_costs_from_probs(pn, pr, edge_weights)
+        return en.sum() + er.sum()
+
+    def edge_costs(self, alphas_normal, alphas_reduce, edge_weights=None):
         """Expected cost of every edge: ([cells_n, edges], [cells_r, edges])."""
         self._check(alphas_normal, False)
         self._check(alphas_reduce, True)
-        pn = torch.softmax(alphas_normal, dim=-1).to(self.normal_costs.dtype)
-        pr = torch.softmax(alphas_reduce, dim=-1).to(self.reduce_costs.dtype)
-        return (self.normal_costs * pn).sum(-1), (self.reduce_costs * pr).sum(-1)
+        return self.edge_costs_from_probs(torch.softmax(alphas_normal, dim=-1), torch.softmax(alphas_reduce, dim=-1),
+                                          edge_weights)
 
-    def cost_per_cell(self, alphas_normal, alphas_reduce):
+    def cost_per_cell(self, alphas_normal, alphas_reduce, edge_weights=None):
         """Expected cost per cell row: ([cells_n], [cells_r])."""
-        en, er = self.edge_costs(alphas_normal, alphas_reduce)
+        en, er = self.edge_costs(alphas_normal, alphas_reduce, edge_weights)
         return en.sum(-1), er.sum(-1)
 
-    def cost(self, alphas_normal, alphas_reduce) -> torch.Tensor:
+    def cost(self, alphas_normal, alphas_reduce, edge_weights=None) -> torch.Tensor:
         """Expected cost of the whole space (all cell rows): a scalar tensor."""
-        cn, cr = self.cost_per_cell(alphas_normal, alphas_reduce)
+        cn, cr = self.cost_per_cell(alphas_normal, alphas_reduce, edge_weights)
         return cn.sum() + cr.sum()
 
     forward = cost
+
+    def penalty(self, model) -> torch.Tensor:
+        """The scalar to add to a DARTS-family model's loss: expected cost / expected cost at uniform
+        weights (1.0 at initialisation, unit-free). Needs `DartsCost.for_model`."""
+        if self.adapter is None:
+            raise CostModelError("penalty(model) needs a DartsCost made by DartsCost.for_model(model, arch=...); "
+                                 "with a SearchSpace use cost(alphas_normal, alphas_reduce)")
+        return self.adapter.penalty(self, model)
+
+    @classmethod
+    def for_model(cls, model, arch=None, metric: str = "compute_cycles", lut=None, **kw) -> "DartsCost":
+        """A DartsCost for a DARTS-family model: layers, C, steps, multiplier, partial channels, op
+        order, weights (softmax / sigmoid / betas) and device read from it (`nas.adapters.for_model`)."""
+        from .adapters import for_model
+        return for_model(cls, model, arch=arch, metric=metric, lut=lut, **kw)
 
     def bounds(self) -> tuple[float, float]:
         """(min, max) of the expected cost over all alphas: every edge at its cheapest / dearest op."""
@@ -129,7 +194,7 @@ class DartsCost(torch.nn.Module):
             w = torch.as_tensor(edge_weights).to(device=costs.device, dtype=costs.dtype)
             presence, dur = presence * w, dur * w
         finish = [t0, t1]
-        for s, e in self._node_slices:
+        for s, e in self.node_slices:
             src = torch.stack(finish, dim=-1)                          # [cells, j]
             finish.append(smooth_max(presence[s:e] * src + dur[:, s:e], temperature))
         return smooth_max(torch.stack(finish[2:], dim=-1), temperature)

@@ -1,10 +1,10 @@
 """Reference search: first-order DARTS with the MDARTS two-phase loop, DEff-ARTS or RAPDARTS loss.
 
-    python -m nas.search --dataset digits --space mdarts --loss mdarts --mu-sep 1 \
-        --qos 0.5e6 0.7e6 --arch eyeriss --lowering mdarts --epochs 5
-    costmodel search ...            (same arguments)
+    costmodel search --arch eyeriss --lowering mdarts --qos 0.4e6 0.5e6 --proj-lr 3e-3 --epochs 3
+    python -m nas.search ...        (same arguments)
 
-Per epoch it logs CE, validation accuracy, the expected cost, the derived genotype, that
+Inside an epoch a tqdm bar shows the step, loss, expected cost and ETA (on a terminal only). Per
+epoch it logs CE, validation accuracy, the expected cost, the derived genotype, that
 genotype's actual maximum cycle (critical path, hard max, same cost table) and its number of
 skip connections. The result is a costmodel `Genotype` (written with --genotype-out as JSON,
 which `costmodel schedule --genotype FILE` reads). --checkpoint saves every epoch; --resume
@@ -21,6 +21,7 @@ from pathlib import Path
 
 import torch
 import torch.nn.functional as F
+from tqdm import tqdm
 
 from costmodel.errors import CostModelError
 from costmodel.genotypes import to_dict, to_string
@@ -73,8 +74,10 @@ def _check(cfg: SearchConfig) -> None:
         raise CostModelError("--epochs and --batch-size must be >= 1")
     if cfg.u_max < 0:
         raise CostModelError(f"--u-max must be >= 0, got {cfg.u_max}")
-    if cfg.lr <= 0 or cfg.arch_lr <= 0:
-        raise CostModelError(f"--lr and --arch-lr must be > 0, got {cfg.lr} and {cfg.arch_lr}")
+    if cfg.lr <= 0 or cfg.arch_lr <= 0 or (cfg.proj_lr is not None and cfg.proj_lr <= 0):
+        raise CostModelError(f"--lr, --arch-lr and --proj-lr must be > 0, got {cfg.lr}, {cfg.arch_lr}, {cfg.proj_lr}")
+    if cfg.threads < 0:
+        raise CostModelError(f"--threads must be >= 0 (0 = torch's default), got {cfg.threads}")
     _check_writable(cfg.checkpoint, "--checkpoint")
     if cfg.resume and not cfg.checkpoint:
         raise CostModelError("--resume needs --checkpoint FILE (the state to continue from)")
@@ -133,13 +136,17 @@ def actual_max_cycle(cost: DartsCost, genotype) -> float:
 def run_search(cfg: SearchConfig, log=print) -> SearchResult:
     _check(cfg)
     device = pick_device(cfg.device)
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
     torch.manual_seed(cfg.seed)
     train, val, n_classes, (ch, h, _) = load_dataset(cfg.dataset, cfg.data_dir, cfg.limit, cfg.seed)
     space = get_space(cfg.space, layers=cfg.layers, c=cfg.c, input_size=h, in_channels=ch)
-    lut = None
     if cfg.lut:
         from costmodel.lut import LUT
         lut = LUT(cfg.lut)
+    else:
+        from .cost_table import default_lut
+        lut = default_lut()            # read-only: costs it lacks are computed, nothing is written
     cost, extra = build_costs(cfg, space, lut)
     cost = cost.to(device)
     extra = {m: c.to(device) for m, c in extra.items()}
@@ -180,6 +187,8 @@ def run_search(cfg: SearchConfig, log=print) -> SearchResult:
         t0 = time.perf_counter()
         model.train()
         ce_sum = n = 0
+        bar = tqdm(total=min(len(train), len(val)) // min(cfg.batch_size, len(train)), unit="step", leave=False,
+                   desc=f"epoch {epoch + 1}/{cfg.epochs}", disable=cfg.quiet or not sys.stderr.isatty())
         for (xt, yt), (xv, yv) in zip(train.batches(cfg.batch_size, gen), val.batches(cfg.batch_size, gen)):
             xt, yt, xv, yv = xt.to(device), yt.to(device), xv.to(device), yv.to(device)
             a_opt.zero_grad()
@@ -191,10 +200,16 @@ def run_search(cfg: SearchConfig, log=print) -> SearchResult:
             torch.nn.utils.clip_grad_norm_(model.weight_parameters(), cfg.grad_clip)
             w_opt.step()
             ce_sum, n = ce_sum + float(loss.detach()) * len(yt), n + len(yt)
+            if not bar.disable:
+                with torch.no_grad():
+                    bar.set_postfix_str(f"loss {float(loss):.3f}  expected_{cost.metric} "
+                                        f"{float(cost.cost(model.alphas_normal, model.alphas_reduce)):,.0f}")
+                bar.update()
+        bar.close()
         sched.step()
         if cfg.loss == "mdarts" and cfg.qos is not None:      # phase 2: projection into [C_L, C_H]
             proj = project_to_band((model.alphas_normal, model.alphas_reduce), cost.cost, cfg.qos[0], cfg.qos[1],
-                                   tau=cfg.tau, steps=cfg.u_max, lr=cfg.arch_lr, weight_decay=cfg.arch_weight_decay,
+                                   tau=cfg.tau, steps=cfg.u_max, lr=cfg.proj_lr or cfg.arch_lr, weight_decay=cfg.arch_weight_decay,
                                    optimizer_state=proj_state)
             with torch.no_grad():
                 model.alphas_normal.copy_(proj.alphas[0])
@@ -208,11 +223,19 @@ def run_search(cfg: SearchConfig, log=print) -> SearchResult:
                         "config": asdict(cfg)}, ckpt)
         if not cfg.quiet:
             log(f"epoch {epoch + 1}/{cfg.epochs}  ce {row['ce']:.4f}  val_acc {row['val_acc']:.3f}  "
-                f"expected_{cost.metric} {row['expected_cost']:,.0f}  max_cycle {row['max_cycle']:,.0f}  "
+                f"expected_{cost.metric} {row['expected_cost']:,.0f}{_band(row['expected_cost'], cfg)}  "
+                f"max_cycle {row['max_cycle']:,.0f}  "
                 f"skips {row['skips']}  mean_max_prob {row['mean_max_prob']:.3f}  ({row['seconds']:.1f}s)")
             log(f"  genotype {row['genotype']}")
     geno = derive_genotype(model.alphas_normal, model.alphas_reduce, space)
     return SearchResult(geno, history, model.alphas_normal.detach().cpu(), model.alphas_reduce.detach().cpu())
+
+
+def _band(value: float, cfg: SearchConfig) -> str:
+    if cfg.loss != "mdarts" or cfg.qos is None:
+        return ""
+    where = "inside" if cfg.qos[0] <= value <= cfg.qos[1] else ("below" if value < cfg.qos[0] else "above")
+    return f" ({where} QoS band [{cfg.qos[0]:,.0f}, {cfg.qos[1]:,.0f}])"
 
 
 def _epoch_row(epoch, model, val, cost, ce, cfg, device, seconds) -> dict:

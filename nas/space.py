@@ -15,39 +15,22 @@ shape conventions:
 
 PC-DARTS partial channels (`partial_channels=k`: the ops see C/k channels) and P-DARTS stages
 (`drop(...)`: a new space without the dropped ops) are expressible.
-No torch here: the space is plain data, shared by `nas.cost` and `nas.model`.
+No torch here: the space is plain data, shared by `nas.cost` and `nas.model`; the macro-network
+rules themselves (cells, reductions, shapes) are `costmodel.darts_net`'s.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from costmodel.darts_net import (CellShape, cell_edges, first_cell_pair, macro_cells, mdarts_table1_query,  # noqa: F401
+                                 node_slices, reduction_layers)
 from costmodel.errors import CostModelError
 from costmodel.ops import CELL_OPS, DARTS_PRIMITIVES, OpQuery
-from costmodel.spaces import macro_cells
 
 MDARTS_NORMAL = ("skip_connect", "sep_conv_3x3", "sep_conv_5x5", "dil_conv_3x3", "dil_conv_5x5",
                  "dw_conv_3x3", "dw_conv_5x5")
 MDARTS_REDUCE = ("max_pool_3x3", "avg_pool_3x3", "skip_connect")
 SHAPE_MODES = ("network", "first-cell", "mdarts-table1")
-
-
-def cell_edges(steps: int = 4) -> list[tuple[int, int]]:
-    """(input, node) of every edge in DARTS order: node j (2..steps+1) takes inputs 0..j-1."""
-    return [(i, j) for j in range(2, steps + 2) for i in range(j)]
-
-
-@dataclass(frozen=True)
-class CellShape:
-    """One cell of the macro-network: channels its ops see and the resolution of its inputs."""
-
-    index: int          # position in the network (0-based)
-    reduction: bool
-    c: int              # channels of every op in the cell (C_curr / partial_channels)
-    h_in: int           # input height = width of the cell's inputs (after preprocessing)
-
-    @property
-    def h_out(self) -> int:
-        return self.h_in // 2 if self.reduction else self.h_in
 
 
 @dataclass(frozen=True)
@@ -101,40 +84,31 @@ class SearchSpace:
     def ops(self, reduction: bool) -> tuple[str, ...]:
         return self.reduce_ops if reduction else self.normal_ops
 
+    def node_slices(self) -> list[tuple[int, int]]:
+        """[start, end) alpha rows of each intermediate node's incoming edges."""
+        return node_slices(self.steps)
+
     def reduction_layers(self) -> tuple[int, ...]:
         """Cells that reduce: at 1/3 and 2/3 of the depth (DARTS model_search.Network)."""
-        return tuple(sorted({self.layers // 3, 2 * self.layers // 3}))
-
-    def macro_cells(self) -> list:
-        """The network's cells as `costmodel.spaces.macro_cells` derives them (full C, preprocessing shapes)."""
-        return macro_cells(self.c, self.layers, self.input_size, self.stem_multiplier, multiplier=self.multiplier)
+        return reduction_layers(self.layers)
 
     def network_cells(self) -> list[CellShape]:
-        """Every cell of the search network at its real shape (the ops see C / partial_channels)."""
-        cells = []
-        for m in self.macro_cells():
-            if m.C % self.partial_channels:
-                raise CostModelError(f"partial_channels = {self.partial_channels} does not divide C = {m.C} of cell "
-                                     f"{m.index}")
-            cells.append(CellShape(m.index, m.reduction, m.C // self.partial_channels, m.h_in))
-        return cells
+        """Every cell of the search network at its real shape (`costmodel.darts_net.macro_cells`; the ops
+        see C / partial_channels, preprocessing full C)."""
+        return macro_cells(self.c, self.layers, self.input_size, self.stem_multiplier, self.multiplier,
+                           self.partial_channels)
 
     def cost_cells(self) -> list[CellShape]:
         """The cells the cost tensor has a row for, per the `shapes` convention."""
         if self.shapes in ("first-cell", "mdarts-table1"):
-            c = self.c // self.partial_channels
-            return [CellShape(0, False, c, self.input_size), CellShape(1, True, c, self.input_size)]
+            return first_cell_pair(self.c, self.input_size, self.partial_channels)
         return self.network_cells()
 
     def edge_query(self, cell: CellShape, edge: int, op: str) -> OpQuery:
         """The op on `edge` of `cell` at its shape (stride 2 on the input edges of a reduction cell)."""
-        src, _ = self.edges[edge]
         if self.shapes == "mdarts-table1":
-            stride = 2 if "pool" in op else 1
-            return OpQuery(op, c_in=cell.c, h=cell.h_in, c_out=cell.c, stride=stride, n=self.batch)
-        stride = 2 if cell.reduction and src < 2 else 1
-        h = cell.h_in if stride == 2 or not cell.reduction else cell.h_out
-        return OpQuery(op, c_in=cell.c, h=h, c_out=cell.c, stride=stride, n=self.batch)
+            return mdarts_table1_query(op, cell.c_ops, cell.h_in, self.batch)
+        return cell.edge(op, self.edges[edge][0] < 2, self.batch)
 
     # -- variants ----------------------------------------------------------------------------
     def drop(self, normal: tuple[str, ...] = (), reduce: tuple[str, ...] = ()) -> "SearchSpace":

@@ -2,8 +2,8 @@
 
     import torch
     from costmodel.profiler import profile
-    from nas.zoo import resnet18          # the project's reference models (torch: the nas layer)
-    r = profile(resnet18(), torch.randn(1, 3, 224, 224), arch="eyeriss", lut="lut_cache.db")
+    model = torch.nn.Sequential(torch.nn.Conv2d(3, 16, 3), torch.nn.ReLU())   # any model; reference ones: nas.zoo
+    r = profile(model, torch.randn(1, 3, 224, 224), arch="eyeriss", lut="lut_cache.db")
     r.table            # pandas DataFrame: one row per layer (module path, op, shapes, N C K G R S P Q,
                        # cycles, compute_cycles, energy_pj, utilization, macs, status, start, finish, ...)
     r.totals           # sequential sums; r.max_value / r.critical_path: the DAG's critical path

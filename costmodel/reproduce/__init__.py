@@ -1,7 +1,8 @@
 """Paper-table reproductions: ``costmodel reproduce NAME``.
 
 Each module here may define ``REPRODUCTIONS = {"name": fn}``; ``fn() -> list[Row]`` computes every
-number through the toolkit. The published values live beside the code that reproduces them (they
+number through the toolkit. Reproductions that need torch are registered by the nas package through the
+``costmodel.reproduce`` entry-point group (pyproject.toml), loaded only when run. The published values live beside the code that reproduces them (they
 are the expectation, cited by table), the computed ones never do.
 """
 from __future__ import annotations
@@ -35,11 +36,15 @@ class Row:
 
 
 def registry() -> dict:
-    """name -> function, from every module of this package."""
+    """name -> function, from every module of this package and the ``costmodel.reproduce`` entry points
+    (loaded here: their modules import torch only when run)."""
     found = {}
     for info in pkgutil.iter_modules(__path__):
         mod = importlib.import_module(f"{__name__}.{info.name}")
         found.update(getattr(mod, "REPRODUCTIONS", {}))
+    from ..commands import plugins
+    for ep in plugins("costmodel.reproduce"):
+        found[ep.name] = ep.load()
     return dict(sorted(found.items()))
 
 

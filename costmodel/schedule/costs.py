@@ -1,4 +1,5 @@
-"""Per-task costs for the scheduler: a `CostTable` maps a task key ``(op, c_in, c_out, h, stride)`` to a `Cost`.
+"""The one per-op cost cache (scheduler and `nas/`): a `CostTable` maps a task key ``(op, c_in, c_out, h,
+stride)`` or an `OpQuery` to a `Cost`.
 
 Two ways to fill it:
   * ``CostTable.from_arch(arch, lowering=..., backend=..., lut=...)``: every key is evaluated once
@@ -19,6 +20,7 @@ from ..ops import OpQuery
 METRICS = {"compute_cycles": "compute cycles (MAC-level)",
            "cycles": "cycles (total, bandwidth-throttled)",
            "energy": "energy [pJ]"}
+ENERGY = ("energy", "energy_pj")   # the scheduler's name, the Cost field's (nas/) name
 FREE = Cost(cycles=0, compute_cycles=0, energy_pj=0.0, mapping="free")
 
 
@@ -27,16 +29,18 @@ def metric_value(cost: Cost, metric: str) -> float:
         return cost.compute_cycles
     if metric == "cycles":
         return cost.cycles
-    if metric == "energy":
+    if metric in ENERGY:
         if cost.energy_pj is None:
-            raise CostModelError("this arch has no energy model (energy_pj is empty); use --metric compute_cycles "
+            raise CostModelError("this arch has no energy model (energy_pj is empty); use the metric compute_cycles "
                                  "or cycles")
         return cost.energy_pj
     raise CostModelError(f"unknown metric {metric!r} (use one of {', '.join(METRICS)})")
 
 
-def key_query(key: tuple) -> OpQuery:
-    """The OpQuery of a task key (square maps, batch 1)."""
+def key_query(key) -> OpQuery:
+    """The OpQuery of a task key (square maps, batch 1), or the key itself if it is an OpQuery."""
+    if isinstance(key, OpQuery):
+        return key
     op, c_in, c_out, h, stride = key
     return OpQuery(op, c_in, h, c_out=c_out, stride=stride)
 
@@ -107,9 +111,9 @@ class CostTable:
         if hit is None:
             hit = self._lookup(key)
             if not hit.ok:
-                op, c_in, c_out, h, stride = key
-                raise CostModelError(f"cannot cost {op} (C_in={c_in}, C_out={c_out}, {h}x{h}, stride {stride}) on "
-                                     f"{self.description}: {hit.status}: {hit.message}")
+                q = key_query(key)
+                raise CostModelError(f"cannot cost {q.op} (C_in={q.c_in}, C_out={q.c_out}, {q.h}x{q.w or q.h}, stride "
+                                     f"{q.stride}) on {self.description}: {hit.status}: {hit.message}")
             self._costs[key] = hit
         return hit
 

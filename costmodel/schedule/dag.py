@@ -19,10 +19,11 @@ from typing import NamedTuple
 
 from ..errors import CostModelError
 from ..genotypes import Genotype, n_nodes
+from ..darts_net import POOLS, CellShape, macro_cells, mdarts_table1_query, reduction_layers, stem_query
 from ..ops import OpQuery
-from ..spaces import CellShape
 
-POOLS = ("max_pool_3x3", "avg_pool_3x3")
+__all__ = ["DAG", "Task", "POOLS", "cell_dag", "mdarts_key", "mdarts_table3_dag", "sequential_dag", "network_dag",
+           "reduction_layers"]
 
 
 class Task(NamedTuple):
@@ -125,8 +126,8 @@ def cell_dag(genotype: Genotype, kind: str = "normal", c: int = 16, hw: int = 32
 def mdarts_key(c: int, hw: int):
     """MDARTS Table III costing: ONE cost per op, that of the first cell of the MDARTS search space
     holding it (C, hw x hw input): pools (reduction-cell-only candidates there) at stride 2,
-    every other op at stride 1 (Table I), wherever the edge is."""
-    return lambda op, from_input: (op, c, c, hw, 2 if op in POOLS else 1)
+    every other op at stride 1 (Table I), wherever the edge is (`darts_net.mdarts_table1_query`)."""
+    return lambda op, from_input: _key(mdarts_table1_query(op, c, hw))
 
 
 def mdarts_table3_dag(genotype: Genotype, c: int = 16, hw: int = 32) -> DAG:
@@ -157,11 +158,6 @@ def sequential_dag(genotype: Genotype, c: int = 16, hw: int = 32) -> DAG:
                       f"stride 1 (no stride reduction; DEff-ARTS Table 3)")
 
 
-def reduction_layers(layers: int) -> tuple[int, int]:
-    """DARTS places the reduction cells at 1/3 and 2/3 of the depth."""
-    return layers // 3, 2 * layers // 3
-
-
 def network_dag(genotype: Genotype, c: int = 16, hw: int = 32, layers: int = 8, in_channels: int = 3) -> DAG:
     """The DARTS CIFAR network (NetworkCIFAR): stem conv 3x3 (in -> 3C), `layers` cells with reductions at
     1/3 and 2/3 (channels doubled, resolution halved), each cell's inputs preprocessed (ReLU-conv1x1-BN,
@@ -172,22 +168,16 @@ def network_dag(genotype: Genotype, c: int = 16, hw: int = 32, layers: int = 8, 
     b = _Builder()
     image = b.node("image")
     stem = b.node("stem")
-    b.task(image, stem, "conv_3x3", ("conv_3x3", in_channels, 3 * c, hw, 1), "stem")  # the build spaces' stem op
+    b.task(image, stem, "conv_3x3", _key(stem_query(c, hw, in_channels)), "stem")  # the build spaces' stem op
     s0 = s1 = stem
-    c_pp = c_p = 3 * c
-    c_curr, h, reduction_prev = c, hw, False
-    for i in range(layers):  # as `costmodel.spaces.macro_cells`, but a cell's output has len(concat) x C channels
-        reduction = i in reduction_layers(layers)
-        if reduction:
-            c_curr *= 2
-        tag, kind = f"c{i}", "reduce" if reduction else "normal"
-        shape = CellShape(i, reduction, reduction_prev, c_curr, h, c_pp, c_p)
+    cells = macro_cells(c, layers, hw, multiplier=(len(genotype.normal_concat), len(genotype.reduce_concat)))
+    for shape in cells:
+        tag, kind = f"c{shape.index}", "reduce" if shape.reduction else "normal"
         p0, p1 = b.node(f"{tag}.pre0"), b.node(f"{tag}.pre1")
         for src, dst, q in zip((s0, s1), (p0, p1), shape.preprocess()):
             b.task(src, dst, q.op, _key(q), f"{tag} preprocess")
         edges, concat = _cell_of(genotype, kind)
         out = b.cell(tag, edges, concat, kind, p0, p1, _real_key(shape))
         s0, s1 = s1, out
-        c_pp, c_p, h, reduction_prev = c_p, len(concat) * c_curr, shape.h_out, reduction
     return b.dag(s1, f"DARTS network: stem + {layers} cells (reductions at {reduction_layers(layers)}), C={c}, "
                      f"{hw}x{hw} input, real per-stage shapes, preprocessing counted")

@@ -1,10 +1,9 @@
 """Build spaces: which ops x shapes a LUT build covers (data: the YAML files beside this module).
 
 A space file names a DARTS macro network (``network: {C, layers, hw, stem_multiplier,
-in_channels}``) and the candidate ``ops``; `macro_cells` derives every cell's shapes the way the
-DARTS code does (reductions at layers//3 and 2*layers//3, channels doubled there, 1x1 ReLUConvBN
-preprocessing, FactorizedReduce for c_{k-2} after a reduction). Optional ``extra`` entries add
-explicit queries: ``{op, c_in, hw, c_out, stride, kernel, ...}``.
+in_channels}``) and the candidate ``ops``; every cell's shapes come from `costmodel.darts_net`
+(the one owner of the DARTS macro-network rules). Optional ``extra`` entries add explicit
+queries: ``{op, c_in, hw, c_out, stride, kernel, ...}``.
 """
 from __future__ import annotations
 
@@ -12,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..arch import read_yaml
+from ..darts_net import CellShape, macro_cells, stem_query  # noqa: F401  (CellShape, macro_cells: re-exported)
 from ..errors import CostModelError, did_you_mean
 from ..ops import ALL_OPS, OpQuery
 from ..validate import MAX_CHANNELS, MAX_SPATIAL, integer
@@ -24,57 +24,6 @@ MAX_SPACE_ENTRIES = 10_000                        # `extra` entries of a space f
 
 
 @dataclass(frozen=True)
-class CellShape:
-    """Shapes of cell `index` of a DARTS network. h_in: the cell's input size (from c_{k-1});
-    channels C; c_pp/c_p: channels of c_{k-2}/c_{k-1}; reduction_prev: c_{k-2} is twice as large."""
-
-    index: int
-    reduction: bool
-    reduction_prev: bool
-    C: int
-    h_in: int
-    c_pp: int
-    c_p: int
-
-    @property
-    def h_out(self) -> int:
-        return self.h_in // 2 if self.reduction else self.h_in
-
-    def preprocess(self, n: int = 1) -> tuple[OpQuery, OpQuery]:
-        """The queries of preprocess0 (c_{k-2}) and preprocess1 (c_{k-1})."""
-        if self.reduction_prev:
-            pre0 = OpQuery("factorized_reduce", self.c_pp, self.h_in * 2, c_out=self.C, stride=2, n=n)
-        else:
-            pre0 = OpQuery("conv_1x1", self.c_pp, self.h_in, c_out=self.C, n=n)
-        return pre0, OpQuery("conv_1x1", self.c_p, self.h_in, c_out=self.C, n=n)
-
-    def edge(self, op: str, from_input: bool, n: int = 1) -> OpQuery:
-        """The query of `op` on an edge leaving a cell input (from_input) or an intermediate node."""
-        stride = 2 if self.reduction and from_input else 1
-        h = self.h_in if from_input else self.h_out
-        return OpQuery(op, self.C, h, c_out=self.C, stride=stride, n=n)
-
-
-def macro_cells(C: int, layers: int, hw: int, stem_multiplier: int = 3, multiplier: int = 4) -> list[CellShape]:
-    """Every cell of the DARTS macro network (model_search.py / model.py conventions); `multiplier` =
-    intermediate nodes concatenated into a cell's output (its channels = multiplier x C)."""
-    if C < 1 or layers < 1 or hw < 1:
-        raise CostModelError(f"impossible network: C={C}, layers={layers}, hw={hw} (all must be >= 1)")
-    c_pp = c_p = stem_multiplier * C
-    c_cur, h, red_prev, cells = C, hw, False, []
-    for i in range(layers):
-        red = i in (layers // 3, 2 * layers // 3)  # as DARTS, also for layers < 3 (cell 0 / cells 0, 1 reduce)
-        if red:
-            c_cur *= 2
-        cells.append(CellShape(i, red, red_prev, c_cur, h, c_pp, c_p))
-        if red and h % 2:
-            raise CostModelError(f"network input {hw}x{hw}: a reduction cell needs an even size, got {h}")
-        c_pp, c_p, red_prev = c_p, multiplier * c_cur, red
-        h = h // 2 if red else h
-    return cells
-
-
-@dataclass(frozen=True)
 class Space:
     name: str
     description: str
@@ -83,9 +32,9 @@ class Space:
 
 def network_queries(network: dict, ops: list[str]) -> list[OpQuery]:
     """Stem, preprocessing and every op on every edge shape of a DARTS network, deduplicated, in order."""
-    cells = macro_cells(network["C"], network["layers"], network["hw"], network.get("stem_multiplier", 3))
-    c_stem = network.get("stem_multiplier", 3) * network["C"]
-    found = [OpQuery("conv_3x3", network.get("in_channels", 3), network["hw"], c_out=c_stem)]
+    stem_mult = network.get("stem_multiplier", 3)
+    cells = macro_cells(network["C"], network["layers"], network["hw"], stem_mult)
+    found = [stem_query(network["C"], network["hw"], network.get("in_channels", 3), stem_mult)]
     for cell in cells:
         found += cell.preprocess()
         for from_input in (True, False):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import torch
 import torch.nn as nn
 
+from costmodel.darts_net import reduction_layers
 from costmodel.genotypes import parse_genotype
 
 
@@ -85,7 +86,7 @@ class NetworkCIFAR(nn.Module):
         c, reduction_prev = C, False
         self.cells = nn.ModuleList()
         for i in range(layers):
-            reduction = i in (layers // 3, 2 * layers // 3)
+            reduction = i in reduction_layers(layers)          # costmodel.darts_net: the one placement rule
             c = 2 * c if reduction else c
             cell = Cell(genotype, c_pp, c_p, c, reduction, reduction_prev)
             self.cells.append(cell)

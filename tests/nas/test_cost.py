@@ -167,7 +167,7 @@ def test_tables_fill_and_reuse_the_lut(tmp_path):
 
 
 def test_energy_needs_an_energy_model_and_has_no_critical_path(table1_like):
-    with pytest.raises(CostModelError, match="no energy_pj model"):
+    with pytest.raises(CostModelError, match="no energy model"):
         DartsCost(darts_space(shapes="first-cell"), arch="c64x", metric="energy_pj")
     energy = DartsCost(table1_like.space, normal=table1_like.normal_costs, reduce=table1_like.reduce_costs,
                        metric="energy_pj")

@@ -1,17 +1,18 @@
-"""The README drop-in: DartsCost in a DARTS `architect.py`-style architecture step."""
+"""The README drop-in: `DartsCost.for_model` + `hw.penalty(model)` in a DARTS `architect.py`-style step."""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 from nas.cost import DartsCost
-from nas.space import darts_space
 
 
 class TinyDartsModel(nn.Module):
-    """Stands in for DARTS model_search.Network: alphas [14, 8] in DARTS PRIMITIVES order, `_loss`."""
+    """Stands in for DARTS model_search.Network: alphas [14, 8] in DARTS PRIMITIVES order, _C/_layers/_steps/
+    _multiplier, `_loss`."""
 
     def __init__(self):
         super().__init__()
+        self._C, self._layers, self._steps, self._multiplier = 16, 8, 4, 4
         self.alphas_normal = nn.Parameter(1e-3 * torch.randn(14, 8))
         self.alphas_reduce = nn.Parameter(1e-3 * torch.randn(14, 8))
         self.head = nn.Linear(4, 3)
@@ -24,28 +25,32 @@ class TinyDartsModel(nn.Module):
 
 
 class Architect:
-    def __init__(self, model, hw_cost, lam):
-        self.model, self.hw, self.lam = model, hw_cost, lam
+    def __init__(self, model, lam):
+        self.model = model
         self.optimizer = torch.optim.Adam(model.arch_parameters(), lr=3e-4, betas=(0.5, 0.999), weight_decay=1e-3)
+        self.hw = DartsCost.for_model(model, metric="params")     # README: arch="eyeriss"; params needs no backend
+        self.lam = lam
 
     def step(self, x, y):
         self.optimizer.zero_grad()
         loss = self.model._loss(x, y)
-        loss = loss + self.lam * self.hw.cost(self.model.alphas_normal, self.model.alphas_reduce)   # the drop-in
+        loss = loss + self.lam * self.hw.penalty(self.model)     # the drop-in
         loss.backward()
         self.optimizer.step()
 
 
 def test_cost_term_steers_the_architecture_step():
     torch.manual_seed(0)
-    hw = DartsCost(darts_space(), metric="params")      # any metric/arch; params needs no backend
     x, y = torch.randn(8, 4), torch.randint(0, 3, (8,))
     costs = []
-    for lam in (0.0, 1e-3):
+    for lam in (0.0, 1.0):
         torch.manual_seed(1)
         model = TinyDartsModel()
-        arch = Architect(model, hw, lam)
-        for _ in range(50):
+        arch = Architect(model, lam)
+        trace = [float(arch.hw.penalty(model))]
+        for _ in range(20):
             arch.step(x, y)
-        costs.append(float(hw.cost(model.alphas_normal, model.alphas_reduce).detach()))
-    assert costs[1] < costs[0]          # the cost-aware step moves alphas towards cheaper ops
+            trace.append(float(arch.hw.penalty(model)))
+        costs.append(trace)
+    assert costs[1][-1] < costs[0][-1]                                    # the cost-aware step is cheaper
+    assert all(b < a for a, b in zip(costs[1], costs[1][1:]))             # and lowers the cost every step

@@ -66,20 +66,36 @@ def test_cli_search_writes_a_genotype_the_scheduler_reads(cli, tmp_path):
             "--arch", "c64x", "--genotype-out", out)
     assert r.returncode == 0, r.stderr
     assert "epoch 1/1" in r.stdout and "max_cycle" in r.stdout and "genotype: Genotype(" in r.stdout
+    assert "step/s" not in r.stderr and "it/s" not in r.stderr          # no progress bar when not a terminal
     assert set(json.loads(out.read_text())) == {"normal", "normal_concat", "reduce", "reduce_concat"}
     s = cli("schedule", "--genotype", out, "--arch", "c64x", "--mode", "mdarts-table3")
     assert s.returncode == 0, s.stderr
 
 
 def test_cli_errors(cli):
-    r = cli("search", "--loss", "rapdarts", "--lambda", "params:1")
+    r = cli("search", "--arch", "c64x", "--loss", "rapdarts", "--lambda", "params:1")
     assert r.returncode == 2 and r.stderr.startswith("error:") and "METRIC=VALUE" in r.stderr
+    r = cli("search", "--epochs", "1")                    # no silent default target
+    assert r.returncode == 2 and "--arch" in r.stderr
+
+
+def test_qos_band_binds_from_outside():
+    """The expected cost starts above the band (uniform alphas) and phase 2 brings it inside."""
+    band = (3.0e7, 3.6e7)
+    res = run_search(SearchConfig(**dict(TINY, quiet=False), epochs=2, loss="mdarts", qos=band, u_max=50,
+                                  proj_lr=3e-3), log=lambda *_: None)
+    from nas.search import build_costs
+    from nas.space import get_space
+    cost, _ = build_costs(SearchConfig(**TINY), get_space("mdarts"), None)
+    start = float(cost.cost(torch.zeros(14, 7), torch.zeros(14, 3)))
+    assert start > band[1]
+    assert band[0] <= res.history[-1]["expected_cost"] <= band[1]
 
 
 def test_deffarts_charges_none_only_in_the_loss():
     from nas.search import build_costs
     from nas.space import darts_space
-    main, extra = build_costs(SearchConfig(loss="deffarts", space="darts"), darts_space(), None)
+    main, extra = build_costs(SearchConfig(loss="deffarts", space="darts", arch="c64x"), darts_space(), None)
     none = darts_space().normal_ops.index("none")
     assert float(main.normal_costs[..., none].max()) == 0                    # logged cost: plain metric
     assert float(extra["deffarts"].normal_costs[..., none].min()) == 10 ** 6 - 1   # DEff-ARTS App. D
@@ -89,3 +105,31 @@ def test_search_on_cifar10_batches(tmp_path, write_batch):
     write_batch(tmp_path / "data_batch_1", 32, 0)
     res = run_search(SearchConfig(**dict(TINY, dataset="cifar10", limit=None), data_dir=str(tmp_path), epochs=1))
     assert len(res.history) == 1 and 0 <= res.history[0]["val_acc"] <= 1
+
+
+@pytest.mark.slow
+def test_cli_search_shows_a_progress_bar_on_a_terminal():
+    """On a terminal (a real pty, 120 columns) each epoch shows a bar: steps, loss, expected cost, ETA."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import termios
+    m, s = pty.openpty()
+    fcntl.ioctl(s, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    p = subprocess.Popen(["costmodel", "search", "--arch", "c64x", "--epochs", "1", "--limit", "96", "--layers", "2",
+                          "--c", "4", "--batch-size", "16", "--threads", "1"], stdout=subprocess.PIPE, stderr=s, stdin=s)
+    os.close(s)
+    buf = b""
+    while True:
+        try:
+            chunk = os.read(m, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        buf += chunk
+    assert p.wait(timeout=300) == 0
+    text = buf.decode(errors="replace")
+    assert "epoch 1/1:" in text and "/3 [" in text and "step" in text and "expected_compute_cycles" in text

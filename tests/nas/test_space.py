@@ -15,7 +15,7 @@ def test_fourteen_edges_in_darts_order():
 
 def test_darts_search_network_shapes():
     cells = darts_space().network_cells()
-    assert [(c.reduction, c.c, c.h_in) for c in cells] == [
+    assert [(c.reduction, c.c_ops, c.h_in) for c in cells] == [
         (False, 16, 32), (False, 16, 32), (True, 32, 32), (False, 32, 16), (False, 32, 16),
         (True, 64, 16), (False, 64, 8), (False, 64, 8)]
 
@@ -31,7 +31,7 @@ def test_reduction_edge_strides():
 def test_mdarts_table1_convention_one_cost_per_op():
     s = mdarts_space(shapes="mdarts-table1")
     cells = s.cost_cells()
-    assert len(cells) == 2 and all(c.c == 16 and c.h_in == 32 for c in cells)
+    assert len(cells) == 2 and all(c.c_ops == 16 and c.h_in == 32 for c in cells)
     for e in range(14):
         assert s.edge_query(cells[1], e, "max_pool_3x3").stride == 2
         assert s.edge_query(cells[1], e, "skip_connect").stride == 1
@@ -40,7 +40,7 @@ def test_mdarts_table1_convention_one_cost_per_op():
 
 def test_partial_channels_and_drop():
     s = darts_space(partial_channels=4)
-    assert [c.c for c in s.network_cells()][:3] == [4, 4, 8]
+    assert [c.c_ops for c in s.network_cells()][:3] == [4, 4, 8]
     d = mdarts_space().drop(normal=("dil_conv_5x5",))
     assert "dil_conv_5x5" not in d.normal_ops and len(d.normal_ops) == 6
     with pytest.raises(CostModelError, match="cannot drop"):

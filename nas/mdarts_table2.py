@@ -13,11 +13,13 @@ Published: Table II's bands (inputs, C_L..C_H x 10^6) and the range they tile, 0
 (Sec. IV-A); the ceiling of L_co (every normal edge sep_conv_5x5, every reduction edge its
 dearest op) printed to Table II's precision (0.1e6) is checked against the published 1.7e6.
 The L_co reached and the derived genotypes are not published (listed as such).
-Needs torch (the `nas` extra) and the Eyeriss backend.
+Needs torch (the `nas` extra) and the Eyeriss backend. Registered with `costmodel reproduce` through
+the ``costmodel.reproduce`` entry-point group (pyproject.toml): costmodel never imports nas.
 """
 from __future__ import annotations
 
-from ..errors import CostModelError
+from costmodel.errors import CostModelError
+from costmodel.reproduce import Row
 
 TABLE2_BANDS = {"A": (0.5e6, 0.7e6), "B": (0.9e6, 1.1e6), "C": (1.1e6, 1.3e6), "D": (1.5e6, 1.7e6)}  # MDARTS Table II
 TABLE2_CEILING_E6 = 1.7      # MDARTS Sec. IV-A: bounds "in the range of 0.5x10^6 to 1.7x10^6"
@@ -27,30 +29,30 @@ MAX_ROUNDS = 100             # phase-2 rounds allowed (the paper searches 50 epo
 def eyeriss_table1_cost():
     """DartsCost over the 28 MDARTS supernet edges at the first cell's shapes (Eyeriss, mdarts lowering)."""
     try:
-        from nas.cost import DartsCost
-        from nas.space import mdarts_space
+        from .cost import DartsCost
     except ImportError as e:
         raise CostModelError(f"mdarts-table2 needs torch (pip install 'hwnas-costmodel[nas]'): {e}") from None
+    from .space import mdarts_space
     return DartsCost(mdarts_space(shapes="mdarts-table1"), arch="eyeriss", metric="compute_cycles", lowering="mdarts")
 
 
 def project_band(cost, band, seed: int = 0, max_rounds: int = MAX_ROUNDS):
     """Phase 2 alone from random alphas (paper settings): (projection, rounds used)."""
-    from nas.losses import phase2_from_random
+    from .losses import phase2_from_random
     return phase2_from_random(cost, band, seed=seed, max_rounds=max_rounds)
 
 
 def derived_max_cycle(cost, alphas) -> tuple:
-    from nas.genotype import derive_genotype
-    from nas.search import actual_max_cycle
+    from .genotype import derive_genotype
+    from .search import actual_max_cycle
     geno = derive_genotype(alphas[0], alphas[1], cost.space)
     return geno, actual_max_cycle(cost, geno)
 
 
 def table2_rows():
-    from . import Row
+    """MDARTS Table II: QoS bands reached by phase-2 projection alone on Eyeriss Table I costs [compute cycles]."""
     cost = eyeriss_table1_cost()          # a clear error first if torch (the nas extra) is missing
-    from nas.genotype import count_skips
+    from .genotype import count_skips
     lo, hi = cost.bounds()
     rows = [Row("L_co ceiling (x1e6, Table II precision)", TABLE2_CEILING_E6, round(hi / 1e5) / 10,
                 f"exact ceiling {hi:,.0f} cycles; floor {lo:,.0f}")]
@@ -65,4 +67,3 @@ def table2_rows():
     return rows
 
 
-REPRODUCTIONS = {"mdarts-table2": table2_rows}
