@@ -157,7 +157,9 @@ def cmd_export(args) -> int:
     filters = {k: v for k, v in (("arch", args.arch), ("lowering", args.lowering)) if v}
     if args.out:
         output_path(args.out, "--out")
-    df = LUT(args.db, create=False).query(**filters)
+    lut = LUT(args.db, create=False)
+    from .sweep.store import with_variants   # a `variant` column (rows of swept arch variants), --variant filter
+    df = with_variants(lut, lut.query(**filters), args.variant)
     try:
         out = open(args.out, "w") if args.out else sys.stdout
     except OSError as e:
@@ -248,11 +250,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add_command(sub, "export", help="dump the LUT as CSV or JSON",
                     examples=["costmodel export --arch eyeriss --out /tmp/eyeriss.csv",
-                              "costmodel export --format json --lowering mdarts | head"])
+                              "costmodel export --format json --lowering mdarts | head",
+                              "costmodel export --db /tmp/sweep.db --variant '*pe_array=8x8*'"])
     p.add_argument("--format", choices=("csv", "json"), default="csv", help="output format")
     add_db_arg(p)
     p.add_argument("--arch", help="only rows of this target (default: all)")
     p.add_argument("--lowering", choices=("exact", "mdarts"), help="only rows of this lowering (default: all)")
+    p.add_argument("--variant", help="only rows of swept variants whose name matches this glob (* and ?; see "
+                                     "`costmodel sweep`); a LUT holding a sweep gets a `variant` column")
     p.add_argument("--out", help="output file (default: stdout)")
     p.set_defaults(func=cmd_export)
 

@@ -50,6 +50,9 @@ def run(args) -> int:
     from ..arch import spec_hash
     from ..evaluate import resolve
     from ..lut import LUT
+    if args.variant or args.by_variant:   # rows of swept arch variants (costmodel sweep)
+        from ..sweep.report import run_table
+        return run_table(args, pivot)
     spec, be = resolve(args.arch, args.backend)
     # only rows of the spec as it is now and of this backend version: rows of an edited spec are stale
     filters = {"arch": spec.name, "spec_hash": spec_hash(spec), "backend": f"{be.name}-{be.version}",
@@ -87,4 +90,7 @@ def register(sub) -> None:
     add_db_arg(p)
     p.add_argument("--width", type=int, default=WIDTH, help="wrap the shape columns into blocks this wide [characters]")
     p.add_argument("--wide", action="store_true", help="all shape columns side by side, however wide")
+    p.add_argument("--variant", help="a swept variant (name or glob, see `costmodel sweep`) instead of the spec as it is")
+    p.add_argument("--by-variant", action="store_true", help="variants x ops at one shape (every variant, or --variant's)")
+    p.add_argument("--shape", help="with --by-variant: the shape column, e.g. 'C16 32x32 s1' (default: the first)")
     p.set_defaults(func=run)

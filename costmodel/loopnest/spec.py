@@ -268,8 +268,9 @@ class AcceleratorSpec:
         if lvs[0].entries is not None and lvs[0].keep != DATASPACES:
             raise CostModelError(f"{where}: key 'levels': the outermost level must keep every data space")
         mac = Arithmetic.from_dict(_req(data, "mac", where), f"{where}: mac")
-        if mac.instances % lvs[-1].instances:
-            raise CostModelError(f"{where}: key 'mac': instances must be a multiple of the innermost level's")
+        if mac.instances % lvs[-1].instances or mac.mesh_x % lvs[-1].mesh_x:
+            raise CostModelError(f"{where}: key 'mac': instances/mesh_x ({mac.instances}/{mac.mesh_x}) must be "
+                                 f"multiples of the innermost level's ({lvs[-1].instances}/{lvs[-1].mesh_x})")
         mapper = data.get("mapper") or {}
         _check_keys(mapper, {"objective", "tie_tolerance", "threads", "timeloop"}, f"{where}: mapper")
         if mapper.get("objective", "edp") not in ("edp", "energy", "delay"):

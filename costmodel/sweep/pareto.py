@@ -1,0 +1,108 @@
+"""Variants compared on one genotype: max cycle (Scheduler) vs energy vs PE count, the Pareto front, a PNG.
+
+Reads the LUT only (a missing row is an error naming the variant: run the sweep over a space that
+holds the genotype's shapes, e.g. darts-search for the DARTS search network). Nothing is written
+to the LUT.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..errors import CostModelError
+from ..evaluate import resolve
+from ..schedule import Scheduler
+from ..schedule.costs import CostTable, key_query
+from . import store
+
+
+def _lut_only(lut, spec, be, lowering: str, name: str) -> CostTable:
+    def lookup(key):
+        cost = lut.get(spec, be, lowering, key_query(key))
+        if cost is None:
+            raise CostModelError(f"variant {name}: the LUT has no {lowering} row for {key[0]} (C_in={key[1]}, "
+                                 f"C_out={key[2]}, {key[3]}x{key[3]}, stride {key[4]}); sweep a space that holds it")
+        return cost
+    return CostTable(lookup, f"{name} ({lowering}, LUT {lut.url})", spec, be, lowering)
+
+
+def pes(spec) -> int:
+    """PE count = MAC instances of the spec's dict form (key mac.instances)."""
+    mac = spec.to_dict().get("mac")
+    if not isinstance(mac, dict) or "instances" not in mac:
+        raise CostModelError(f"arch {spec.name!r} has no mac.instances: the PE count needs an accelerator spec")
+    return int(mac["instances"])
+
+
+def pareto_mask(points: list[tuple]) -> list[bool]:
+    """True for every point no other point dominates (<= in every objective, < in one); all minimised."""
+    def dominates(a, b):
+        return all(x <= y for x, y in zip(a, b)) and any(x < y for x, y in zip(a, b))
+    return [not any(dominates(q, p) for q in points if q is not p) for p in points]
+
+
+def variant_points(lut, arch: str, genotype: str = "DARTS_V2", mode: str = "network", metric: str = "compute_cycles",
+                   lowering: str = "exact", backend: str | None = None, pattern: str | None = None) -> pd.DataFrame:
+    """One row per registered variant of `arch`: max cycle, energy [pJ], PEs, and whether it is Pareto-optimal."""
+    reg = store.variants(lut, arch=arch, pattern=pattern)
+    if reg.empty:
+        raise CostModelError(f"{lut.url}: no registered variants of {arch!r}"
+                             f"{' matching ' + repr(pattern) if pattern else ''}; run `costmodel sweep` first")
+    rows = []
+    for _, r in reg.drop_duplicates("spec_hash").iterrows():
+        spec = store.rebuild_spec(r)
+        spec, be = resolve(spec, backend)
+        costs = _lut_only(lut, spec, be, lowering, r["variant"])
+        cyc = Scheduler(costs=costs, mode=mode, metric=metric).max_value(genotype)
+        energy = Scheduler(costs=costs, mode=mode, metric="energy").max_value(genotype)
+        rows.append({"variant": r["variant"], "spec_hash": r["spec_hash"], "pes": pes(spec), "max_" + metric: cyc,
+                     "energy_pj": energy})
+    df = pd.DataFrame(rows)
+    df["pareto"] = pareto_mask(list(zip(df["max_" + metric], df.energy_pj, df.pes)))
+    return df
+
+
+def short_label(names: list[str]) -> str:
+    """One label for variants at the same point: ``pe_array=32x32`` / ``entries=32768|65536`` (last path part)."""
+    parts = [[kv.split("=", 1) for kv in n[n.find("[") + 1:-1].split(",")] if "[" in n else [[n, ""]] for n in names]
+    lines = []
+    for i, (key, _) in enumerate(parts[0]):
+        values = list(dict.fromkeys(p[i][1] for p in parts))
+        lines.append(f"{key.split('.')[-1]}={'|'.join(values)}")
+    return "\n".join(lines)
+
+
+def plot(df: pd.DataFrame, path: str, title: str) -> None:
+    """Scatter max cycle vs energy, colour = PE count, Pareto-optimal variants ringed and labelled."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise CostModelError("--png needs matplotlib: pip install 'hwnas-costmodel[plot]'") from None
+    ycol = [c for c in df.columns if c.startswith("max_")][0]
+    fig, ax = plt.subplots(figsize=(8.5, 5.5))
+    sc = ax.scatter(df[ycol], df.energy_pj / 1e6, c=df.pes, s=30 + df.pes / 4, cmap="viridis", norm=matplotlib.colors.LogNorm(),
+                    edgecolors="none", zorder=2)
+    front = df[df.pareto].sort_values(ycol)
+    ax.scatter(front[ycol], front.energy_pj / 1e6, s=60 + front.pes / 4, facecolors="none", edgecolors="red",
+               linewidths=1.5, zorder=3, label="Pareto-optimal (max cycle, energy, PEs)")
+    mid = (df[ycol].min() + df[ycol].max()) / 2
+    for i, ((x, y, _), group) in enumerate(front.groupby([ycol, "energy_pj", "pes"], sort=False)):
+        right = x > mid       # labels of right-hand points go to their left; alternately above and below
+        ax.annotate(short_label(list(group.variant)), (x, y / 1e6), fontsize=7,
+                    xytext=(-25 if right else 25, 22 if i % 2 else -30), textcoords="offset points",
+                    ha="right" if right else "left", arrowprops={"arrowstyle": "-", "lw": 0.6, "color": "red"})
+    ax.margins(x=0.12, y=0.12)
+    fig.colorbar(sc, ax=ax, label="PEs (mac.instances)")
+    ax.set_xlabel(f"{ycol.removeprefix('max_')} (max over the critical path) [cycles]")
+    ax.set_ylabel("energy (sum over every op) [uJ]")
+    ax.set_title(title, fontsize=9)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, loc="center")
+    fig.tight_layout()
+    try:
+        fig.savefig(path, dpi=130)
+    except OSError as e:
+        raise CostModelError(f"--png {path}: cannot write: {e.strerror}") from None
+    finally:
+        plt.close(fig)
