@@ -9,9 +9,11 @@
 | pcdarts   | + betas_normal, betas_reduce [14]                   | softmax    | softmax(betas) over each node's inputs (PC-DARTS forward) |
 | fairdarts | alphas_normal, alphas_reduce                        | sigmoid    | -                               |
 | gdas      | arch_normal_parameters, arch_reduce_parameters      | softmax (expected; hard samples: `cost_from_probs`) | - |
+| nni       | NNI 3 DifferentiableMixedCell `_arch_alpha['normal/i_j']` (+ zero path = none) | softmax | - |
 
 `adapter=None` picks pcdarts when the model has betas_*, darts when it has alphas_*, gdas when it
-has arch_*_parameters; FairDARTS names its alphas like DARTS: say adapter="fairdarts".
+has arch_*_parameters, nni when a module holds NNI 3's per-edge `_arch_alpha`; FairDARTS names its
+alphas like DARTS: say adapter="fairdarts".
 The network read from the model: layers (_layers | _Layer | len(cells)), C (_C, else the stem conv's
 output channels / stem_multiplier), steps (_steps, else from the 14 = steps(steps+3)/2 edges),
 multiplier (_multiplier, else steps), partial channels (PC-DARTS's MixedOp.k), op names in alpha
@@ -62,6 +64,10 @@ class Adapter:
             edges = (edge_weights(t[2], cost.node_slices), edge_weights(t[3], cost.node_slices))
         return f(t[0]), f(t[1]), edges
 
+    def op_names(self, model):
+        """Op names in alpha column order, when the parameters name them (None: read from the model)."""
+        return None
+
     def penalty(self, cost, model) -> torch.Tensor:
         pn, pr, edges = self.probs(cost, model)
         if cost.normal_costs.device != pn.device:
@@ -69,11 +75,47 @@ class Adapter:
         return cost.cost_from_probs(pn, pr, edges) / cost.uniform_cost
 
 
+class NniAdapter(Adapter):
+    """NNI 3's differentiable DARTS (nni.nas.strategy.DARTS on e.g. nni.nas.hub.pytorch.DARTS): every cell
+    is a DifferentiableMixedCell whose `_arch_alpha` ParameterDict holds one alpha per edge, keyed
+    '<label>/<i>_<j>' (node i >= num_predecessors, input j < i: DARTS's edge order), of length
+    len(op_names) + 1 (the last is the zero path, our `none`); its forward takes a softmax over all of
+    them. Cells of one label share their alphas (NNI's memo), so the first cell of each label is read."""
+
+    def _cells(self, model) -> dict:
+        cells = {}
+        for m in model.modules():
+            alpha = getattr(m, "_arch_alpha", None)
+            if isinstance(alpha, torch.nn.ParameterDict) and getattr(m, "op_names", None) is not None:
+                cells.setdefault(str(getattr(m, "label", "")).rsplit("/", 1)[-1], m)
+        missing = [label for label in (self.normal, self.reduce) if label not in cells]
+        if missing:
+            raise CostModelError(f"{type(model).__name__} has no NNI DifferentiableMixedCell labelled {missing} "
+                                 f"(found {sorted(cells) or 'none'}); adapter 'nni' reads cells labelled "
+                                 f"{self.normal!r} and {self.reduce!r}")
+        return cells
+
+    def tensors(self, model) -> list:
+        out = []
+        for label, cell in ((lb, self._cells(model)[lb]) for lb in (self.normal, self.reduce)):
+            first = int(getattr(cell, "num_predecessors", 2))
+            keys = [f"{cell.label}/{i}_{j}" for i in range(first, first + int(cell.num_nodes)) for j in range(i)]
+            absent = [k for k in keys if k not in cell._arch_alpha]
+            if absent:
+                raise CostModelError(f"NNI cell {label!r} lacks alphas {absent[:3]}: not a DARTS-style cell")
+            out.append(torch.stack([cell._arch_alpha[k] for k in keys]))
+        return out
+
+    def op_names(self, model):
+        return tuple(self._cells(model)[self.normal].op_names) + ("none",)
+
+
 ADAPTERS = {
     "darts": Adapter("darts", "alphas_normal", "alphas_reduce"),
     "pcdarts": Adapter("pcdarts", "alphas_normal", "alphas_reduce", betas=("betas_normal", "betas_reduce")),
     "fairdarts": Adapter("fairdarts", "alphas_normal", "alphas_reduce", weights="sigmoid"),
     "gdas": Adapter("gdas", "arch_normal_parameters", "arch_reduce_parameters"),
+    "nni": NniAdapter("nni", "normal", "reduce"),
 }
 
 
@@ -97,6 +139,8 @@ def detect(model, adapter: str | None = None) -> Adapter:
         return ADAPTERS["darts"]
     if isinstance(getattr(model, "arch_normal_parameters", None), torch.Tensor):
         return ADAPTERS["gdas"]
+    if any(isinstance(getattr(m, "_arch_alpha", None), torch.nn.ParameterDict) for m in model.modules()):
+        return ADAPTERS["nni"]
     raise CostModelError(f"{type(model).__name__} has none of alphas_normal, betas_normal, arch_normal_parameters: "
                          f"not a DARTS-family model this knows; build DartsCost(SearchSpace(...)) and call "
                          f"cost_from_probs(pn, pr) with your op weights")
@@ -112,7 +156,7 @@ def _first(model, names):
 
 def model_space(model, ad: Adapter, **given) -> SearchSpace:
     """The SearchSpace of `model` (see the module doc for what is read; `given` overrides)."""
-    alphas = getattr(model, ad.normal)
+    alphas = ad.tensors(model)[0]
     n_edges, n_ops = alphas.shape
     steps = given.pop("steps", None) or _first(model, ("_steps",)) or _steps_from_edges(n_edges)
     stem_mult = given.pop("stem_multiplier", None) or _first(model, ("_stem_multiplier", "stem_multiplier")) or 3
@@ -126,7 +170,7 @@ def model_space(model, ad: Adapter, **given) -> SearchSpace:
     if layers is None or c is None:
         raise CostModelError(f"cannot read the network of {type(model).__name__}: give layers= and c= "
                              f"(found layers={layers}, C={c})")
-    ops = given.pop("ops", None) or _first(model, ("op_names", "_op_names")) or DARTS_PRIMITIVES
+    ops = given.pop("ops", None) or ad.op_names(model) or _first(model, ("op_names", "_op_names")) or DARTS_PRIMITIVES
     ops = tuple(OP_ALIASES.get(o, o) for o in ops)
     if len(ops) != n_ops:
         raise CostModelError(f"{ad.normal} has {n_ops} ops per edge but the op names are {list(ops)}: "
@@ -173,7 +217,7 @@ def for_model(cls, model, *, arch=None, metric="compute_cycles", lut=None, adapt
         lut = default_lut()
     cost = cls(space, lut=lut, arch=arch, metric=metric, lowering=lowering, backend=backend, none=none)
     cost.adapter = ad
-    cost.to(getattr(model, ad.normal).device)
+    cost.to(ad.tensors(model)[0].device)
     uniform = torch.full((space.n_edges, len(space.normal_ops)), 0.5 if ad.weights == "sigmoid" else 1.0 / len(
         space.normal_ops), dtype=cost.normal_costs.dtype, device=cost.normal_costs.device)
     edges = None

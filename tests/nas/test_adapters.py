@@ -128,7 +128,7 @@ def test_fairdarts_sigmoid_weights():
     with torch.no_grad():
         model.alphas_normal.zero_()
         model.alphas_reduce.zero_()
-    assert float(hw.penalty(model)) == pytest.approx(1.0)
+    assert hw.penalty(model).item() == pytest.approx(1.0)
     assert hw.uniform_cost == pytest.approx(0.5 * float(hw.normal_costs.sum() + hw.reduce_costs.sum()), rel=1e-6)
 
 
@@ -212,3 +212,66 @@ def test_penalty_follows_the_models_device_and_dtype():
     hw = DartsCost.for_model(model, metric="params")
     p = hw.penalty(model)
     assert p.device == model.alphas_normal.device and p.dtype == torch.float32 and torch.isfinite(p)
+
+
+NNI_DARTS_OPS = ["max_pool_3x3", "avg_pool_3x3", "skip_connect", "sep_conv_3x3", "sep_conv_5x5", "dil_conv_3x3",
+                 "dil_conv_5x5"]        # nni.nas.hub.pytorch.DARTS.DARTS_OPS; NNI appends the zero path itself
+
+
+class NniMixedCell(nn.Module):
+    """NNI 3 DifferentiableMixedCell's interface: label, op_names, num_predecessors, num_nodes and one alpha per
+    edge in a ParameterDict keyed '<label>/<i>_<j>', len(op_names) + 1 long (the last: the zero path)."""
+
+    def __init__(self, label, memo):
+        super().__init__()
+        self.label, self.op_names, self.num_predecessors, self.num_nodes = label, list(NNI_DARTS_OPS), 2, 4
+        self._arch_alpha = nn.ParameterDict()
+        for i in range(2, 6):
+            for j in range(i):
+                key = f"{label}/{i}_{j}"
+                self._arch_alpha[key] = memo.setdefault(key, nn.Parameter(torch.randn(8) * 1e-3))
+
+
+class TinyNni(nn.Module):
+    def __init__(self, C=16, layers=5):
+        super().__init__()
+        memo = {}                                # cells of one label share their alphas, as NNI's memo does
+        self.stem = nn.Conv2d(3, 3 * C, 3, padding=1)
+        self.cells = nn.ModuleList(NniMixedCell("reduce" if i in (layers // 3, 2 * layers // 3) else "normal", memo)
+                                   for i in range(layers))
+
+
+def test_nni_differentiable_cells_edge_order_and_zero_path():
+    torch.manual_seed(3)
+    model = TinyNni()
+    hw = DartsCost.for_model(model, metric="params", none="zero")
+    assert hw.adapter.name == "nni"
+    assert hw.space.layers == 5 and hw.space.c == 16 and hw.space.normal_ops == tuple(NNI_DARTS_OPS) + ("none",)
+    cell = model.cells[0]
+    with torch.no_grad():                        # one-hot on sep_conv_5x5 for edge (node 3, input 1) only
+        for a in cell._arch_alpha.values():
+            a.fill_(-1e4)
+            a[7] = 0                             # the zero path everywhere else
+        cell._arch_alpha["normal/3_1"][4] = 1e4
+        for c in model.cells:
+            if c.label == "reduce":
+                for a in c._arch_alpha.values():
+                    a.fill_(-1e4)
+                    a[7] = 0
+    edge = [(i, j) for i in range(2, 6) for j in range(i)].index((3, 1))      # DARTS edge order: 3
+    expected = float(hw.normal_costs[:, edge, 4].sum())
+    assert expected > 0
+    assert hw.penalty(model).item() * hw.uniform_cost == pytest.approx(expected, rel=1e-6)
+    model.zero_grad()
+    with torch.no_grad():
+        for a in cell._arch_alpha.values():
+            a.normal_(0, 1e-3)
+    hw.penalty(model).backward()
+    assert cell._arch_alpha["normal/2_0"].grad.abs().sum() > 0
+
+
+def test_nni_cells_missing_a_label_is_one_clear_error():
+    model = TinyNni()
+    model.cells = nn.ModuleList([c for c in model.cells if c.label == "normal"])
+    with pytest.raises(CostModelError, match="labelled \\['reduce'\\]"):
+        DartsCost.for_model(model, metric="params", layers=3, c=16)
