@@ -17,6 +17,7 @@ def run_table(args, pivot) -> int:
     """--variant GLOB: the usual ops x shapes table of the one variant it matches; --by-variant: variants x ops
     at one cell-edge shape (--shape, default the first one), for every variant matching --variant (default all)."""
     from ..cli import default_db
+    from ..commands.table import blocks
     from ..evaluate import resolve
     from ..lut import LUT
     lut = LUT(args.db or default_db(), create=False)
@@ -32,14 +33,15 @@ def run_table(args, pivot) -> int:
     if not frames:
         raise CostModelError(f"the LUT has no {backend} {args.lowering} rows for these variants; sweep them with "
                              f"--lowering {args.lowering}")
-    fmt = _fmt(args.metric)
+    fmt, width = _fmt(args.metric), None if args.wide else args.width    # wrapped like `costmodel table`
     if not args.by_variant:
         if len(frames) > 1:
             raise CostModelError(f"--variant {args.variant!r} matches {len(frames)} variants ({', '.join(frames)}); "
                                  f"name one, or add --by-variant")
         (name, df), = frames.items()
         print(f"{name} ({backend}, {args.lowering} lowering): {args.metric}, ops x cell-edge shapes")
-        print(pivot(df, args.metric).map(fmt).to_string())
+        for block in blocks(pivot(df, args.metric).map(fmt), width):
+            print(block.to_string())
         return 0
     tables = {name: pivot(df, args.metric) for name, df in frames.items()}
     shape = args.shape or next(iter(tables.values())).columns[0]
@@ -49,5 +51,10 @@ def run_table(args, pivot) -> int:
                              f"{', '.join(tables[missing[0]].columns)})")
     out = pd.DataFrame({name: t[shape] for name, t in tables.items()}).T
     print(f"{base.name} variants ({backend}, {args.lowering} lowering): {args.metric} at {shape}, variants x ops")
-    print(out.map(fmt).to_string())
+    labels = [f"v{i}" for i in range(1, len(out) + 1)]          # variant names are long: a legend, short rows
+    for label, name in zip(labels, out.index):
+        print(f"  {label:>4} = {name}")
+    out.index = pd.Index(labels, name="variant")
+    for block in blocks(out.map(fmt), width):
+        print(block.to_string())
     return 0

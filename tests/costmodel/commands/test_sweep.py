@@ -63,7 +63,11 @@ def test_sweep_then_table_export_and_pareto(tmp_path):
 
     code, out, _ = _main("table", "--arch", "eyeriss", "--db", db, "--by-variant")
     assert code == 0 and "compute_cycles at C16 32x32 s1, variants x ops" in out
-    assert sum(line.startswith("eyeriss[") for line in out.splitlines()) == 4
+    legend = [line.split(" = ", 1) for line in out.splitlines() if " = eyeriss[" in line]
+    assert [label.strip() for label, _ in legend] == ["v1", "v2", "v3", "v4"] and name in {n for _, n in legend}
+    table = [line for line in out.splitlines()[1:] if " = eyeriss[" not in line]
+    assert max(len(line) for line in table) <= 100                          # wrapped like `costmodel table`
+    assert sum(line.split()[0] in ("v1", "v4") for line in out.splitlines() if line.strip()) >= 2
     code, out, _ = _main("table", "--arch", "eyeriss", "--db", db, "--variant", name)
     assert code == 0 and out.startswith(name) and "sep_conv_3x3" in out
     code, _, err = _main("table", "--arch", "eyeriss", "--db", db, "--variant", "*8x8*")
