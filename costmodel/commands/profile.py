@@ -82,8 +82,8 @@ def run(args) -> int:
     for f in (args.csv, args.png, args.dag_png):
         _check_out(f)
     if args.png or args.dag_png:
-        from ..profiler.plot import _plt
-        _plt()
+        from ..plotting import pyplot
+        pyplot()                                  # matplotlib missing: one error before any work
     if args.model.endswith(".onnx"):
         from ..profiler.onnx_read import read_onnx
         graph = read_onnx(args.model, shape)

@@ -8,34 +8,15 @@
 """
 from __future__ import annotations
 
-from ..errors import CostModelError
+from ..plotting import pyplot, save
 from .graph import LAYER_KINDS
 
 COLORS = ["#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#da8bc3", "#8c8c8c", "#ccb974"]
 
 
-def _plt():
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise CostModelError("plots need matplotlib, which is not installed: pip install 'hwnas-costmodel[plot]'") from None
-    return plt
-
-
-def _save(fig, path, plt) -> None:
-    try:
-        fig.savefig(path, dpi=100)
-    except OSError as e:
-        raise CostModelError(f"cannot write {path}: {e.strerror}") from None
-    finally:
-        plt.close(fig)
-
-
 def plot_layers(r, path: str, title: str = "model") -> None:
     """Per-layer stacked bars: cycles (compute + stall) and energy by level [pJ]."""
-    plt = _plt()
+    plt = pyplot()
     t = r.table[r.table.op.isin(LAYER_KINDS)].reset_index(drop=True)
     n = len(t)
     levels = [lv for lv in (r.levels or []) if t[f"{lv}_pj"].fillna(0).sum() > 0]
@@ -71,7 +52,7 @@ def plot_layers(r, path: str, title: str = "model") -> None:
         a.tick_params(axis="x", labelsize=8)
     fig.suptitle(f"{title} on {r.arch}: per-layer cycles and energy (red names: critical path)", fontsize=10)
     fig.tight_layout()
-    _save(fig, path, plt)
+    save(fig, path)
 
 
 def _layout(dag):
@@ -91,7 +72,7 @@ def _layout(dag):
 
 def plot_dag(r, path: str, title: str = "model") -> None:
     """The task DAG top to bottom, critical path red; each box: name, op(s), cost in the critical metric."""
-    plt = _plt()
+    plt = pyplot()
     dag = r.dag
     pos, rows = _layout(dag)
     width = max(len(v) for v in rows.values())
@@ -114,4 +95,4 @@ def plot_dag(r, path: str, title: str = "model") -> None:
     ax.axis("off")
     ax.set_title(f"{title} on {r.arch}: critical path {r.max_value:,.0f} {r.metric} (red)", fontsize=10)
     fig.tight_layout()
-    _save(fig, path, plt)
+    save(fig, path)

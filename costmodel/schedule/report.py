@@ -87,13 +87,8 @@ def write_dot(result: ScheduleResult, path: str, title: str = "") -> None:
 
 def write_png(result: ScheduleResult, path: str, title: str = "") -> None:
     """Draw the DAG with matplotlib (critical path red). Needs matplotlib (the [plot] extra)."""
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise CostModelError("--png needs matplotlib, which is not installed: pip install 'hwnas-costmodel[plot]' "
-                             "(or use --dot FILE and Graphviz)") from None
+    from ..plotting import pyplot, save
+    plt = pyplot("or use --dot FILE and Graphviz")
     import networkx as nx
     g = result.dag.to_networkx()
     depth = {}
@@ -117,9 +112,4 @@ def write_png(result: ScheduleResult, path: str, title: str = "") -> None:
     ax.set_title(title, fontsize=9)
     ax.axis("off")
     fig.tight_layout()
-    try:
-        fig.savefig(path, dpi=120)
-    except OSError as e:
-        raise CostModelError(f"cannot write {path}: {e.strerror}") from None
-    finally:
-        plt.close(fig)
+    save(fig, path, dpi=120)

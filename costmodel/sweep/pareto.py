@@ -73,15 +73,12 @@ def short_label(names: list[str]) -> str:
 
 def plot(df: pd.DataFrame, path: str, title: str) -> None:
     """Scatter max cycle vs energy, colour = PE count, Pareto-optimal variants ringed and labelled."""
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise CostModelError("--png needs matplotlib: pip install 'hwnas-costmodel[plot]'") from None
+    from ..plotting import pyplot, save
+    plt = pyplot()
+    from matplotlib.colors import LogNorm
     ycol = [c for c in df.columns if c.startswith("max_")][0]
     fig, ax = plt.subplots(figsize=(8.5, 5.5))
-    sc = ax.scatter(df[ycol], df.energy_pj / 1e6, c=df.pes, s=30 + df.pes / 4, cmap="viridis", norm=matplotlib.colors.LogNorm(),
+    sc = ax.scatter(df[ycol], df.energy_pj / 1e6, c=df.pes, s=30 + df.pes / 4, cmap="viridis", norm=LogNorm(),
                     edgecolors="none", zorder=2)
     front = df[df.pareto].sort_values(ycol)
     ax.scatter(front[ycol], front.energy_pj / 1e6, s=60 + front.pes / 4, facecolors="none", edgecolors="red",
@@ -100,9 +97,4 @@ def plot(df: pd.DataFrame, path: str, title: str) -> None:
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="center")
     fig.tight_layout()
-    try:
-        fig.savefig(path, dpi=130)
-    except OSError as e:
-        raise CostModelError(f"--png {path}: cannot write: {e.strerror}") from None
-    finally:
-        plt.close(fig)
+    save(fig, path, dpi=130)
