@@ -143,29 +143,31 @@ def read_reference(path) -> list[tuple[str, str, Layer, int, int, float, str]]:
     return out
 
 
-def arch_of(arch: str, folder: Path):
-    """The spec a reference `arch` cell names: a registered arch, else a file path (relative to `folder`)."""
-    from ..arch import list_archs, load_arch
+def arch_path(arch: str, folder: Path) -> str:
+    """A reference `arch` cell as load_arch takes it: a registered name as is, a file path resolved from `folder`."""
+    from ..arch import list_archs
     if arch in list_archs() or not Path(arch).suffix:
-        return load_arch(arch)
+        return arch
     path = Path(arch) if Path(arch).is_absolute() else folder / arch
     if not path.exists():
         raise CostModelError(f"reference arch {arch!r}: no such file {path} (a relative path is read from the "
                              f"CSV's folder)")
-    return load_arch(str(path.resolve()))
+    return str(path.resolve())
 
 
 def compare(path, backend: str = "analytic", fixed_mapping: bool = False) -> list[Comparison]:
     """Every reference row of the CSV at `path`, costed by `backend` on the row's arch (no caching in a LUT);
     with `fixed_mapping`, by the loop-nest model on the row's own Timeloop mapping."""
+    from ..arch import load_arch
     from .model import evaluate
     rows, specs = [], {}
     for label, arch, layer, rc, rt, re_, mapping in read_reference(path):
         if arch not in specs:
+            name = arch_path(arch, Path(path).parent)            # unknown name, missing file: the user's error
             try:
-                spec = arch_of(arch, Path(path).parent)
+                spec = load_arch(name)
             except CostModelError as e:
-                if not Path(arch).suffix:                        # an unknown registered name: the user's typo
+                if not Path(arch).suffix:                    # a registered arch that fails to load
                     raise
                 specs[arch] = f"unsupported config: {e}"         # a config the model cannot read: its rows say why
             else:
