@@ -4,9 +4,10 @@ import re
 import shutil
 
 from costmodel.arch import load_arch
-from costmodel.loopnest.fidelity import compare
+from costmodel.loopnest.fidelity import Comparison, compare, summary_line
 from costmodel.resources import reference_dir
 from costmodel.timeloop import legacy
+from costmodel.workload import conv
 
 CONFIGS = reference_dir() / "timeloop-v1.0-configs"
 STOCK = reference_dir() / "timeloop_v1.0_darts_ops.csv"
@@ -54,7 +55,7 @@ def test_cli_relative_config_path_from_the_csvs_folder_yaml_and_cfg(cli, tmp_pat
     assert not [ln for ln in out.stdout.splitlines() if ln.startswith(("*", "!"))]
     searched = cli("fidelity", "--reference", tmp_path / "data" / "r.csv")          # the mapper on the same rows
     assert searched.returncode == 0 and not EQUAL.search(searched.stdout)
-    assert searched.stdout.strip().splitlines()[-1].startswith("fidelity: compute_cycles exact ")
+    assert searched.stdout.strip().splitlines()[-1].endswith("; objective not worse 10/10")   # eyeriss-1024: EDP
 
 
 def test_cli_stock_reference_fixed_mapping_all_equal(cli):
@@ -89,3 +90,13 @@ def test_load_arch_reads_a_timeloop_v1_config_path():
     spec = load_arch(str(cfg))
     assert spec == legacy.read_cfg(cfg.read_text(), name="eyeriss-1024")
     assert spec == load_arch(str(CONFIGS / "configs" / "eyeriss-1024.yaml")) and spec.name == "eyeriss-1024"
+
+
+def test_objective_is_the_archs_own_mapper_metric():
+    """Ours: 10 % more energy, 20 % fewer cycles than the reference -> better on EDP and delay, worse on energy."""
+    layer = conv("x", 1, 4, 4, 8, 8, 3)
+    rows = [Comparison("r", "a", layer, 100, 100, 10.0, 80, 80, 11.0, objective=o) for o in ("edp", "delay", "energy")]
+    assert [r.objective_not_worse for r in rows] == [True, True, False]
+    assert summary_line(rows).endswith("; EDP not worse 3/3; objective not worse 2/3")
+    failed = Comparison("r", "a", layer, 100, 100, 10.0, status="unsupported config: x", objective="delay")
+    assert not failed.objective_not_worse
