@@ -184,6 +184,9 @@ def compare(path, backend: str = "analytic", fixed_mapping: bool = False) -> lis
                 specs[arch] = f"unsupported config: {e}"         # a config the model cannot read: its rows say why
             else:
                 specs[arch] = resolve(spec, backend)
+                if fixed_mapping and getattr(spec, "kind", None) != "accelerator":
+                    raise CostModelError(f"reference arch {arch!r} is of kind {getattr(spec, 'kind', None)!r}: "
+                                         f"a fixed Timeloop mapping needs an accelerator (loop-nest) arch")
         if isinstance(specs[arch], str):
             rows.append(Comparison(label, arch, layer, rc, rt, re_, status=specs[arch]))
             continue

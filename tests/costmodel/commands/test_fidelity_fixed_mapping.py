@@ -100,3 +100,12 @@ def test_objective_is_the_archs_own_mapper_metric():
     assert summary_line(rows).endswith("; EDP not worse 3/3; objective not worse 2/3")
     failed = Comparison("r", "a", layer, 100, 100, 10.0, status="unsupported config: x", objective="delay")
     assert not failed.objective_not_worse
+
+
+def test_fixed_mapping_on_a_dsp_arch_is_one_clear_error(cli, tmp_path):
+    fields, rows = _rows(STOCK, lambda r: r["R"] and r["arch"] == "eyeriss")
+    rows = rows[:1]
+    rows[0]["arch"] = "c64x"
+    _write(tmp_path / "r.csv", fields, rows)
+    out = cli("fidelity", "--reference", tmp_path / "r.csv", "--fixed-mapping")
+    assert out.returncode == 2 and out.stderr.startswith("error:") and "accelerator" in out.stderr and out.stdout == ""
