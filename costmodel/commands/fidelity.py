@@ -21,7 +21,7 @@ def run(args) -> int:
 def register(sub) -> None:
     from ..cli import add_command
     p = add_command(sub, "fidelity", help="compare the analytic backend with real Timeloop results, row by row",
-                    examples=["costmodel fidelity", "costmodel fidelity --only-diff",
+                    examples=["costmodel fidelity --only-diff",
                               "costmodel fidelity --reference my_timeloop_runs.csv",
                               "costmodel fidelity --fixed-mapping --only-diff"])
     p.add_argument("--reference", help="reference CSV (default: $COSTMODEL_REFERENCE or "
