@@ -65,7 +65,8 @@ def spec_class(kind: str):
 
 @lru_cache(maxsize=None)
 def load_arch(name_or_path: str):
-    """Load a registered arch by name (``eyeriss``), ``name:PRESET`` (a paper preset), or a spec file path."""
+    """Load a registered arch by name (``eyeriss``), ``name:PRESET`` (a paper preset), a spec file path, or
+    a Timeloop v1.0 config path (libconfig ``.cfg`` or YAML with an ``architecture``/``arch`` key)."""
     base, _, preset = name_or_path.partition(":")
     if preset and not Path(name_or_path).exists():
         spec = load_arch(base)
@@ -75,12 +76,20 @@ def load_arch(name_or_path: str):
     archs = list_archs()
     if name_or_path in archs:
         path = archs[name_or_path]
-    elif Path(name_or_path).suffix in (".yaml", ".yml") and Path(name_or_path).exists():
+    elif Path(name_or_path).suffix in (".yaml", ".yml", ".cfg") and Path(name_or_path).exists():
         path = Path(name_or_path)
     else:
         raise CostModelError(f"unknown arch {name_or_path!r}{did_you_mean(name_or_path, archs)}; registered: "
-                             f"{', '.join(archs) or 'none'} (or give a path to a spec .yaml)")
+                             f"{', '.join(archs) or 'none'} (or give a path to a spec .yaml or a Timeloop "
+                             f"v1.0 config .cfg/.yaml)")
+    if path.suffix == ".cfg":
+        from .timeloop.legacy import read_cfg
+        from .validate import read_text
+        return read_cfg(read_text(path, "Timeloop config"), name=path.stem, where=str(path))
     data = read_yaml(path)
+    if "kind" not in data and ("architecture" in data or "arch" in data):     # a Timeloop v1.0 config
+        from .timeloop.legacy import read
+        return read(data, name=path.stem, where=str(path))
     kind = data.get("kind")
     if kind is None:
         raise CostModelError(f"{path}: missing key 'kind' (one of {sorted(SPEC_KINDS)})")

@@ -4,6 +4,11 @@ A row takes part when it carries a Timeloop problem (arch, N, C, K, R, S, P, Q, 
 Wdilation, Hdilation; G absent/empty = 1; C and K per group) and results (cycles = compute cycles,
 cycles_bw = total cycles, energy_pJ). The problem is the layer itself (no lowering). EDP = energy x
 total cycles; "not worse" allows 1e-6 relative for the reference's 2-decimal energy print.
+
+`arch` names a registered arch or a spec / Timeloop v1.0 config file (relative paths from the CSV's
+folder); an arch the model cannot read makes its rows "!" rows with the reader's message. With
+``fixed_mapping`` each row is evaluated on the Timeloop mapping in its `mapping` column (map.txt
+flattened with `` | ``) instead of searching one; "energy equal" allows the reference's 2-decimal print.
 """
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ from ..workload import Layer
 PROBLEM_COLS = ("arch", "N", "C", "K", "R", "S", "P", "Q", "Wstride", "Hstride", "Wdilation", "Hdilation")
 RESULT_COLS = ("cycles", "cycles_bw", "energy_pJ")
 EDP_SLACK = 1e-6
+PRINT_SLACK_PJ = 0.005 + 1e-9          # the reference prints energy with 2 decimals
 
 
 def default_reference() -> Path:
@@ -45,6 +51,31 @@ class Comparison:
     total: int | None = None
     energy: float | None = None
     status: str = "ok"
+    objective: str = "edp"           # the arch's own mapper metric: edp, energy or delay (= total cycles)
+
+    @property
+    def objective_not_worse(self) -> bool:
+        """Ours <= the reference on the arch's mapper metric (energy and EDP: 1e-6 relative for the 2-decimal print)."""
+        if self.energy is None:
+            return False
+        if self.objective == "delay":
+            return self.total <= self.ref_total
+        if self.objective == "energy":
+            return self.energy <= self.ref_energy * (1 + EDP_SLACK)
+        return self.edp_not_worse
+
+    @property
+    def total_exact(self) -> bool:
+        return self.total == self.ref_total
+
+    @property
+    def energy_equal(self) -> bool:
+        return self.energy is not None and abs(self.energy - self.ref_energy) <= PRINT_SLACK_PJ + 1e-12 * self.ref_energy
+
+    @property
+    def equal(self) -> bool:
+        """Compute cycles, total cycles and energy all equal the reference's (to its print precision)."""
+        return self.compute_exact and self.total_exact and self.energy_equal
 
     @property
     def compute_exact(self) -> bool:
@@ -86,8 +117,9 @@ def _int(v: str, col: str, where: str) -> int:
     return int(f)
 
 
-def read_reference(path) -> list[tuple[str, str, Layer, int, int, float]]:
-    """(label, arch, layer, compute cycles, total cycles, energy pJ) for every row with a problem and results."""
+def read_reference(path) -> list[tuple[str, str, Layer, int, int, float, str]]:
+    """(label, arch, layer, compute cycles, total cycles, energy pJ, mapping text or '') for every row with a
+    problem and results."""
     path = Path(path)
     if not path.exists():
         raise CostModelError(f"reference CSV {path} not found; pass --reference CSV (or set $COSTMODEL_REFERENCE)")
@@ -107,7 +139,7 @@ def read_reference(path) -> list[tuple[str, str, Layer, int, int, float]]:
             g = _int(r["G"], "G", where) if (r.get("G") or "").strip() else 1
             h = (d["Q"] - 1) * d["Hstride"] + (d["S"] - 1) * d["Hdilation"] + 1
             w = (d["P"] - 1) * d["Wstride"] + (d["R"] - 1) * d["Wdilation"] + 1
-            label = " ".join(str(r.get(c, "")) for c in ("group", "op", "layer", "H_in", "C_in") if r.get(c)) or f"row {i}"
+            label = " ".join(str(r.get(c, "")) for c in ("case_id", "group", "op", "layer", "H_in", "C_in") if r.get(c)) or f"row {i}"
             try:
                 layer = Layer(name=label, kind="conv", N=d["N"], C=d["C"] * g, K=d["K"] * g, R=d["R"], S=d["S"],
                               P=d["P"], Q=d["Q"], H=h, W=w, G=g, Hstride=d["Hstride"], Wstride=d["Wstride"],
@@ -119,41 +151,95 @@ def read_reference(path) -> list[tuple[str, str, Layer, int, int, float]]:
             for col, v in zip(RESULT_COLS, results):
                 if v <= 0:
                     raise CostModelError(f"{where}: column {col!r} must be > 0 (a Timeloop result), got {v!r}")
-            out.append((label, r["arch"], layer, *results))
+            out.append((label, r["arch"], layer, *results, (r.get("mapping") or "").strip()))
     return out
 
 
-def compare(path, backend: str = "analytic") -> list[Comparison]:
-    """Every reference row of the CSV at `path`, costed by `backend` on the row's arch (no caching in a LUT)."""
-    rows = []
-    for label, arch, layer, rc, rt, re_ in read_reference(path):
-        spec, be = resolve(arch, backend)          # a backend that cannot model the arch: CostModelError
-        cost = be.evaluate(layer, spec)
+def arch_path(arch: str, folder: Path) -> str:
+    """A reference `arch` cell as load_arch takes it: a registered name as is, a file path resolved from `folder`."""
+    from ..arch import list_archs
+    if arch in list_archs() or not Path(arch).suffix:
+        return arch
+    path = Path(arch) if Path(arch).is_absolute() else folder / arch
+    if not path.exists():
+        raise CostModelError(f"reference arch {arch!r}: no such file {path} (a relative path is read from the "
+                             f"CSV's folder)")
+    return str(path.resolve())
+
+
+def compare(path, backend: str = "analytic", fixed_mapping: bool = False) -> list[Comparison]:
+    """Every reference row of the CSV at `path`, costed by `backend` on the row's arch (no caching in a LUT);
+    with `fixed_mapping`, by the loop-nest model on the row's own Timeloop mapping."""
+    from ..arch import load_arch
+    from .model import evaluate
+    rows, specs = [], {}
+    for label, arch, layer, rc, rt, re_, mapping in read_reference(path):
+        if arch not in specs:
+            name = arch_path(arch, Path(path).parent)            # unknown name, missing file: the user's error
+            try:
+                spec = load_arch(name)
+            except CostModelError as e:
+                if not Path(arch).suffix:                    # a registered arch that fails to load
+                    raise
+                specs[arch] = f"unsupported config: {e}"         # a config the model cannot read: its rows say why
+            else:
+                specs[arch] = resolve(spec, backend)
+                if fixed_mapping and getattr(spec, "kind", None) != "accelerator":
+                    raise CostModelError(f"reference arch {arch!r} is of kind {getattr(spec, 'kind', None)!r}: "
+                                         f"a fixed Timeloop mapping needs an accelerator (loop-nest) arch")
+        if isinstance(specs[arch], str):
+            rows.append(Comparison(label, arch, layer, rc, rt, re_, status=specs[arch]))
+            continue
+        spec, be = specs[arch]
+        if fixed_mapping:
+            try:
+                if not mapping:
+                    raise CostModelError("no mapping in the row's 'mapping' column")
+                cost = evaluate(layer, spec, mapping)
+            except CostModelError as e:
+                rows.append(Comparison(label, arch, layer, rc, rt, re_, status=f"mapping: {e}"))
+                continue
+        else:
+            cost = be.evaluate(layer, spec)
         if cost.ok and cost.energy_pj is not None:
             rows.append(Comparison(label, arch, layer, rc, rt, re_, int(cost.compute_cycles), int(cost.cycles),
-                                   float(cost.energy_pj)))
+                                   float(cost.energy_pj), objective=getattr(spec, "mapper", {}).get("objective", "edp")))
         else:
             why = f"{cost.status}: {cost.message}" if not cost.ok else f"backend {be.name!r} has no energy model"
             rows.append(Comparison(label, arch, layer, rc, rt, re_, status=why))
     return rows
 
 
+def equal_line(rows: list[Comparison]) -> str:
+    """The fixed-mapping tally: rows whose compute cycles, total cycles and energy all equal the reference."""
+    n = len(rows)
+    return (f"fixed mapping: equal {sum(r.equal for r in rows)}/{n} (compute cycles {sum(r.compute_exact for r in rows)}"
+            f"/{n}, total cycles {sum(r.total_exact for r in rows)}/{n}, energy {sum(r.energy_equal for r in rows)}/{n})")
+
+
 def summary_line(rows: list[Comparison]) -> str:
-    """The one-line tally ``fidelity: compute_cycles exact a/n, ...`` of `rows`."""
+    """The one-line tally ``fidelity: compute_cycles exact a/n, ...`` of `rows`; the objective is each row's
+    arch's own mapper metric (``mapper.objective``: edp, energy or delay)."""
     n = len(rows)
     return (f"fidelity: compute_cycles exact {sum(r.compute_exact for r in rows)}/{n}, "
             f"within 5% {sum(r.compute_within_5pct for r in rows)}/{n}; "
             f"energy within 2% {sum(r.energy_within_2pct for r in rows)}/{n}; "
-            f"EDP not worse {sum(r.edp_not_worse for r in rows)}/{n}")
+            f"EDP not worse {sum(r.edp_not_worse for r in rows)}/{n}; "
+            f"objective not worse {sum(r.objective_not_worse for r in rows)}/{n}")
 
 
-def row_line(r: Comparison) -> str:
+def differs(r: Comparison, fixed_mapping: bool = False) -> bool:
+    """Whether `r` is flagged: not equal (fixed mapping), else not (compute exact, energy within 2 %, EDP not worse)."""
+    return not (r.equal if fixed_mapping else (r.compute_exact and r.energy_within_2pct and r.edp_not_worse))
+
+
+def row_line(r: Comparison, fixed_mapping: bool = False) -> str:
     """One row: ours vs the reference (cycles; energy and EDP as ratios ours/reference); '*' marks a difference."""
     l = r.layer
     shape = f"C{l.C // l.G}K{l.K // l.G}G{l.G} R{l.R}S{l.S} P{l.P}Q{l.Q} s{l.Hstride} d{l.Hdilation}"
     if r.status != "ok":
         return f"! {r.arch:8s} {r.label:40s} {shape:34s} {r.status}"
-    flag = " " if (r.compute_exact and r.energy_within_2pct and r.edp_not_worse) else "*"
+    flag = "*" if differs(r, fixed_mapping) else " "
     return (f"{flag} {r.arch:8s} {r.label:40s} {shape:34s} compute {r.compute:>8,d} vs {r.ref_compute:>8,d}  "
             f"total {r.total:>8,d} vs {r.ref_total:>8,d}  energy x{r.energy / r.ref_energy:.4f}  "
             f"EDP x{r.edp_ratio:.4f}")
