@@ -25,7 +25,7 @@ from .mapping import Loop, Mapping, MappingLevel
 from .mapspace import enumerate_mappings
 from .nest import analyze, outer_accesses
 from .problem import Problem, READ_WRITE
-from .spec import AcceleratorSpec, DATASPACES, DIMS
+from .spec import AcceleratorSpec, DATASPACES, DIMS, objective_metrics
 
 
 CHUNK = 32768        # candidates evaluated per numpy pass
@@ -162,7 +162,8 @@ def search(problem: Problem, spec: AcceleratorSpec, objective: str | None = None
     energy_lower_bound); once a mapping is known, every candidate whose bound exceeds its cost (plus the
     tie tolerance) is dropped unevaluated, then the survivors are selected from in mapping-ID order.
     """
-    objective = objective or spec.mapper.get("objective", "edp")
+    metrics = objective_metrics(objective or spec.mapper.get("objective", "edp"), "objective")
+    objective, later = metrics[0], metrics[1:]       # later metrics break ties within the tolerance
     tol = spec.mapper.get("tie_tolerance", 0.001)
     slots, _, ids, (T, spatial), size, factors_of = enumerate_mappings(problem, spec, with_factors=False)
     if ids.size == 0:
@@ -180,9 +181,7 @@ def search(problem: Problem, spec: AcceleratorSpec, objective: str | None = None
             keep, F = factors_of(rows[a:a + CHUNK], only_active=True)
             parts.append(analyze(problem, spec, [loops[k] for k in keep], F))
         r = {k: np.concatenate([p[k] for p in parts]) for k in ("energy_pj", "cycles", "compute_cycles", "valid")}
-        cost = {"edp": r["energy_pj"] * r["cycles"], "energy": r["energy_pj"],
-                "delay": r["cycles"].astype(np.float64)}[objective]
-        return np.where(r["valid"], cost, np.inf), r
+        return np.where(r["valid"], _cost(r, objective), np.inf), r
 
     bound = [np.inf]
 
@@ -193,6 +192,12 @@ def search(problem: Problem, spec: AcceleratorSpec, objective: str | None = None
         return bound[0]
 
     rows = np.arange(ids.size)
+    if spec.mapper.get("min_utilization"):       # Timeloop's utilization constraint: used MACs / all MACs
+        used = np.broadcast_to(spatial(DIMS, list(range(len(spec.levels)))), ids.shape)
+        rows = rows[used >= spec.mapper["min_utilization"] * spec.mac.instances]
+        if not rows.size:
+            return MapResult(None, candidates=size, message=f"no mapping reaches the minimum utilization "
+                                                            f"{spec.mapper['min_utilization']}")
     for _ in range(2):                   # small mapspace: evaluating everything is cheaper than bounding
         if rows.size <= SMALL:
             break
@@ -206,10 +211,18 @@ def search(problem: Problem, spec: AcceleratorSpec, objective: str | None = None
     if not np.isfinite(cost).any():
         return MapResult(None, candidates=size, evaluated=rows.size, message="no mapping fits the buffers")
     ok = np.flatnonzero(np.isfinite(cost))
+    for m in later:              # Timeloop's multi-metric rule: the next metric among those tied on this one
+        ok = ok[cost[ok] <= cost[ok].min() * (1 + tol)]
+        cost = np.where(np.isfinite(cost), _cost(r, m), np.inf)
     b = int(ok[select_threads(cost[ok], ids[rows][ok], size, tol, spec.mapper.get("threads", 1))])
     f = factors_of(rows[b:b + 1])[:, 0]
     return MapResult(to_mapping(spec, slots, f, _tiles(problem, spec, slots, f)), int(r["compute_cycles"][b]),
                      int(r["cycles"][b]), float(r["energy_pj"][b]), size, rows.size)
+
+
+def _cost(r: dict, metric: str) -> np.ndarray:
+    return {"edp": r["energy_pj"] * r["cycles"], "energy": r["energy_pj"],
+            "delay": r["cycles"].astype(np.float64)}[metric]
 
 
 def _tiles(problem, spec, slots, f) -> dict:

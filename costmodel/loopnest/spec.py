@@ -86,9 +86,11 @@ class StorageLevel:
     temporal: TemporalConstraint = field(default_factory=TemporalConstraint)
     spatial: SpatialConstraint = field(default_factory=SpatialConstraint)
     klass: str = ""                  # Timeloop/Accelergy component class ("SRAM", "regfile", "DRAM")
+    network_word_bits: int | None = None   # Timeloop v1.0's network-word-bits: carried; no cost uses it (v1.0 neither)
 
     KEYS = {"name", "technology", "class", "entries", "word_bits", "instances", "mesh_x", "access_energy_pj",
-            "block_size", "cluster_size", "read_bandwidth", "write_bandwidth", "keep", "temporal", "spatial"}
+            "block_size", "cluster_size", "read_bandwidth", "write_bandwidth", "keep", "temporal", "spatial",
+            "network_word_bits"}
 
     @property
     def bypass(self) -> tuple:
@@ -120,7 +122,8 @@ class StorageLevel:
                  keep=tuple(k for k in DATASPACES if k in keep),
                  temporal=TemporalConstraint.from_dict(d.get("temporal"), f"{where}.temporal"),
                  spatial=SpatialConstraint.from_dict(d.get("spatial"), f"{where}.spatial"),
-                 klass=str(d.get("class", "")))
+                 klass=str(d.get("class", "")),
+                 network_word_bits=_num(d, "network_word_bits", where, default=None, minimum=1, allow_none=True))
         if lv.entries == 0 and lv.keep:
             raise CostModelError(f"{where}: key 'keep': a level with entries 0 cannot keep {', '.join(lv.keep)}")
         return lv
@@ -134,6 +137,8 @@ class StorageLevel:
                   "cluster_size": self.cluster_size, "read_bandwidth": self.read_bandwidth,
                   "write_bandwidth": self.write_bandwidth, "keep": list(self.keep),
                   "temporal": self.temporal.to_dict(), "spatial": self.spatial.to_dict()})
+        if self.network_word_bits is not None:
+            d["network_word_bits"] = self.network_word_bits
         return d
 
 
@@ -196,6 +201,20 @@ class PoolModel:
                 "compare_energy_pj": self.compare_energy_pj, "note": self.note}
 
 
+METRICS = ("edp", "energy", "delay")
+
+
+def objective_metrics(objective, where: str) -> tuple:
+    """The metrics of a mapper objective: one of edp, energy, delay, or several comma-separated
+    (``"delay,energy"``: Timeloop v1.0's multi-metric rule -- the first decides unless within the tie
+    tolerance, then the next)."""
+    parts = tuple(p.strip() for p in str(objective).split(","))
+    if not parts or any(p not in METRICS for p in parts) or len(set(parts)) != len(parts):
+        raise CostModelError(f"{where} must be edp, energy or delay, or distinct ones comma-separated "
+                             f"(e.g. 'delay,energy'), got {objective!r}")
+    return parts
+
+
 TIMELOOP_ALGORITHMS = ("linear-pruned", "random-pruned", "hybrid", "exhaustive", "random")
 TIMELOOP_MAPPER_KEYS = {"algorithm": str, "num-threads": int, "timeout": int, "victory-condition": int,
                         "search-size": int, "sync-interval": int, "live-status": bool, "diagnostics": bool,
@@ -236,7 +255,8 @@ class AcceleratorSpec:
     default_backend: str = "analytic"
     description: str = ""
     source: str = ""                 # where the facts come from
-    mapper: dict = field(default_factory=dict)   # embedded mapper: objective, tie_tolerance, threads; and
+    mapper: dict = field(default_factory=dict)   # embedded mapper: objective, tie_tolerance, threads,
+    #   min_utilization (Timeloop's `utilization` constraint: used MACs / all MACs >= it; absent = 0); and
     #                                              'timeloop': the real timeloop-mapper's settings (v1.0 keys)
     technology: str = ""             # process node, e.g. "40nm" (Accelergy; Timeloop v1.0's pat ignores it)
     cycle_seconds: float | None = None   # clock period [s] (Accelergy's global_cycle_seconds; no cycle count uses it)
@@ -272,15 +292,16 @@ class AcceleratorSpec:
             raise CostModelError(f"{where}: key 'mac': instances/mesh_x ({mac.instances}/{mac.mesh_x}) must be "
                                  f"multiples of the innermost level's ({lvs[-1].instances}/{lvs[-1].mesh_x})")
         mapper = data.get("mapper") or {}
-        _check_keys(mapper, {"objective", "tie_tolerance", "threads", "timeloop"}, f"{where}: mapper")
-        if mapper.get("objective", "edp") not in ("edp", "energy", "delay"):
-            raise CostModelError(f"{where}: key 'mapper.objective' must be edp, energy or delay")
+        _check_keys(mapper, {"objective", "tie_tolerance", "threads", "timeloop", "min_utilization"}, f"{where}: mapper")
+        objective_metrics(mapper.get("objective", "edp"), f"{where}: key 'mapper.objective'")
         pool = _req(data, "pool", where)     # null = not modelled (what a reader of a Timeloop file gives)
         spec = cls(name=str(_req(data, "name", where)), levels=lvs, mac=mac,
                    pool=None if pool is None else PoolModel.from_dict(pool, f"{where}: pool"),
                    default_backend=str(data.get("default_backend", "analytic")),
                    description=str(data.get("description", "")), source=str(data.get("source", "")),
-                   mapper={"objective": mapper.get("objective", "edp"),
+                   mapper={**({"min_utilization": _num(mapper, "min_utilization", f"{where}: mapper", kind=float,
+                                                       minimum=0)} if "min_utilization" in mapper else {}),
+                           "objective": mapper.get("objective", "edp"),
                            "tie_tolerance": _num(mapper, "tie_tolerance", f"{where}: mapper", kind=float,
                                                  default=0.001, minimum=0),
                            "threads": _num(mapper, "threads", f"{where}: mapper", default=1, minimum=1),

@@ -95,12 +95,8 @@ def assemble(name: str, levels: list, mac: dict, constraints: dict, mapper: dict
                 _check_dims(c[kind].get("factors", {}), c[kind].get("permutation", ""), f"{at} {kind}")
                 d[kind] = c[kind]
         out.append(d)
-    objective = "edp"
-    metrics = list(mapper.get("optimization-metrics") or ["edp"])
-    if len(metrics) != 1 or metrics[0] not in ("edp", "energy", "delay"):
-        raise CostModelError(f"{where}: mapper optimization-metrics {metrics} unsupported (one of edp, energy, "
-                             f"delay)")
-    objective = metrics[0]
+    metrics = [str(m) for m in (mapper.get("optimization-metrics") or ["edp"])]
+    objective = ",".join(metrics)             # checked by the spec (objective_metrics)
     tl = {k: v for k, v in mapper.items() if k != "optimization-metrics"}
     extras = dict(extras or {})
     data = {"kind": "accelerator", "name": name, "levels": out, "mac": mac, "technology": technology, "pool": None,

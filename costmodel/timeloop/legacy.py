@@ -22,9 +22,11 @@ from ..loopnest.pat import dram_access_energy_pj, mac_energy_pj, sram_access_ene
 
 MAC_CLASSES = ("intmac", "fpmac", "mac")
 # attributes the v1.0 reader understands; num-banks/num-ports are accepted (pat ignores them)
+# bandwidth (deprecated in v1.0) = read_bandwidth + write_bandwidth, half each; network-word-bits is carried
+# (v1.0 charges no energy for it)
 STORAGE_ATTRS = {"name", "class", "instances", "meshX", "meshY", "word-bits", "entries", "sizeKB", "block-size",
-                 "cluster-size", "read_bandwidth", "write_bandwidth", "technology", "vector-access-energy",
-                 "num-banks", "num-ports", "width"}
+                 "cluster-size", "read_bandwidth", "write_bandwidth", "bandwidth", "technology",
+                 "vector-access-energy", "num-banks", "num-ports", "width", "network-word-bits"}
 ALIASES = {"word_width": "word-bits", "datawidth": "word-bits", "n_words": "block-size"}   # v1.0's other spellings
 MAC_ATTRS = {"name", "class", "instances", "meshX", "meshY", "word-bits"}
 
@@ -46,6 +48,8 @@ def arch(spec) -> dict:
             a["block-size"] = lv.block_size
         if lv.cluster_size != 1:
             a["cluster-size"] = lv.cluster_size
+        if lv.network_word_bits is not None:
+            a["network-word-bits"] = lv.network_word_bits
         for key, v in (("read_bandwidth", lv.read_bandwidth), ("write_bandwidth", lv.write_bandwidth)):
             if v is not None:
                 a[key] = _num(v)
@@ -77,6 +81,8 @@ def constraints(spec, dims) -> dict:
                 entry["split"] = split
             entry["attributes"] = {"factors": " ".join(f"{d}={b}" for d, b in f.items()), "permutation": perm}
             cons.append(entry)
+        if i == len(spec.levels) - 1 and spec.mapper.get("min_utilization"):
+            cons.append({"type": "utilization", "min": spec.mapper["min_utilization"]})
         if cons:
             targets.append({"name": lv.name, "constraints": cons})
     return {"mapspace": {"targets": targets}}
@@ -84,8 +90,8 @@ def constraints(spec, dims) -> dict:
 
 def mapper(spec, overrides: dict | None = None) -> dict:
     """mapper.yaml: ``optimization-metrics`` + the spec's stock settings verbatim, then `overrides`."""
-    from ..loopnest.spec import timeloop_mapper_settings
-    m = {"optimization-metrics": [spec.mapper.get("objective", "edp")], **spec.mapper.get("timeloop", {})}
+    from ..loopnest.spec import objective_metrics, timeloop_mapper_settings
+    m = {"optimization-metrics": list(objective_metrics(spec.mapper.get("objective", "edp"), "mapper.objective")), **spec.mapper.get("timeloop", {})}
     m.update(timeloop_mapper_settings(overrides, "Timeloop mapper setting override"))
     return {"mapper": m}
 
@@ -132,9 +138,13 @@ def _level(raw: dict, klass: str, ert: dict, where: str) -> dict:
     d = {"name": name, "technology": tech, "class": klass or tech, "entries": None if entries is None else int(entries),
          "word_bits": wb, "instances": inst, "mesh_x": mesh_x, "access_energy_pj": energy, "block_size": block,
          "cluster_size": cluster}
-    for key in ("read_bandwidth", "write_bandwidth"):
+    if raw.get("bandwidth") is not None:            # v1.0 buffer.cpp: read = write = bandwidth / 2
+        d["read_bandwidth"] = d["write_bandwidth"] = float(raw["bandwidth"]) / 2
+    for key in ("read_bandwidth", "write_bandwidth"):  # explicit ones win (v1.0 reads them after `bandwidth`)
         if raw.get(key) is not None:
             d[key] = float(raw[key])
+    if raw.get("network-word-bits") is not None:
+        d["network_word_bits"] = int(raw["network-word-bits"])
     return d
 
 
@@ -177,7 +187,7 @@ def _constraint_list(data: dict) -> list:
     return [(c["target"], c) for c in cons]
 
 
-CONSTRAINT_KEYS = {"type", "target", "attributes", "factors", "permutation", "split", "keep", "bypass"}
+CONSTRAINT_KEYS = {"type", "target", "attributes", "factors", "permutation", "split", "keep", "bypass", "min"}
 
 
 def read_constraints(pairs, where: str) -> dict:
@@ -186,14 +196,19 @@ def read_constraints(pairs, where: str) -> dict:
     for target, c in pairs:
         at = f"{where}: constraint on {target!r}"
         kind = c.get("type")
-        if kind not in ("datatype", "bypassing", "bypass", "dataspace", "temporal", "spatial"):
+        if kind not in ("datatype", "bypassing", "bypass", "dataspace", "temporal", "spatial", "utilization",
+                        "parallelism"):
             raise CostModelError(f"{at}: unsupported constraint type {kind!r}")
         attrs = c.get("attributes", c)
         bad = sorted((set(c) | set(attrs)) - CONSTRAINT_KEYS)
         if bad:
             raise CostModelError(f"{at}: unsupported key(s) {bad}")
         entry = out.setdefault(target, {})
-        if kind in ("datatype", "bypassing", "bypass", "dataspace"):
+        if kind in ("utilization", "parallelism"):     # v1.0: min used MACs / all MACs (see `read`)
+            if attrs.get("min") is None:
+                raise CostModelError(f"{at}: a {kind} constraint needs 'min'")
+            entry["min_utilization"] = float(attrs["min"])
+        elif kind in ("datatype", "bypassing", "bypass", "dataspace"):
             entry["keep"] = keep_of(attrs.get("keep"), attrs.get("bypass"), at)
         elif kind in ("temporal", "spatial"):
             d = {"factors": parse_factors(attrs.get("factors"), at), "permutation": parse_permutation(attrs.get("permutation", ""))}
@@ -232,7 +247,15 @@ def read(data: dict, name: str = "", ert: dict | None = None, extras: dict | Non
     if mac is None:
         raise CostModelError(f"{where}: no arithmetic level (class {'/'.join(MAC_CLASSES)})")
     ertmod.check_components(ert_pj, [lv["name"] for lv in levels] + [mac["name"]], where)
-    return assemble(name or "timeloop", levels, mac, read_constraints(_constraint_list(data), where),
+    cons = read_constraints(_constraint_list(data), where)
+    for target, c in cons.items():
+        if "min_utilization" in c:
+            if levels and target != levels[-1]["name"]:   # v1.0 aborts the same way
+                raise CostModelError(f"{where}: utilization constraint on {target!r}: v1.0 allows it only at the "
+                                     f"innermost storage level ({levels[-1]['name']})")
+            extras = {**(extras or {}), "mapper": {**(extras or {}).get("mapper", {}),
+                                                   "min_utilization": c.pop("min_utilization")}}
+    return assemble(name or "timeloop", levels, mac, cons,
                     dict(data.get("mapper") or {}), where, extras=extras, technology=tech,
                     cycle_seconds=cycle)
 
