@@ -36,7 +36,22 @@ def test_eyeriss_1024_reference_rows_equal_timeloop_on_its_mappings():
     assert all(r.status == "ok" and r.equal for r in eyeriss), [r.label for r in eyeriss if not r.equal]
     assert {r.compute for r in eyeriss} >= {48, 114688} and any(r.total > r.compute for r in eyeriss)  # c01: bw-bound
     for r in rows:               # other configs: equal once readable, until then a "!" row saying why
-        assert r.equal or r.status.startswith("unsupported config:"), (r.arch, r.label, r.status)
+        assert r.equal or r.status.startswith(("unsupported config:", "mapping:")), (r.arch, r.label, r.status)
+
+
+def test_simba_chip_rows_equal_timeloop_on_its_mappings_but_the_n2_layer():
+    """simba-chip: 6 levels, 8/24-bit words, clusters, DRAM `bandwidth` = read + write. c02 has N = 2, which its
+    constraints fix to 1 at every level: Timeloop v1.0 maps N = 1 only (half the MACs, README); we refuse it."""
+    rows = [r for r in compare(CONFIGS / "reference.csv", fixed_mapping=True) if r.arch == "configs/simba-chip.cfg"]
+    assert len(rows) == 10
+    assert [r.label.split()[0] for r in rows if not r.equal] == ["c02"] and rows[2].layer.N == 2
+    assert "factors of N multiply to 1, the problem has N = 2" in rows[2].status
+    assert any(r.total > 3 * r.compute for r in rows)               # DRAM-bandwidth bound (10 words/cycle)
+
+
+def test_sample_is_refused_naming_the_mapper_chosen_bypass():
+    rows = [r for r in compare(CONFIGS / "reference.csv", fixed_mapping=True) if r.arch == "configs/sample.yaml"]
+    assert len(rows) == 10 and all("Registers: no keep/bypass constraint" in r.status for r in rows)
 
 
 def test_cli_relative_config_path_from_the_csvs_folder_yaml_and_cfg(cli, tmp_path, monkeypatch):

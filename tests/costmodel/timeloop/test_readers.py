@@ -106,13 +106,15 @@ def _stock(name):
      "storage without a size"),
     (lambda d: d["mapspace"]["targets"][1]["constraints"].pop(0), "OutputBuffer: no keep/bypass constraint"),
     (lambda d: d["mapspace"]["targets"][1]["constraints"].append({"type": "utilization", "attributes": {"min": 0.5}}),
-     "unsupported constraint type 'utilization'"),
+     "utilization constraint on 'OutputBuffer': v1.0 allows it only at the innermost storage level"),
+    (lambda d: d["mapspace"]["targets"][-1]["constraints"].append({"type": "utilization"}), "needs 'min'"),
     (lambda d: d["mapspace"]["targets"][1]["constraints"][1]["attributes"].update({"max-factors": "K=4"}),
      "unsupported key(s) ['max-factors']"),
     (lambda d: d["mapspace"]["targets"].append({"name": "Nowhere", "constraints": []}), None),
     (lambda d: d["mapspace"]["targets"].append({"name": "Nowhere", "constraints": [{"type": "temporal"}]}),
      "constraint target(s) ['Nowhere'] are not storage levels"),
-    (lambda d: d.update({"mapper": {"optimization-metrics": ["delay", "energy"]}}), "optimization-metrics"),
+    (lambda d: d.update({"mapper": {"optimization-metrics": ["delay", "area"]}}), "'mapper.objective' must be"),
+    (lambda d: d.update({"mapper": {"optimization-metrics": ["delay", "delay"]}}), "'mapper.objective' must be"),
     (lambda d: d.update({"ERT": {"version": 0.3, "tables": [{"name": "x.Ghost", "actions": [
         {"name": "read", "energy": 1.0}]}]}}), "ERT tables for component(s) ['Ghost']"),
     (lambda d: d.update({"ERT": {"version": 0.3, "tables": [{"name": "x.DRAM", "actions": [
