@@ -105,6 +105,12 @@ def mapper(spec, overrides: dict | None = None) -> dict:
 
 
 def files(spec, dims, overrides: dict | None = None) -> dict:
+    carried = [f"{lv.name}: network_word_bits" for lv in spec.levels if lv.network_word_bits is not None]
+    if spec.mapper.get("min_utilization"):
+        carried.append("mapper.min_utilization")
+    if carried:                          # v1.0 facts this writer has no place for: refuse rather than drop
+        raise CostModelError(f"arch {spec.name!r}: the v0.4 writer cannot carry {', '.join(carried)} "
+                             f"(write the legacy v1.0 files)")
     ert, art = ertmod.tables(spec, "v0.4")
     return {"arch.yaml": arch(spec, dims), "variables.yaml": variables(spec), "mapper.yaml": mapper(spec, overrides),
             "ERT.yaml": ert, "ART.yaml": art}

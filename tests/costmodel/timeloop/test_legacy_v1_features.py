@@ -89,3 +89,10 @@ def test_multi_metric_objective_is_the_first_metric_then_the_next():
     assert search(problem, spec, "energy,delay").energy_pj <= energy.energy_pj * (1 + tol)
     with pytest.raises(CostModelError, match="mapper.objective|objective"):
         search(problem, spec, "delay,area")
+
+
+def test_the_v04_writer_refuses_what_it_cannot_carry():
+    from costmodel.timeloop import v04
+    with pytest.raises(CostModelError, match="cannot carry AccumulationBuffer: network_word_bits, "
+                                             "mapper.min_utilization"):
+        v04.files(legacy.read(_sample(), name="sample"), "NCKRSPQ")
