@@ -29,6 +29,14 @@ def pivot(df, metric: str):
     return split(df, metric)[0]
 
 
+def cell_format(metric: str):
+    """How a table cell of `metric` prints: utilization to 3 decimals, everything else a whole number; '-' if absent."""
+    import pandas as pd
+    if metric == "utilization":
+        return lambda v: "-" if pd.isna(v) else f"{v:.3f}"
+    return lambda v: "-" if pd.isna(v) else f"{v:,.0f}"
+
+
 def blocks(text_table, width: int | None) -> list:
     """Column blocks of a formatted (string) DataFrame, each printing within `width` characters."""
     if width is None or text_table.empty:
@@ -46,7 +54,6 @@ def blocks(text_table, width: int | None) -> list:
 
 
 def run(args) -> int:
-    import pandas as pd
     from ..arch import spec_hash
     from ..evaluate import resolve
     from ..lut import LUT
@@ -63,8 +70,7 @@ def run(args) -> int:
                              f"backend={filters['backend']} lowering={args.lowering}; run `costmodel build-lut "
                              f"--arch {args.arch} --lowering {args.lowering}` first")
     table, other = split(df, args.metric)
-    fmt = (lambda v: "-" if pd.isna(v) else f"{v:.3f}") if args.metric == "utilization" else (
-        lambda v: "-" if pd.isna(v) else f"{v:,.0f}")
+    fmt = cell_format(args.metric)
     print(f"{spec.name} ({filters['backend']}, {args.lowering} lowering): {args.metric}\n"
           f"ops x cell-edge shapes (C channels, HxW input, stride)")
     width = None if args.wide else args.width

@@ -7,17 +7,11 @@ from ..errors import CostModelError
 from . import store
 
 
-def _fmt(metric: str):
-    if metric == "utilization":
-        return lambda v: "-" if pd.isna(v) else f"{v:.3f}"
-    return lambda v: "-" if pd.isna(v) else f"{v:,.0f}"
-
-
 def run_table(args, pivot) -> int:
     """--variant GLOB: the usual ops x shapes table of the one variant it matches; --by-variant: variants x ops
     at one cell-edge shape (--shape, default the first one), for every variant matching --variant (default all)."""
     from ..cli import default_db
-    from ..commands.table import blocks
+    from ..commands.table import blocks, cell_format
     from ..evaluate import resolve
     from ..lut import LUT
     lut = LUT(args.db or default_db(), create=False)
@@ -33,7 +27,7 @@ def run_table(args, pivot) -> int:
     if not frames:
         raise CostModelError(f"the LUT has no {backend} {args.lowering} rows for these variants; sweep them with "
                              f"--lowering {args.lowering}")
-    fmt, width = _fmt(args.metric), None if args.wide else args.width    # wrapped like `costmodel table`
+    fmt, width = cell_format(args.metric), None if args.wide else args.width    # wrapped like `costmodel table`
     if not args.by_variant:
         if len(frames) > 1:
             raise CostModelError(f"--variant {args.variant!r} matches {len(frames)} variants ({', '.join(frames)}); "
