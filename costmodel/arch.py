@@ -82,15 +82,11 @@ def load_arch(name_or_path: str):
     archs --add``), ``name:PRESET`` (a paper preset), a spec file path, or a Timeloop v1.0 config path
     (libconfig ``.cfg`` or YAML with an ``architecture``/``arch`` key). The one place names are resolved.
 
-    Loaded specs are cached per file content (path, modification time, size): the same object comes back
-    until the file changes."""
+    Loaded specs are cached per file content (with a ``.cfg``'s ``@include`` files): the same object comes back
+    until the text changes."""
     from .registry import user_arch_dir
     path, name, preset = _locate(str(name_or_path), os.getcwd(), _stamp(arch_dir()), _stamp(user_arch_dir()))
-    try:
-        st = path.stat()
-    except OSError as e:
-        raise CostModelError(f"{path}: cannot read: {e.strerror}") from None
-    return _load(str(path), name, preset, st.st_mtime_ns, st.st_size)
+    return _load(arch_text(path), path.suffix, name, str(path), preset)
 
 
 def _stamp(folder: Path) -> tuple:
@@ -120,21 +116,21 @@ def _find(name_or_path: str) -> tuple[Path, str | None]:
         return shipped[name_or_path], None
     path = Path(name_or_path)
     if path.suffix in SUFFIXES and path.exists():
-        return path.absolute(), None
+        return path, None
     names = [*shipped, *(n for n in user if n not in shipped)]
     raise CostModelError(f"unknown arch {name_or_path!r}{did_you_mean(name_or_path, names)}; registered: "
                          f"{', '.join(names) or 'none'} (or give a path to a spec .yaml or a Timeloop v1.0 config "
                          f".cfg/.yaml; `costmodel archs --add FILE` registers one by name)")
 
 
-@lru_cache(maxsize=None)
-def _load(path: str, name: str | None, preset: str, mtime_ns: int, size: int):
+@lru_cache(maxsize=256)
+def _load(text: str, suffix: str, name: str | None, where: str, preset: str):
     if preset:
-        spec = _load(path, name, "", mtime_ns, size)
+        spec = _load(text, suffix, name, where, "")
         if not hasattr(spec, "with_preset"):
             raise CostModelError(f"arch {spec.name!r} has no presets")
         return spec.with_preset(preset)
-    return parse_arch(arch_text(Path(path)), Path(path).suffix, name=name, where=path)
+    return parse_arch(text, suffix, name=name, where=where)
 
 
 def arch_text(path: Path) -> str:
