@@ -17,12 +17,13 @@ Timeloop's order.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from . import choices
 from .mapping import Loop, Mapping, MappingLevel
-from .mapspace import enumerate_mappings
+from .mapspace import enumerate_mappings, partial_dims
 from .nest import analyze, outer_accesses
 from .problem import Problem, READ_WRITE
 from .spec import AcceleratorSpec, DATASPACES, DIMS, objective_metrics
@@ -42,6 +43,7 @@ class MapResult:
     candidates: int = 0        # index factorizations in the mapspace
     evaluated: int = 0         # mappings fully evaluated (the rest were bounded out)
     message: str = ""
+    covered: tuple = ()        # ((dim, bound mapped), ...) when the constraints cover only part of a dim
 
 
 def select(cost: np.ndarray, tolerance: float) -> int:
@@ -161,11 +163,45 @@ def search(problem: Problem, spec: AcceleratorSpec, objective: str | None = None
     Exact: candidates are evaluated in order of a lower bound on their cost (compute cycles and
     energy_lower_bound); once a mapping is known, every candidate whose bound exceeds its cost (plus the
     tie tolerance) is dropped unevaluated, then the survivors are selected from in mapping-ID order.
+    A spec that leaves X/Y splits or keep/bypass to the mapper is searched variant by variant
+    (loopnest.choices); the first variant's best stays unless a later one is better (the same rule).
     """
     metrics = objective_metrics(objective or spec.mapper.get("objective", "edp"), "objective")
+    tol = spec.mapper.get("tie_tolerance", 0.001)
+    best, tried = None, []
+    for variant in choices.variants(spec, problem.bounds):
+        r = _search(problem, variant, metrics)
+        tried.append(r)
+        if r.mapping is not None and (best is None or _better(r, best, metrics, tol)):
+            best = r
+    n, ev = sum(r.candidates for r in tried), sum(r.evaluated for r in tried)
+    if best is None:
+        msg = tried[0].message if len(tried) == 1 else f"{tried[0].message} (and in all {len(tried)} split/bypass variants)"
+        return MapResult(None, candidates=n, evaluated=ev, message=msg)
+    return replace(best, candidates=n, evaluated=ev)
+
+
+def _better(a: MapResult, b: MapResult, metrics: tuple, tol: float) -> bool:
+    """Whether `a` replaces incumbent `b`: lower on the first metric by more than the tolerance, or tied
+    on it and better on the next (Timeloop v1.0's multi-metric rule)."""
+    for m in metrics:
+        x, y = ({"edp": r.energy_pj * r.cycles, "energy": r.energy_pj, "delay": float(r.cycles)}[m] for r in (a, b))
+        if x < y * (1 - tol):
+            return True
+        if x > y * (1 + tol):
+            return False
+    return False
+
+
+def _search(problem: Problem, spec: AcceleratorSpec, metrics: tuple) -> MapResult:
+    """`search` on a concrete spec (splits and keep/bypass fixed)."""
     objective, later = metrics[0], metrics[1:]       # later metrics break ties within the tolerance
     tol = spec.mapper.get("tie_tolerance", 0.001)
     slots, _, ids, (T, spatial), size, factors_of = enumerate_mappings(problem, spec, with_factors=False)
+    part = partial_dims(problem, slots)
+    if part:                     # Timeloop v1.0 maps (and costs) the covered part only
+        r = _search(replace(problem, **part), spec, metrics)
+        return replace(r, covered=tuple(sorted(part.items())), message=coverage_note(problem, part))
     if ids.size == 0:
         return MapResult(None, candidates=size, message=f"no valid mapping in a mapspace of {size} "
                                                         f"index factorizations (fan-out / capacity)")
@@ -218,6 +254,13 @@ def search(problem: Problem, spec: AcceleratorSpec, objective: str | None = None
     f = factors_of(rows[b:b + 1])[:, 0]
     return MapResult(to_mapping(spec, slots, f, _tiles(problem, spec, slots, f)), int(r["compute_cycles"][b]),
                      int(r["cycles"][b]), float(r["energy_pj"][b]), size, rows.size)
+
+
+def coverage_note(problem: Problem, part: dict) -> str:
+    """The warning a partly covered problem carries."""
+    dims = ", ".join(f"{d} {n} of {problem.bounds[d]}" for d, n in sorted(part.items()))
+    return (f"warning: the arch's constraints fix every factor of {', '.join(sorted(part))}; the mapping covers "
+            f"{dims} and the costs are for that part only (what Timeloop v1.0 maps and reports)")
 
 
 def _cost(r: dict, metric: str) -> np.ndarray:

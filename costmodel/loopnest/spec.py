@@ -8,11 +8,13 @@ permutation, spatial factors + permutation + split), and the stock timeloop-mapp
 (``mapper.timeloop``). It is the ONE architecture description: costmodel.timeloop writes every Timeloop
 format from it and reads every one back into it. Conventions (Timeloop's):
 
-* factors: ``{dim: bound}``; a dim not named is free at that level; bound 0 = "the whole remaining
-  bound here"; a fixed bound larger than the problem's is clamped to it, one that does not divide the
-  problem's bound is dropped (free) -- what Timeloop v1.0's mapspace does (see mapspace.py).
+* factors: ``{dim: bound}``; a dim not named is free at that level; bound 0 or one larger than the
+  problem's = the whole bound; a fixed bound that would not divide the problem's bound (with the fixed
+  ones inside it) is dropped (free) -- what Timeloop v1.0's mapspace does (see mapspace.py).
 * permutation: dims INNER -> OUTER, one letter each (``"NKCPQRSG"``); spatial: the first ``split``
-  dims go to mesh X, the rest to Y.
+  dims go to mesh X, the rest to Y; no ``split`` = the mapper searches it (Timeloop's default).
+* keep: the data spaces a level keeps; ``keep_or_bypass``: those the mapper decides (Timeloop: a data
+  space named in neither keep nor bypass of the level's datatype constraint); the rest are bypassed.
 * dims: N C K R S P Q and G (groups; per-group C and K). Constraints naming G are the exact-mode
   (grouped) constraints of reference/timeloop-v1.0-exact/configs; for G = 1 they change nothing.
 
@@ -48,21 +50,24 @@ class TemporalConstraint:
 class SpatialConstraint:
     factors: dict = field(default_factory=dict)
     permutation: str = ""                          # inner -> outer; the first `split` dims are on mesh X
-    split: int = 0
+    split: int | None = None                       # None = not given: the mapper searches the X/Y split (Timeloop's)
 
     @classmethod
     def from_dict(cls, d, where):
         d = d or {}
         _check_keys(d, {"factors", "permutation", "split"}, where)
         perm = _perm(d.get("permutation", ""), where, "permutation")
-        split = _num(d, "split", where, default=len(perm), minimum=0)
+        split = _num(d, "split", where, default=None, minimum=0, allow_none=True)
         return cls(_factors(d.get("factors"), where), perm, split)
 
     def to_dict(self):
         return {"factors": dict(self.factors), "permutation": self.permutation, "split": self.split}
 
     def axis_of(self, dim: str) -> str:
-        """'X' or 'Y' for a dim on this level's fan-out (a dim not in the permutation goes to Y)."""
+        """'X' or 'Y' for a dim on this level's fan-out (a dim not in the permutation goes to Y); the split
+        must be given (a spec whose split is the mapper's choice is expanded by loopnest.choices first)."""
+        if self.split is None:
+            raise CostModelError("spatial split left to the mapper: expand the spec with loopnest.choices first")
         i = self.permutation.find(dim)
         return "X" if 0 <= i < self.split else "Y"
 
@@ -83,18 +88,20 @@ class StorageLevel:
     read_bandwidth: float | None = None    # words/cycle per instance; None = unlimited
     write_bandwidth: float | None = None
     keep: tuple = DATASPACES
+    keep_or_bypass: tuple = ()       # data spaces the MAPPER keeps or bypasses here (Timeloop: in neither list)
     temporal: TemporalConstraint = field(default_factory=TemporalConstraint)
     spatial: SpatialConstraint = field(default_factory=SpatialConstraint)
     klass: str = ""                  # Timeloop/Accelergy component class ("SRAM", "regfile", "DRAM")
     network_word_bits: int | None = None   # Timeloop v1.0's network-word-bits: carried; no cost uses it (v1.0 neither)
 
     KEYS = {"name", "technology", "class", "entries", "word_bits", "instances", "mesh_x", "access_energy_pj",
-            "block_size", "cluster_size", "read_bandwidth", "write_bandwidth", "keep", "temporal", "spatial",
-            "network_word_bits"}
+            "block_size", "cluster_size", "read_bandwidth", "write_bandwidth", "keep", "keep_or_bypass", "temporal",
+            "spatial", "network_word_bits"}
 
     @property
     def bypass(self) -> tuple:
-        return tuple(d for d in DATASPACES if d not in self.keep)
+        """The data spaces this level never keeps (neither kept nor the mapper's choice)."""
+        return tuple(d for d in DATASPACES if d not in self.keep and d not in self.keep_or_bypass)
 
     @classmethod
     def from_dict(cls, d: dict, where: str) -> "StorageLevel":
@@ -105,9 +112,14 @@ class StorageLevel:
         if tech not in TECHNOLOGIES:
             raise CostModelError(f"{where}: key 'technology' must be one of {TECHNOLOGIES}, got {tech!r}")
         keep = tuple(_req(d, "keep", where) or ())
-        for k in keep:
-            if k not in DATASPACES:
-                raise CostModelError(f"{where}: key 'keep': unknown data space {k!r} (use {', '.join(DATASPACES)})")
+        choice = tuple(d.get("keep_or_bypass") or ())
+        for key, spaces in (("keep", keep), ("keep_or_bypass", choice)):
+            for k in spaces:
+                if k not in DATASPACES:
+                    raise CostModelError(f"{where}: key {key!r}: unknown data space {k!r} (use {', '.join(DATASPACES)})")
+        both = [k for k in keep if k in choice]
+        if both:
+            raise CostModelError(f"{where}: {both[0]} is in both 'keep' and 'keep_or_bypass' (kept, or the mapper's choice?)")
         inst = _num(d, "instances", where, minimum=1)
         mx = _num(d, "mesh_x", where, minimum=1)
         if inst % mx:
@@ -120,12 +132,14 @@ class StorageLevel:
                  read_bandwidth=_num(d, "read_bandwidth", where, kind=float, default=None, minimum=0, allow_none=True),
                  write_bandwidth=_num(d, "write_bandwidth", where, kind=float, default=None, minimum=0, allow_none=True),
                  keep=tuple(k for k in DATASPACES if k in keep),
+                 keep_or_bypass=tuple(k for k in DATASPACES if k in choice),
                  temporal=TemporalConstraint.from_dict(d.get("temporal"), f"{where}.temporal"),
                  spatial=SpatialConstraint.from_dict(d.get("spatial"), f"{where}.spatial"),
                  klass=str(d.get("class", "")),
                  network_word_bits=_num(d, "network_word_bits", where, default=None, minimum=1, allow_none=True))
-        if lv.entries == 0 and lv.keep:
-            raise CostModelError(f"{where}: key 'keep': a level with entries 0 cannot keep {', '.join(lv.keep)}")
+        if lv.entries == 0 and (lv.keep or lv.keep_or_bypass):
+            raise CostModelError(f"{where}: key 'keep': a level with entries 0 cannot keep "
+                                 f"{', '.join(lv.keep + lv.keep_or_bypass)}")
         return lv
 
     def to_dict(self) -> dict:
@@ -135,8 +149,10 @@ class StorageLevel:
         d.update({"entries": self.entries, "word_bits": self.word_bits, "instances": self.instances,
                   "mesh_x": self.mesh_x, "access_energy_pj": self.access_energy_pj, "block_size": self.block_size,
                   "cluster_size": self.cluster_size, "read_bandwidth": self.read_bandwidth,
-                  "write_bandwidth": self.write_bandwidth, "keep": list(self.keep),
-                  "temporal": self.temporal.to_dict(), "spatial": self.spatial.to_dict()})
+                  "write_bandwidth": self.write_bandwidth, "keep": list(self.keep)})
+        if self.keep_or_bypass:
+            d["keep_or_bypass"] = list(self.keep_or_bypass)
+        d.update({"temporal": self.temporal.to_dict(), "spatial": self.spatial.to_dict()})
         if self.network_word_bits is not None:
             d["network_word_bits"] = self.network_word_bits
         return d

@@ -77,7 +77,7 @@ def constraints(spec, dims) -> dict:
                 continue
             f, perm, split = restrict(c.factors, c.permutation, getattr(c, "split", None), dims)
             entry = {"type": kind}
-            if kind == "spatial":
+            if kind == "spatial" and split is not None:      # none: the mapper searches the split
                 entry["split"] = split
             entry["attributes"] = {"factors": " ".join(f"{d}={b}" for d, b in f.items()), "permutation": perm}
             cons.append(entry)
@@ -210,7 +210,7 @@ def read_constraints(pairs, where: str) -> dict:
                 raise CostModelError(f"{at}: a {kind} constraint needs 'min'")
             entry["min_utilization"] = float(attrs["min"])
         elif kind in ("datatype", "bypassing", "bypass", "dataspace"):
-            entry["keep"] = keep_of(attrs.get("keep"), attrs.get("bypass"), at)
+            entry.update(keep_of(attrs.get("keep"), attrs.get("bypass"), at))
         elif kind in ("temporal", "spatial"):
             d = {"factors": parse_factors(attrs.get("factors"), at), "permutation": parse_permutation(attrs.get("permutation", ""))}
             if kind == "spatial":

@@ -104,7 +104,8 @@ def _stock(name):
      "OutputBuffer: unsupported attribute(s) ['word-bit']"),
     (lambda d: d["architecture"]["subtree"][0]["local"][1]["attributes"].pop("entries"),
      "storage without a size"),
-    (lambda d: d["mapspace"]["targets"][1]["constraints"].pop(0), "OutputBuffer: no keep/bypass constraint"),
+    (lambda d: d["mapspace"]["targets"][1]["constraints"][0]["attributes"].update(
+        {"keep": ["Weights"], "bypass": ["Weights"]}), "Weights is both kept and bypassed"),
     (lambda d: d["mapspace"]["targets"][1]["constraints"].append({"type": "utilization", "attributes": {"min": 0.5}}),
      "utilization constraint on 'OutputBuffer': v1.0 allows it only at the innermost storage level"),
     (lambda d: d["mapspace"]["targets"][-1]["constraints"].append({"type": "utilization"}), "needs 'min'"),
