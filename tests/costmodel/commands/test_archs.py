@@ -148,3 +148,22 @@ def test_duplicate_shadow_and_remove(cli, env, tmp_path):
     assert gone.returncode == 2 and "unknown arch 'my-chip'" in gone.stderr
     assert "user archs: none" in cli("archs").stdout
     assert [p.name for p in (env / "archs").iterdir()] == []                 # no temp folders left behind
+
+
+def test_a_config_gets_max_pools_through_our_yaml(cli, env, tmp_path):
+    """README's route: a config has no pool model (max pool not-expressible); its spec dumped as our YAML with a
+    `pool:` section registers and costs max pools."""
+    from costmodel.arch import dump_spec, load_arch
+    add(cli, EYERISS_1024, "--name", "my-chip")
+    pool = ("query", "--op", "max_pool_3x3", "--hw", "16", "--c-in", "16", "--stride", "2")
+    p = cli(*pool, "--arch", "my-chip")
+    assert p.returncode == 1 and "status not-expressible" in p.stdout and "no 'pool' section" in p.stdout
+    text = dump_spec(load_arch("my-chip"))
+    assert "\npool: null\n" in text
+    yaml_file = tmp_path / "my-chip-pools.yaml"
+    yaml_file.write_text(text.replace("\npool: null\n", "\npool: {max_model: pe-array, compare_per_cycle: 1, "
+                                                        "compare_energy_pj: 1.0, note: mine}\n"))
+    add(cli, yaml_file)
+    p = cli(*pool, "--arch", "my-chip-pools")
+    assert p.returncode == 0 and p.stdout.startswith("my-chip-pools / "), p.stdout + p.stderr
+    assert numbers(cli(*QUERY, "--arch", "my-chip-pools").stdout) == numbers(cli(*QUERY, "--arch", "my-chip").stdout)
