@@ -5,6 +5,7 @@ import re
 import shutil
 
 import pytest
+from conftest import run_cli
 
 from costmodel.resources import reference_dir
 
@@ -167,3 +168,14 @@ def test_a_config_gets_max_pools_through_our_yaml(cli, env, tmp_path):
     p = cli(*pool, "--arch", "my-chip-pools")
     assert p.returncode == 0 and p.stdout.startswith("my-chip-pools / "), p.stdout + p.stderr
     assert numbers(cli(*QUERY, "--arch", "my-chip-pools").stdout) == numbers(cli(*QUERY, "--arch", "my-chip").stdout)
+
+
+def test_real_subprocess(tmp_path):
+    """The installed entry point, in separate processes: register, use by name, remove."""
+    env = {"COSTMODEL_CONFIG_DIR": str(tmp_path / "config"), "COSTMODEL_LUT": str(tmp_path / "lut.db")}
+    assert run_cli("archs", "--add", EYERISS_1024, "--name", "my-chip", env=env).returncode == 0
+    by_name, by_path = (run_cli(*QUERY, "--arch", a, env=env) for a in ("my-chip", EYERISS_1024))
+    assert by_name.returncode == 0 and numbers(by_name.stdout) == numbers(by_path.stdout), by_name.stderr
+    assert run_cli("archs", "--remove", "my-chip", env=env).returncode == 0
+    gone = run_cli(*QUERY, "--arch", "my-chip", env=env)
+    assert gone.returncode == 2 and gone.stderr.startswith("error: unknown arch 'my-chip'")
