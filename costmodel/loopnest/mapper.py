@@ -26,7 +26,8 @@ from .mapping import Loop, Mapping, MappingLevel
 from .mapspace import enumerate_mappings, partial_dims
 from .nest import analyze, outer_accesses
 from .problem import Problem, READ_WRITE
-from .spec import AcceleratorSpec, DATASPACES, DIMS, objective_metrics
+from .mapper_settings import objective_metrics
+from .spec import AcceleratorSpec, DATASPACES, DIMS
 
 
 CHUNK = 32768        # candidates evaluated per numpy pass

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from .. import presets
 from ..errors import CostModelError
 from .fields import DATASPACES, DIMS, _check_keys, _factors, _num, _perm, _req
+from .mapper_settings import objective_metrics, timeloop_mapper_settings
+from .poolspec import PoolModel
 
 TECHNOLOGIES = ("DRAM", "SRAM")
 
@@ -178,80 +180,6 @@ class Arithmetic:
     def to_dict(self):
         return {"name": self.name, "instances": self.instances, "mesh_x": self.mesh_x,
                 "word_bits": self.word_bits, "energy_pj": self.energy_pj}
-
-
-MAX_POOL_MODELS = ("pe-array", "serial")
-
-
-@dataclass(frozen=True)
-class PoolModel:
-    """OUR pooling cost model (Timeloop v1.0 cannot express pooling; these numbers are not Timeloop's).
-
-    max pool, ``max_model``:
-      * ``pe-array`` (the shipped default): the comparisons are mapped onto the PE array like a depthwise
-        layer -- the embedded mapper maps the window as a grouped problem (G = C, one window per channel)
-        with the conv nest's data movement; each PE has a compare unit doing ``compare_per_cycle``
-        comparisons per cycle (1 = the MAC's throughput). See costmodel/loopnest/pool.py.
-      * ``serial``: ONE compare unit for the whole array, ``compare_per_cycle`` comparisons per cycle, every
-        input and output word moved once from/to the outermost level (used by the fitted paper presets).
-    ``compare_energy_pj``: one comparison [pJ]. avg pool: a MAC layer (a conv with constant weights) mapped
-    like any conv -- grouped in exact mode, dense in mdarts mode (the Layer's G says which).
-    """
-
-    max_model: str                   # "pe-array" | "serial"
-    compare_per_cycle: float         # comparisons per cycle of ONE compare unit (pe-array: one unit per PE)
-    compare_energy_pj: float         # one comparison [pJ]
-    note: str = ""                   # the assumptions and their sources
-
-    @classmethod
-    def from_dict(cls, d, where):
-        _check_keys(d, {"max_model", "compare_per_cycle", "compare_energy_pj", "note"}, where)
-        model = str(_req(d, "max_model", where))
-        if model not in MAX_POOL_MODELS:
-            raise CostModelError(f"{where}: key 'max_model' must be one of {', '.join(MAX_POOL_MODELS)}, got {model!r}")
-        return cls(model, _num(d, "compare_per_cycle", where, kind=float, minimum=1e-12),
-                   _num(d, "compare_energy_pj", where, kind=float, minimum=0), str(d.get("note", "")))
-
-    def to_dict(self):
-        return {"max_model": self.max_model, "compare_per_cycle": self.compare_per_cycle,
-                "compare_energy_pj": self.compare_energy_pj, "note": self.note}
-
-
-METRICS = ("edp", "energy", "delay")
-
-
-def objective_metrics(objective, where: str) -> tuple:
-    """The metrics of a mapper objective: one of edp, energy, delay, or several comma-separated
-    (``"delay,energy"``: Timeloop v1.0's multi-metric rule -- the first decides unless within the tie
-    tolerance, then the next)."""
-    parts = tuple(p.strip() for p in str(objective).split(","))
-    if not parts or any(p not in METRICS for p in parts) or len(set(parts)) != len(parts):
-        raise CostModelError(f"{where} must be edp, energy or delay, or distinct ones comma-separated "
-                             f"(e.g. 'delay,energy'), got {objective!r}")
-    return parts
-
-
-TIMELOOP_ALGORITHMS = ("linear-pruned", "random-pruned", "hybrid", "exhaustive", "random")
-TIMELOOP_MAPPER_KEYS = {"algorithm": str, "num-threads": int, "timeout": int, "victory-condition": int,
-                        "search-size": int, "sync-interval": int, "live-status": bool, "diagnostics": bool,
-                        "log-stats": bool, "log-suboptimal": bool, "log-all": bool, "heartbeat": int,
-                        "penalize-consecutive-bypass-fails": bool}
-
-
-def timeloop_mapper_settings(d, where) -> dict:
-    """The real timeloop-mapper's search settings (v1.0 key names), checked by type; emitted verbatim."""
-    d = d or {}
-    _check_keys(d, set(TIMELOOP_MAPPER_KEYS), where)
-    for k, v in d.items():
-        kind = TIMELOOP_MAPPER_KEYS[k]
-        if kind is int:
-            _num(d, k, where, minimum=0)
-        elif not isinstance(v, kind):
-            raise CostModelError(f"{where}: key {k!r} must be a {kind.__name__}, got {v!r}")
-    if d.get("algorithm", "hybrid") not in TIMELOOP_ALGORITHMS:
-        raise CostModelError(f"{where}: key 'algorithm' must be one of {', '.join(TIMELOOP_ALGORITHMS)}, "
-                             f"got {d['algorithm']!r}")
-    return {k: (int(v) if TIMELOOP_MAPPER_KEYS[k] is int else v) for k, v in d.items()}
 
 
 @dataclass(frozen=True)

@@ -90,7 +90,7 @@ def constraints(spec, dims) -> dict:
 
 def mapper(spec, overrides: dict | None = None) -> dict:
     """mapper.yaml: ``optimization-metrics`` + the spec's stock settings verbatim, then `overrides`."""
-    from ..loopnest.spec import objective_metrics, timeloop_mapper_settings
+    from ..loopnest.mapper_settings import objective_metrics, timeloop_mapper_settings
     metrics = list(objective_metrics(spec.mapper.get("objective", "edp"), "mapper.objective"))
     m = {"optimization-metrics": metrics, **spec.mapper.get("timeloop", {})}
     m.update(timeloop_mapper_settings(overrides, "Timeloop mapper setting override"))

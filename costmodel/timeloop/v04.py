@@ -284,5 +284,5 @@ def read_transpiled(doc: dict, extras: dict | None = None, where: str = "timeloo
 
 
 def _known_mapper_keys():
-    from ..loopnest.spec import TIMELOOP_MAPPER_KEYS
+    from ..loopnest.mapper_settings import TIMELOOP_MAPPER_KEYS
     return TIMELOOP_MAPPER_KEYS
