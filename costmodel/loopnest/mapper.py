@@ -13,7 +13,9 @@ candidates in mapping-ID order; one replaces the incumbent only if its cost is l
 spec's tie tolerance (relative), so the first of equal mappings wins. Timeloop uses 0.1 % on its
 heuristic walk; over an exhaustive walk that could keep a mapping up to 0.1 % worse than the optimum,
 so the shipped specs use 1e-9 (ties = equal up to float rounding): the EDP optimum, ties broken by
-Timeloop's order.
+Timeloop's order. Exact over the index factorizations (and the splits / keep-bypass a config leaves
+open: loopnest.choices); where a config leaves loop orders open, the best candidates are re-ordered
+afterwards (loopnest.permute), which is a refinement, not an exhaustive search over orders.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import choices
+from . import choices, permute
 from .mapping import Loop, Mapping, MappingLevel
 from .mapspace import enumerate_mappings, partial_dims
 from .nest import analyze, outer_accesses
@@ -76,12 +78,16 @@ def select_threads(cost: np.ndarray, ids: np.ndarray, size: int, tolerance: floa
     return best
 
 
-def to_mapping(spec: AcceleratorSpec, slots, f: np.ndarray, tiles: dict | None = None) -> Mapping:
-    """A Mapping (map.txt order: levels outer -> inner, temporal then spatial, outer -> inner), unit loops dropped."""
+def to_mapping(spec: AcceleratorSpec, slots, f: np.ndarray, tiles: dict | None = None, order=None) -> Mapping:
+    """A Mapping (map.txt order: levels outer -> inner, temporal then spatial, outer -> inner), unit loops
+    dropped; `order`: the slots' loop order (inner -> outer) if not the slots' own."""
     levels = []
+    order = range(len(slots)) if order is None else order
     for i, lv in enumerate(spec.levels):
-        temporal = [Loop(s.dim, int(f[k])) for k, s in enumerate(slots) if s.level == i and s.axis is None and f[k] > 1]
-        spatial = [Loop(s.dim, int(f[k]), s.axis) for k, s in enumerate(slots) if s.level == i and s.axis and f[k] > 1]
+        temporal = [Loop(slots[k].dim, int(f[k])) for k in order if slots[k].level == i and slots[k].axis is None
+                    and f[k] > 1]
+        spatial = [Loop(slots[k].dim, int(f[k]), slots[k].axis) for k in order if slots[k].level == i
+                   and slots[k].axis and f[k] > 1]
         levels.append(MappingLevel(lv.name, tuple(reversed(temporal)) + tuple(reversed(spatial)),
                                    (tiles or {}).get(lv.name, {})))
     return Mapping(tuple(levels))
@@ -252,9 +258,22 @@ def _search(problem: Problem, spec: AcceleratorSpec, metrics: tuple) -> MapResul
         ok = ok[cost[ok] <= cost[ok].min() * (1 + tol)]
         cost = np.where(np.isfinite(cost), _cost(r, m), np.inf)
     b = int(ok[select_threads(cost[ok], ids[rows][ok], size, tol, spec.mapper.get("threads", 1))])
+    keys = ("compute_cycles", "cycles", "energy_pj")
+    best, order = (b, {k: r[k][b] for k in keys}), None
+    top = ok[np.argsort(cost[ok], kind="stable")[:permute.TOP]]
+    F = factors_of(rows[top])
+    found = permute.refine(lambda o, Fo: analyze(problem, spec, [loops[k] for k in o], Fo), spec, slots, F,
+                           lambda a, c: _better(_as_result(a[2]), _as_result(c[2]), metrics, tol))
+    if found is not None and _better(_as_result(found[2]), _as_result(best[1]), metrics, tol):
+        best, order = (int(top[found[0]]), found[2]), found[1]
+    b, res = best
     f = factors_of(rows[b:b + 1])[:, 0]
-    return MapResult(to_mapping(spec, slots, f, _tiles(problem, spec, slots, f)), int(r["compute_cycles"][b]),
-                     int(r["cycles"][b]), float(r["energy_pj"][b]), size, rows.size)
+    return MapResult(to_mapping(spec, slots, f, _tiles(problem, spec, slots, f), order), int(res["compute_cycles"]),
+                     int(res["cycles"]), float(res["energy_pj"]), size, rows.size)
+
+
+def _as_result(r: dict) -> MapResult:
+    return MapResult(None, int(r["compute_cycles"]), int(r["cycles"]), float(r["energy_pj"]))
 
 
 def coverage_note(problem: Problem, part: dict) -> str:

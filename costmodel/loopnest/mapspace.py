@@ -7,8 +7,9 @@ K=16 at C = K = 36 leaves K free, which the reference's mapspace sizes confirm).
 left to the mapper are expanded before (loopnest.choices): a spec here has them fixed.
 Index factorizations: every ordered factorization of each dim's
 (remaining) bound over its free slots. Loop order inside a level follows the constraint permutation
-(inner -> outer; unnamed dims outermost); spatial loops sit inside the level's temporal loops.
-Permutations are not enumerated: the stock specs fix every order that can change a cost.
+(inner -> outer; unnamed dims outermost, in DIMS order); spatial loops sit inside the level's temporal
+loops. Orders of unnamed dims are tried afterwards on the best candidates (loopnest.permute); the
+stock eyeriss/diannao specs name every order that can change a cost.
 """
 from __future__ import annotations
 

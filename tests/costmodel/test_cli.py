@@ -167,10 +167,10 @@ def test_not_a_lut_file_is_left_alone(cli, tmp_path):
 
 
 def test_a_timeloop_config_builds_its_lut_and_names_what_it_cannot_express(cli, tmp_path):
-    """sample.yaml (a Timeloop v1.0 config: no pool model) on darts-search: every MAC op costed, each max pool
-    stored as not expressible and said once; not a failure (exit 0)."""
+    """eyeriss-1024.cfg (a Timeloop v1.0 config: no pool model) on darts-search: every MAC op costed, each max
+    pool stored as not expressible and said once; not a failure (exit 0)."""
     from costmodel.resources import reference_dir
-    cfg = reference_dir() / "timeloop-v1.0-configs" / "configs" / "sample.yaml"
+    cfg = reference_dir() / "timeloop-v1.0-configs" / "configs" / "eyeriss-1024.cfg"
     db = tmp_path / "lut.db"
     out = cli("build-lut", "--arch", cfg, "--db", db)
     assert out.returncode == 0, out.stderr
