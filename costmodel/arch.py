@@ -156,13 +156,18 @@ def _inline_includes(path: Path, folder: Path, seen: tuple) -> str:
 
 def parse_arch(text: str, suffix: str, name: str | None = None, where: str = "arch file"):
     """The spec of an arch file's text (`suffix` says the format); `name` (if given) replaces the file's own."""
-    if suffix == ".cfg":
-        from .timeloop.legacy import read_cfg
-        return read_cfg(text, name=name or Path(where).stem, where=where)
-    data = _yaml_mapping(text, where)
-    if "kind" not in data and ("architecture" in data or "arch" in data):     # a Timeloop v1.0 config
-        from .timeloop.legacy import read
-        return read(data, name=name or Path(where).stem, where=where)
+    from .errors import ConfigError, config_line
+    try:
+        if suffix == ".cfg":
+            from .timeloop.legacy import read_cfg
+            return read_cfg(text, name=name or Path(where).stem, where=where)
+        data = _yaml_mapping(text, where)
+        if "kind" not in data and ("architecture" in data or "arch" in data):     # a Timeloop v1.0 config
+            from .timeloop.legacy import read
+            return read(data, name=name or Path(where).stem, where=where)
+    except ConfigError as e:                       # say where in the file
+        line = config_line(text, e.near)
+        raise CostModelError(f"{e} (line {line})" if line else str(e)) from None
     kind = data.get("kind")
     if kind is None:
         raise CostModelError(f"{where}: missing key 'kind' (one of {sorted(SPEC_KINDS)})")

@@ -101,3 +101,24 @@ def test_the_v04_writer_refuses_what_it_cannot_carry():
     with pytest.raises(CostModelError, match="cannot carry AccumulationBuffer: network_word_bits, "
                                              "mapper.min_utilization"):
         v04.files(legacy.read(_sample(), name="sample"), "NCKRSPQ")
+
+
+@pytest.mark.parametrize("config,old,new,words,line_has", [
+    ("eyeriss-1024.cfg", "word-bits", "word_bits", "DRAM: unsupported attribute(s) ['word_bits']", "word_bits"),
+    ("sample.yaml", "  cluster-size: 16", "  clustr-size: 16", "unsupported attribute(s) ['clustr-size']", "clustr"),
+    ("sample.yaml", "type: utilization", "type: utilisation", "unsupported constraint type 'utilisation'",
+     "utilisation"),
+    ("simba-chip.yaml", "{name: InputBuffer, entries: 8192, instances: 16, meshX: 16,",
+     "{name: InputBuffer, entries: 8192, instances: 16, meshX: 16, meshY: 2,", "meshX x meshY = 16 x 2", "meshY"),
+])
+def test_an_unsupported_config_entry_is_named_with_its_line(tmp_path, config, old, new, words, line_has):
+    text = (CONFIGS / config).read_text()
+    assert old in text
+    bad = tmp_path / config
+    bad.write_text(text.replace(old, new))
+    with pytest.raises(CostModelError) as e:
+        load_arch(str(bad))
+    msg = str(e.value)
+    assert words in msg and msg.startswith(str(bad))
+    line = int(msg.rsplit("(line ", 1)[1].rstrip(")"))
+    assert line_has in bad.read_text().splitlines()[line - 1]
