@@ -144,8 +144,9 @@ def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.nd
     stats = {}
     valid = np.ones(F.shape[1], dtype=bool)
     energy = np.zeros(F.shape[1], dtype=np.float64)
-    level_reads = [np.zeros(F.shape[1]) for _ in range(nL)]
-    level_writes = [np.zeros(F.shape[1]) for _ in range(nL)]
+    Tf = T.astype(np.float64)
+    read_bw = [np.zeros(F.shape[1]) for _ in range(nL)]      # per level: sum over data spaces of accesses / T
+    write_bw = [np.zeros(F.shape[1]) for _ in range(nL)]
     level_size = [np.zeros(F.shape[1], dtype=np.int64) for _ in range(nL)]
 
     # extent of every dim at/below each level (level index larger = inner), instances of each level
@@ -194,8 +195,8 @@ def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.nd
                 reads, updates = content[i], np.zeros_like(ones)
             st.update(reads=reads, updates=updates, content=content[i])
             acc = reads + updates + st["fills"]
-            level_reads[i] = level_reads[i] + reads
-            level_writes[i] = level_writes[i] + updates + st["fills"]
+            read_bw[i] = read_bw[i] + reads / Tf            # v1.0's float order: per data space, then summed
+            write_bw[i] = write_bw[i] + (updates + st["fills"]) / Tf
             vec = -(-acc // lv.block_size)
             clusters = np.minimum(st["instances"], max(1, lv.instances // lv.cluster_size))
             e_pj = vec * lv.access_energy_pj * clusters
@@ -209,14 +210,12 @@ def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.nd
     macs = problem.macs
     energy = energy + macs * spec.mac.energy_pj
     # bandwidth throttling
-    Tf = T.astype(np.float64)
     cycles = T.copy()
     level_cycles = []
     for i, lv in enumerate(spec.levels):
         slow = np.ones_like(Tf)
-        for bw, acc in ((lv.read_bandwidth, level_reads[i]), (lv.write_bandwidth, level_writes[i])):
+        for bw, need in ((lv.read_bandwidth, read_bw[i]), (lv.write_bandwidth, write_bw[i])):
             if bw is not None:
-                need = acc / Tf
                 with np.errstate(divide="ignore"):
                     slow = np.where(bw < need, np.minimum(slow, bw / np.where(need > 0, need, 1)), slow)
         cyc = np.ceil(Tf / slow).astype(np.int64)
