@@ -174,7 +174,7 @@ def patch_note(arch: str) -> str:
         if not ln.strip().startswith("#"):
             break
         note += " " + ln.strip().lstrip("#").strip()
-    return f"{setting} -- {note}"
+    return f"{' '.join(setting.split())} -- {note}"
 
 
 def run_case(mapper_bin: str, config: Path, case: str, layer: dict, cap: float, dest: Path) -> dict:
