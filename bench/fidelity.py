@@ -4,7 +4,8 @@ Prints: (1) the model on Timeloop's OWN mappings (fixed-mapping check, every ref
 mapping): cycles/energy equal; (2) our mapper vs Timeloop's EXHAUSTIVE search (exhaustive_check):
 equal; (3) our mapper vs the stock Timeloop runs of the paper-encoding dataset and the exact-mode
 (G, dilation) dataset: the `costmodel fidelity` line for each; (4) every DARTS op in the exact lowering
-vs the exact-mode op totals; (5) MDARTS Table I.
+vs the exact-mode op totals; (5) MDARTS Table I; (6) eyeriss-1024, simba-chip and sample from their
+Timeloop config files: the packaged runs, and the held-out runs of tests/data when in a clone.
 Run: python bench/fidelity.py [--reference DIR]
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 from costmodel.arch import load_arch
 from costmodel.evaluate import evaluate_op
 from costmodel.ops import OpQuery
-from costmodel.loopnest.fidelity import compare, summary_line
+from costmodel.loopnest.fidelity import compare, equal_line, summary_line
 from costmodel.loopnest.mapper import search
 from costmodel.loopnest.model import evaluate
 from costmodel.loopnest.problem import Problem
@@ -117,6 +118,19 @@ def main(argv=None):
     print(f"   pools (reference: not expressible in Timeloop v1.0; ours = the spec's pool model), compute cycles: "
           f"{len(pools)} ops, e.g. {pools[0] if pools else '-'}")
     print("5) " + render("mdarts-table1", run("mdarts-table1")).splitlines()[-1])
+    print("6) the three other stock v1.0 configs, read from their own files (arch column = config path): "
+          "fixed mapping, then our mapper on each config's own objective")
+    heldout = Path(__file__).resolve().parent.parent / "tests" / "data" / "timeloop" / "v1.0-configs-heldout"
+    for name, path in (("packaged reference", ref / "timeloop-v1.0-configs" / "reference.csv"),
+                       ("held-out runs (tests/data; a clone only)", heldout / "reference.csv")):
+        if not path.exists():
+            continue
+        fixed, searched = compare(path, fixed_mapping=True), compare(path)
+        for config in dict.fromkeys(r.arch for r in fixed):
+            f = [r for r in fixed if r.arch == config]
+            m = [r for r in searched if r.arch == config]
+            print(f"   {name}, {Path(config).name}: {equal_line(f)}")
+            print(f"   {' ' * len(name)}  {' ' * len(Path(config).name)}  {summary_line(m)}")
     print(f"(bench wall time {time.perf_counter() - t0:.1f} s)")
 
 

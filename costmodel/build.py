@@ -87,7 +87,9 @@ class _Pool:
 
 def build_lut(arch: str, spaces: list[str], db: str, lowering: str = "exact", backend: str | None = None,
               jobs: int = 1, dry_run: bool = False) -> int:
-    """Build (or complete) the LUT; prints a closing summary. Returns the exit code (1 if any row failed)."""
+    """Build (or complete) the LUT; prints a closing summary. Returns the exit code (1 if any row failed; a row
+    the arch cannot express, e.g. a max pool on an arch without a pool model, is stored as such and counted
+    apart)."""
     spec, be = resolve(arch, backend)
     queries = list(dict.fromkeys(q for name in spaces for q in load_space(name).queries))
     for q in queries:
@@ -106,7 +108,7 @@ def build_lut(arch: str, spaces: list[str], db: str, lowering: str = "exact", ba
         return 0
     t0 = time.perf_counter()
     job_arch = arch if isinstance(arch, str) else spec
-    stats = {"added": 0, "failed": 0, "other": 0}
+    stats = {"added": 0, "failed": 0, "other": 0, "not-expressible": 0}
     pool = _Pool(jobs) if jobs > 1 and len(todo) > 1 else None
     interrupted = True
     try:
@@ -125,6 +127,8 @@ def build_lut(arch: str, spaces: list[str], db: str, lowering: str = "exact", ba
     if todo and sys.stderr.isatty():
         sys.stderr.write("\n")
     other = f"; {stats['other']} written meanwhile by another build" if stats["other"] else ""
+    if stats["not-expressible"]:
+        other += f"; {stats['not-expressible']} not expressible on this arch (stored as such, see above)"
     print(f"build-lut: {stats['added']} rows added, {reused} reused, {stats['failed']} failed{other} "
           f"({time.perf_counter() - t0:.2f} s; LUT now holds {len(lut)} rows)")
     return 1 if stats["failed"] else 0
@@ -146,10 +150,10 @@ def _run(lut, spec, be, lowering, job_arch, backend, queries, pool, jobs, stats)
 
     def store(q, cost, wall) -> None:
         lut.put(spec, be, lowering, q, cost, params=op_params(q, lowering), wall_s=wall)
-        stats["added" if cost.ok else "failed"] += 1
+        stats["added" if cost.ok else cost.status if cost.status == "not-expressible" else "failed"] += 1
         if not cost.ok:
             print(f"  {cost.status}: {q.op} c_in={q.c_in} hw={q.h} stride={q.stride}: {cost.message}", file=sys.stderr)
-        _progress(stats["added"] + stats["failed"], total, q.op)
+        _progress(stats["added"] + stats["failed"] + stats["not-expressible"], total, q.op)
 
     while pending or running:
         while pending and (pool is None and not running or pool is not None and len(running) < 2 * jobs):

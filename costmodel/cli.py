@@ -90,7 +90,8 @@ def add_lowering_arg(p: argparse.ArgumentParser, **kwargs) -> None:
 
 def add_arch_args(p: argparse.ArgumentParser, backend: bool = True) -> None:
     """``--arch`` (required) and ``--backend``."""
-    p.add_argument("--arch", required=True, help="target name (see `costmodel archs`), name:PRESET, or a spec .yaml")
+    p.add_argument("--arch", required=True, help="target name (see `costmodel archs`; yours: `costmodel archs --add`), "
+                                                 "name:PRESET, a spec .yaml, or a Timeloop v1.0 config .cfg/.yaml")
     if backend:
         p.add_argument("--backend", help="analytic | timeloop | c64x (default: the arch's default backend)")
 
@@ -99,20 +100,6 @@ def query_from_args(args):
     from .ops import OpQuery
     return OpQuery(args.op, args.c_in, args.hw, c_out=args.c_out, stride=args.stride, n=args.n, kernel=args.kernel,
                    dilation=args.dilation, groups=args.groups, padding=args.padding)
-
-
-def cmd_archs(args) -> int:
-    from .arch import arch_dir, list_archs, load_arch
-    archs = list_archs()
-    if not archs:
-        raise CostModelError(f"no arch specs in {arch_dir()} (is $COSTMODEL_ARCH_SPECS right?)")
-    for name in archs:
-        spec = load_arch(name)
-        presets = ", ".join(getattr(spec, "presets", {}) or {}) or "none"
-        print(f"{name:<10} {getattr(spec, 'description', '') or '(no description)'}")
-        print(f"{'':<10} backend {spec.default_backend}; fitted presets (name:PRESET): {presets}")
-    print(f"spec files: {arch_dir()}")
-    return 0
 
 
 def cmd_build(args) -> int:
@@ -222,8 +209,6 @@ def build_parser() -> argparse.ArgumentParser:
                             "`costmodel COMMAND --help` explains each command.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    add_command(sub, "archs", help="list the targets: what each is, its default backend and presets",
-                examples=["costmodel archs"]).set_defaults(func=cmd_archs)
 
     p = add_command(sub, "build-lut", help="fill the LUT for a space of ops x shapes (rows already there are reused)",
                     examples=["costmodel build-lut --arch eyeriss",

@@ -8,6 +8,32 @@ class CostModelError(Exception):
     """
 
 
+class ConfigError(CostModelError):
+    """Something in a Timeloop config the model cannot take; ``near`` = (level or constraint target, key)
+    locates its line in the file's text (`config_line`)."""
+
+    def __init__(self, message: str, near: tuple = ()):
+        super().__init__(message)
+        self.near = tuple(str(n) for n in near)
+
+
+def config_line(text: str, near: tuple) -> int | None:
+    """The 1-based line of `near` = (name[, key[, value]]) in a config's text: the line naming `name`
+    (``name:`` / ``target:`` in YAML, ``name =`` in libconfig), then the first line from there with `key`
+    as a key (holding `value`, if given)."""
+    import re
+    lines = text.splitlines()
+    if not near:
+        return None
+    named = re.compile(r"\b(name|target)\s*[:=]\s*[\"']?" + re.escape(near[0]) + r"[\"']?\s*([,;}\]#]|$)")
+    start = next((i for i, ln in enumerate(lines) if named.search(ln)), None)
+    if start is None or len(near) == 1:
+        return None if start is None else start + 1
+    value = re.escape(near[2]) if len(near) > 2 else ""       # (name, key, value): the key with that value
+    key = re.compile(r"(^|[\s{,])[\"']?" + re.escape(near[1]) + r"[\"']?\s*[:=]\s*[\"']?" + value)
+    return next((i + 1 for i in range(start, len(lines)) if key.search(lines[i])), start + 1)
+
+
 def did_you_mean(name, choices) -> str:
     """``" (did you mean 'x'?)"`` for the closest of `choices` to a mistyped `name`, else ``""``."""
     import difflib

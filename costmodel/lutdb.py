@@ -17,13 +17,14 @@ from __future__ import annotations
 import os
 import re
 import stat
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import (CheckConstraint, Column, DateTime, Float, Integer, MetaData, String, Table, Text,
                         UniqueConstraint, inspect, select, text)
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from .errors import CostModelError
 
@@ -178,9 +179,21 @@ def ensure_schema(engine, where: str) -> int:
     except SQLAlchemyError as e:
         raise CostModelError(f"{where}: cannot create or migrate the LUT tables: {first_line(e)}") from None
     if created and engine.dialect.name == "sqlite":
-        with engine.connect() as conn:                    # our own new file: WAL lets readers run beside a build
-            conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+        _set_wal(engine)
     return SCHEMA_VERSION
+
+
+def _set_wal(engine, tries: int = 50) -> None:
+    """WAL on our own new file (readers run beside a build). Switching needs the file to itself and SQLite
+    refuses at once (no busy wait) while a racing build holds it: retry a while, else keep the rollback
+    journal -- slower readers, same rows."""
+    for k in range(tries):
+        try:
+            with engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+            return
+        except OperationalError:
+            time.sleep(0.05 * (1 + k % 5))
 
 
 def sqlite_on_connect(dbapi_conn, _record) -> None:

@@ -10,6 +10,9 @@
 
 Nothing here ever writes inside the installed package: the shipped LUT is only read (copied).
 It is rebuilt by ``bench/build_shipped_lut.sh`` alone, which names it with ``--db`` explicitly.
+
+``config_dir()`` is the per-user config folder (the archs registered with ``costmodel archs --add`` live
+in its ``archs/``): ``$COSTMODEL_CONFIG_DIR``, else ``$XDG_CONFIG_HOME/costmodel``, else ``~/.config/costmodel``.
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from pathlib import Path
 from .errors import CostModelError
 
 LUT_ENV = "COSTMODEL_LUT"
+CONFIG_ENV = "COSTMODEL_CONFIG_DIR"
 LUT_FILE = "lut_cache.db"
 RESOLUTION = ("$COSTMODEL_LUT if set, else the per-user LUT $XDG_CACHE_HOME/costmodel/lut_cache.db "
               "(~/.cache/costmodel/lut_cache.db), a copy of the shipped LUT made on first use")
@@ -29,6 +33,16 @@ RESOLUTION = ("$COSTMODEL_LUT if set, else the per-user LUT $XDG_CACHE_HOME/cost
 def cache_dir() -> Path:
     """The per-user cache folder: ``$XDG_CACHE_HOME/costmodel``, else ``~/.cache/costmodel``."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "costmodel"
+
+
+def config_dir() -> Path:
+    """The per-user config folder: ``$COSTMODEL_CONFIG_DIR``, else ``$XDG_CONFIG_HOME/costmodel``, else
+    ``~/.config/costmodel`` (not created here)."""
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     return Path(base) / "costmodel"
 
 

@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -15,6 +16,7 @@ def data_path(*parts: str) -> Path:
     return Path(str(files("costmodel").joinpath("data", *parts)))
 
 
+@lru_cache(maxsize=None)
 def arch_specs_dir() -> Path:
     """The packaged arch spec folder."""
     return data_path("arch_specs")

@@ -1,12 +1,21 @@
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The tests never see (nor write) the user's own registered archs: an empty per-user config folder for the
+# whole session (subprocesses inherit it); a test that registers archs sets its own.
+_CONFIG = tempfile.mkdtemp(prefix="costmodel-test-config-")
+os.environ["COSTMODEL_CONFIG_DIR"] = _CONFIG
+atexit.register(shutil.rmtree, _CONFIG, ignore_errors=True)
 
 
 def run_cli(*args, env=None, timeout=600):

@@ -20,7 +20,8 @@ from ..workload import Layer
 class AnalyticBackend:
     name = "analytic"
     spec_kind = "accelerator"    # the arch kind it models (checked by costmodel.evaluate.resolve)
-    version = "loopnest-2"       # 2: max pool mapped on the PE array (pool.max_model). Bump when the model or mapper semantics change (part of the LUT key)
+    version = "loopnest-3"       # 2: max pool mapped on the PE array (pool.max_model); 3: X/Y split and keep/bypass
+    #                              searched when a spec leaves them open, Timeloop's factor resolution. Bump when the model or mapper semantics change (part of the LUT key)
 
     def __init__(self):
         self._memo: dict = {}
@@ -48,10 +49,12 @@ class AnalyticBackend:
             return Cost(status="failed", message=f"analytic backend: {type(e).__name__}: {e}")
         if res.mapping is None:
             return Cost(status="failed", message=f"{layer.name}: {res.message}")
+        macs = replace(problem, **dict(res.covered)).macs      # a partly covered problem: the part mapped
+        objective = spec.mapper.get("objective", "edp")
         cost = Cost(cycles=res.cycles, compute_cycles=res.compute_cycles, energy_pj=res.energy_pj,
-                    utilization=problem.macs / (res.cycles * spec.mac.instances), macs=problem.macs,
+                    utilization=macs / (res.cycles * spec.mac.instances), macs=macs,
                     mapping=res.mapping.text(" | "), status="ok",
-                    message=f"EDP-optimal of {res.evaluated} legal / {res.candidates} mappings")
+                    message=res.message or f"{objective}-optimal of {res.evaluated} legal / {res.candidates} mappings")
         if layer.kind == "pool-avg":
             cost = replace(cost, message="avg pool costed as a MAC layer (a conv with constant weights, "
                                          f"{'grouped' if layer.G > 1 else 'dense'}); ours, not Timeloop's: "

@@ -13,19 +13,23 @@ candidates in mapping-ID order; one replaces the incumbent only if its cost is l
 spec's tie tolerance (relative), so the first of equal mappings wins. Timeloop uses 0.1 % on its
 heuristic walk; over an exhaustive walk that could keep a mapping up to 0.1 % worse than the optimum,
 so the shipped specs use 1e-9 (ties = equal up to float rounding): the EDP optimum, ties broken by
-Timeloop's order.
+Timeloop's order. Exact over the index factorizations (and the splits / keep-bypass a config leaves
+open: loopnest.choices); where a config leaves loop orders open, the best candidates are re-ordered
+afterwards (loopnest.permute), which is a refinement, not an exhaustive search over orders.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from . import choices, permute
 from .mapping import Loop, Mapping, MappingLevel
-from .mapspace import enumerate_mappings
+from .mapspace import enumerate_mappings, partial_dims
 from .nest import analyze, outer_accesses
 from .problem import Problem, READ_WRITE
-from .spec import AcceleratorSpec, DATASPACES, DIMS, objective_metrics
+from .mapper_settings import objective_metrics
+from .spec import AcceleratorSpec, DATASPACES, DIMS
 
 
 CHUNK = 32768        # candidates evaluated per numpy pass
@@ -42,6 +46,7 @@ class MapResult:
     candidates: int = 0        # index factorizations in the mapspace
     evaluated: int = 0         # mappings fully evaluated (the rest were bounded out)
     message: str = ""
+    covered: tuple = ()        # ((dim, bound mapped), ...) when the constraints cover only part of a dim
 
 
 def select(cost: np.ndarray, tolerance: float) -> int:
@@ -73,12 +78,16 @@ def select_threads(cost: np.ndarray, ids: np.ndarray, size: int, tolerance: floa
     return best
 
 
-def to_mapping(spec: AcceleratorSpec, slots, f: np.ndarray, tiles: dict | None = None) -> Mapping:
-    """A Mapping (map.txt order: levels outer -> inner, temporal then spatial, outer -> inner), unit loops dropped."""
+def to_mapping(spec: AcceleratorSpec, slots, f: np.ndarray, tiles: dict | None = None, order=None) -> Mapping:
+    """A Mapping (map.txt order: levels outer -> inner, temporal then spatial, outer -> inner), unit loops
+    dropped; `order`: the slots' loop order (inner -> outer) if not the slots' own."""
     levels = []
+    order = range(len(slots)) if order is None else order
     for i, lv in enumerate(spec.levels):
-        temporal = [Loop(s.dim, int(f[k])) for k, s in enumerate(slots) if s.level == i and s.axis is None and f[k] > 1]
-        spatial = [Loop(s.dim, int(f[k]), s.axis) for k, s in enumerate(slots) if s.level == i and s.axis and f[k] > 1]
+        temporal = [Loop(slots[k].dim, int(f[k])) for k in order if slots[k].level == i and slots[k].axis is None
+                    and f[k] > 1]
+        spatial = [Loop(slots[k].dim, int(f[k]), slots[k].axis) for k in order if slots[k].level == i
+                   and slots[k].axis and f[k] > 1]
         levels.append(MappingLevel(lv.name, tuple(reversed(temporal)) + tuple(reversed(spatial)),
                                    (tiles or {}).get(lv.name, {})))
     return Mapping(tuple(levels))
@@ -161,11 +170,45 @@ def search(problem: Problem, spec: AcceleratorSpec, objective: str | None = None
     Exact: candidates are evaluated in order of a lower bound on their cost (compute cycles and
     energy_lower_bound); once a mapping is known, every candidate whose bound exceeds its cost (plus the
     tie tolerance) is dropped unevaluated, then the survivors are selected from in mapping-ID order.
+    A spec that leaves X/Y splits or keep/bypass to the mapper is searched variant by variant
+    (loopnest.choices); the first variant's best stays unless a later one is better (the same rule).
     """
     metrics = objective_metrics(objective or spec.mapper.get("objective", "edp"), "objective")
+    tol = spec.mapper.get("tie_tolerance", 0.001)
+    best, tried = None, []
+    for variant in choices.variants(spec, problem.bounds):
+        r = _search(problem, variant, metrics)
+        tried.append(r)
+        if r.mapping is not None and (best is None or _better(r, best, metrics, tol)):
+            best = r
+    n, ev = sum(r.candidates for r in tried), sum(r.evaluated for r in tried)
+    if best is None:
+        msg = tried[0].message if len(tried) == 1 else f"{tried[0].message} (and in all {len(tried)} split/bypass variants)"
+        return MapResult(None, candidates=n, evaluated=ev, message=msg)
+    return replace(best, candidates=n, evaluated=ev)
+
+
+def _better(a: MapResult, b: MapResult, metrics: tuple, tol: float) -> bool:
+    """Whether `a` replaces incumbent `b`: lower on the first metric by more than the tolerance, or tied
+    on it and better on the next (Timeloop v1.0's multi-metric rule)."""
+    for m in metrics:
+        x, y = ({"edp": r.energy_pj * r.cycles, "energy": r.energy_pj, "delay": float(r.cycles)}[m] for r in (a, b))
+        if x < y * (1 - tol):
+            return True
+        if x > y * (1 + tol):
+            return False
+    return False
+
+
+def _search(problem: Problem, spec: AcceleratorSpec, metrics: tuple) -> MapResult:
+    """`search` on a concrete spec (splits and keep/bypass fixed)."""
     objective, later = metrics[0], metrics[1:]       # later metrics break ties within the tolerance
     tol = spec.mapper.get("tie_tolerance", 0.001)
     slots, _, ids, (T, spatial), size, factors_of = enumerate_mappings(problem, spec, with_factors=False)
+    part = partial_dims(problem, slots)
+    if part:                     # Timeloop v1.0 maps (and costs) the covered part only
+        r = _search(replace(problem, **part), spec, metrics)
+        return replace(r, covered=tuple(sorted(part.items())), message=coverage_note(problem, part))
     if ids.size == 0:
         return MapResult(None, candidates=size, message=f"no valid mapping in a mapspace of {size} "
                                                         f"index factorizations (fan-out / capacity)")
@@ -215,9 +258,29 @@ def search(problem: Problem, spec: AcceleratorSpec, objective: str | None = None
         ok = ok[cost[ok] <= cost[ok].min() * (1 + tol)]
         cost = np.where(np.isfinite(cost), _cost(r, m), np.inf)
     b = int(ok[select_threads(cost[ok], ids[rows][ok], size, tol, spec.mapper.get("threads", 1))])
+    keys = ("compute_cycles", "cycles", "energy_pj")
+    best, order = (b, {k: r[k][b] for k in keys}), None
+    top = ok[np.argsort(cost[ok], kind="stable")[:permute.TOP]]
+    F = factors_of(rows[top])
+    found = permute.refine(lambda o, Fo: analyze(problem, spec, [loops[k] for k in o], Fo), spec, slots, F,
+                           lambda a, c: _better(_as_result(a[2]), _as_result(c[2]), metrics, tol))
+    if found is not None and _better(_as_result(found[2]), _as_result(best[1]), metrics, tol):
+        best, order = (int(top[found[0]]), found[2]), found[1]
+    b, res = best
     f = factors_of(rows[b:b + 1])[:, 0]
-    return MapResult(to_mapping(spec, slots, f, _tiles(problem, spec, slots, f)), int(r["compute_cycles"][b]),
-                     int(r["cycles"][b]), float(r["energy_pj"][b]), size, rows.size)
+    return MapResult(to_mapping(spec, slots, f, _tiles(problem, spec, slots, f), order), int(res["compute_cycles"]),
+                     int(res["cycles"]), float(res["energy_pj"]), size, rows.size)
+
+
+def _as_result(r: dict) -> MapResult:
+    return MapResult(None, int(r["compute_cycles"]), int(r["cycles"]), float(r["energy_pj"]))
+
+
+def coverage_note(problem: Problem, part: dict) -> str:
+    """The warning a partly covered problem carries."""
+    dims = ", ".join(f"{d} {n} of {problem.bounds[d]}" for d, n in sorted(part.items()))
+    return (f"warning: the arch's constraints fix every factor of {', '.join(sorted(part))}; the mapping covers "
+            f"{dims} and the costs are for that part only (what Timeloop v1.0 maps and reports)")
 
 
 def _cost(r: dict, metric: str) -> np.ndarray:

@@ -1,13 +1,15 @@
 """The constrained mapspace of a problem on an AcceleratorSpec, as Timeloop v1.0 builds it.
 
 Slots: one temporal slot per (level, dim); one spatial slot per (level, dim) on levels whose fan-out
-to the level below is > 1. A constraint factor fixes a slot: 0 = the remaining bound (a free slot
-that absorbs the rest), v > bound = clamped to the bound, v not dividing the bound = dropped (free),
-else fixed to v (Timeloop v1.0 behaviour; e.g. DianNao's K=16 at C = K = 36 leaves K free, which the
-reference's mapspace sizes confirm). Index factorizations: every ordered factorization of each dim's
+to the level below is > 1. A constraint factor fixes a slot as Timeloop v1.0 resolves it (`_resolve`:
+0 or above the bound = the whole bound; dropped (free) when it would not divide the bound; e.g. DianNao's
+K=16 at C = K = 36 leaves K free, which the reference's mapspace sizes confirm). X/Y split and keep/bypass
+left to the mapper are expanded before (loopnest.choices): a spec here has them fixed.
+Index factorizations: every ordered factorization of each dim's
 (remaining) bound over its free slots. Loop order inside a level follows the constraint permutation
-(inner -> outer; unnamed dims outermost); spatial loops sit inside the level's temporal loops.
-Permutations are not enumerated: the stock specs fix every order that can change a cost.
+(inner -> outer; unnamed dims outermost, in DIMS order); spatial loops sit inside the level's temporal
+loops. Orders of unnamed dims are tried afterwards on the best candidates (loopnest.permute); the
+stock eyeriss/diannao specs name every order that can change a cost.
 """
 from __future__ import annotations
 
@@ -58,7 +60,7 @@ def build_slots(problem: Problem, spec: AcceleratorSpec, cache: dict | None = No
         if ("template",) not in cache:
             cache[("template",)] = _template(spec)
         tpl = cache[("template",)]
-    fixed = tuple(1 if one else _resolve(v, bounds[d]) for _, d, _, v, one in tpl)
+    fixed = _resolve(tpl, bounds)
     if cache is None:
         return [Slot(i, d, axis, f) for (i, d, axis, _, _), f in zip(tpl, fixed)]
     key = ("slots", fixed)
@@ -68,7 +70,8 @@ def build_slots(problem: Problem, spec: AcceleratorSpec, cache: dict | None = No
 
 
 def _template(spec: AcceleratorSpec) -> list:
-    """(level, dim, axis, constraint factor, forced to 1) per slot, INNER -> OUTER."""
+    """(level, dim, axis, constraint factor, forced to 1) per slot, INNER -> OUTER (Timeloop's tiling-level
+    order: per storage level, inner first, its spatial level (if it fans out) then its temporal level)."""
     out = []
     for i in range(len(spec.levels) - 1, -1, -1):
         lv = spec.levels[i]
@@ -82,14 +85,41 @@ def _template(spec: AcceleratorSpec) -> list:
     return out
 
 
-def _resolve(v, bound: int):
-    if v is None or v == 0:
-        return None
-    if v > bound:
-        return bound
-    if bound % v:
-        return None
-    return v
+def _resolve(tpl: list, bounds: dict) -> tuple:
+    """The fixed factor of each slot (None = free), as Timeloop v1.0 resolves the constraints: a factor 0
+    or one above the dim's bound means the whole bound; then, per dim, slot by slot inner -> outer, a fixed
+    factor is kept while the product so far still divides the bound, else dropped (free). A fan-out axis
+    of 1 forces its slot to 1. When every slot of a dim is fixed and the product is below the bound, the
+    mapping covers only part of that dim: Timeloop v1.0 maps it so (silently); see `partial_dims`."""
+    partial = {d: 1 for d in bounds}
+    out = []
+    for _, d, _, v, one in tpl:
+        if one:
+            out.append(1)
+            continue
+        if v is None:
+            out.append(None)
+            continue
+        v = bounds[d] if v == 0 or v > bounds[d] else v
+        if bounds[d] % (v * partial[d]):
+            out.append(None)
+        else:
+            partial[d] *= v
+            out.append(v)
+    return tuple(out)
+
+
+def partial_dims(problem: Problem, slots: list[Slot]) -> dict:
+    """{dim: covered} for the dims whose slots are all fixed with a product below the problem's bound
+    (the mapping covers `covered` of the bound; Timeloop v1.0 evaluates that part only)."""
+    out = {}
+    for d in DIMS:
+        own = [s for s in slots if s.dim == d]
+        if own and all(s.fixed is not None for s in own):
+            got = int(np.prod([s.fixed for s in own]))
+            if got < problem.bounds[d]:
+                out[d] = got
+    return out
 
 
 def dim_choices(problem: Problem, slots: list[Slot], cache: dict | None = None) -> dict:
@@ -118,7 +148,7 @@ def _choices(d: str, bound: int, slots: list[Slot]):
     free = [k for k in idx if slots[k].fixed is None]
     if bound % fixed:
         return None
-    rest = bound // fixed
+    rest = bound // fixed if free else 1       # no free slot: the fixed product (maybe part of the bound)
     # Timeloop's order: ascending divisors, the OUTERMOST free slot varying slowest
     ch = tuple(t[::-1] for t in factorizations(rest, len(free)))
     if not ch:

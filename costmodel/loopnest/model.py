@@ -5,11 +5,15 @@ into a loop structure, checks it (level names, factor products, fan-out, capacit
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from ..cost import Cost
 from ..errors import CostModelError
 from ..workload import Layer
+from . import choices
+from .mapper import coverage_note
 from .mapping import Mapping, parse_mapping
 from .nest import analyze
 from .problem import Problem
@@ -37,11 +41,16 @@ def loops_of(mapping: Mapping, spec: AcceleratorSpec) -> tuple[list, np.ndarray]
     return loops, np.array(f, dtype=np.int64).reshape(-1, 1)
 
 
+def covered(loops: list, factors: np.ndarray) -> dict:
+    """{dim: product of the mapping's factors of it}."""
+    f = factors[:, 0]
+    return {d: int(np.prod([f[j] for j, lp in enumerate(loops) if lp[1] == d] or [1])) for d in DIMS}
+
+
 def check_mapping(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.ndarray) -> str:
     """'' if the mapping is legal for the problem and arch, else why not."""
     f = factors[:, 0]
-    for d in DIMS:
-        got = int(np.prod([f[j] for j, lp in enumerate(loops) if lp[1] == d] or [1]))
+    for d, got in covered(loops, factors).items():
         if got != problem.bounds[d]:
             return f"factors of {d} multiply to {got}, the problem has {d} = {problem.bounds[d]}"
     for i, lv in enumerate(spec.levels):
@@ -61,7 +70,11 @@ def evaluate(layer: Layer | Problem, spec: AcceleratorSpec, mapping: Mapping | s
     """
     problem = layer if isinstance(layer, Problem) else Problem.from_layer(layer)
     m = parse_mapping(mapping) if isinstance(mapping, str) else mapping
+    spec = choices.from_mapping(spec, m)
     loops, f = loops_of(m, spec)
+    full = problem
+    part = {d: n for d, n in choices.partial_coverage(problem, spec).items() if covered(loops, f)[d] == n}
+    problem = replace(problem, **part)          # the part the arch's constraints let a mapping cover
     why = check_mapping(problem, spec, loops, f)
     if why:
         raise CostModelError(f"illegal mapping for arch {spec.name!r}: {why}")
@@ -71,7 +84,7 @@ def evaluate(layer: Layer | Problem, spec: AcceleratorSpec, mapping: Mapping | s
                 for lv in spec.levels if lv.entries is not None and lv.keep and
                 sum(int(r["stats"][(lv.name, d)]["size"][0]) for d in lv.keep) > lv.entries]
         raise CostModelError(f"illegal mapping for arch {spec.name!r}: capacity exceeded ({'; '.join(over)})")
-    cost = to_cost(problem, spec, r, 0, m.text(" | "))
+    cost = to_cost(problem, spec, r, 0, m.text(" | "), coverage_note(full, part) if part else "")
     if not detail:
         return cost
     stats = {k: {n: int(v[0]) if v.dtype.kind == "i" else float(v[0]) for n, v in st.items()}

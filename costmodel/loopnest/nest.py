@@ -11,7 +11,10 @@ checked term by term against reference stats.txt):
   loop above i (inner temporal loops above i wrap), the points of the new box not in the previous one
   under Timeloop's AAHR difference: an overlap is kept only when the box moved FORWARD along ONE
   axis (a sliding input window); a backward move (a wrap) or a move along two axes refills the whole
-  tile. Closed form: sum over loops of (advances) x (delta of that step). No fills at the outermost level.
+  tile. Closed form: sum over loops of (advances) x (delta of that step). v1.0 runs each loop's
+  iterations #0 and #1 and scales #1 by F - 1 (gExtrapolateUniformTemporal), so when an outer loop
+  steps, an inner loop comes back from its iteration #1, not its last: one step back (a sliding window
+  may then overlap fully). No fills at the outermost level.
 * content accesses (per instance): innermost keeping level: every temporal iteration once per
   distinct operand over the fan-out below (T x relevant spatial factors below); an outer keeping
   level: the next inner keeping level's fills x the relevant spatial factors in between (irrelevant
@@ -79,8 +82,8 @@ def _fills(loops, F, above, axes, rel, e, extents, size, ones):
             if not isinstance(moved, int):
                 overlap = np.where(moved > 1, 0, overlap)
             tot = tot + counts[j] * (size - overlap)
-            if d in rel:
-                wrap[d] = wrap[d] - (F[j] - 1) * stride[d]
+            if d in rel:     # v1.0 extrapolates a loop from its iterations #0 and #1, so an outer step
+                wrap[d] = wrap[d] - np.minimum(F[j] - 1, 1) * stride[d]   # finds it back one step, not F - 1
         if d in rel:
             stride[d] = stride[d] * F[j]
     return tot

@@ -8,11 +8,13 @@ permutation, spatial factors + permutation + split), and the stock timeloop-mapp
 (``mapper.timeloop``). It is the ONE architecture description: costmodel.timeloop writes every Timeloop
 format from it and reads every one back into it. Conventions (Timeloop's):
 
-* factors: ``{dim: bound}``; a dim not named is free at that level; bound 0 = "the whole remaining
-  bound here"; a fixed bound larger than the problem's is clamped to it, one that does not divide the
-  problem's bound is dropped (free) -- what Timeloop v1.0's mapspace does (see mapspace.py).
+* factors: ``{dim: bound}``; a dim not named is free at that level; bound 0 or one larger than the
+  problem's = the whole bound; a fixed bound that would not divide the problem's bound (with the fixed
+  ones inside it) is dropped (free) -- what Timeloop v1.0's mapspace does (see mapspace.py).
 * permutation: dims INNER -> OUTER, one letter each (``"NKCPQRSG"``); spatial: the first ``split``
-  dims go to mesh X, the rest to Y.
+  dims go to mesh X, the rest to Y; no ``split`` = the mapper searches it (Timeloop's default).
+* keep: the data spaces a level keeps; ``keep_or_bypass``: those the mapper decides (Timeloop: a data
+  space named in neither keep nor bypass of the level's datatype constraint); the rest are bypassed.
 * dims: N C K R S P Q and G (groups; per-group C and K). Constraints naming G are the exact-mode
   (grouped) constraints of reference/timeloop-v1.0-exact/configs; for G = 1 they change nothing.
 
@@ -25,6 +27,8 @@ from dataclasses import dataclass, field
 from .. import presets
 from ..errors import CostModelError
 from .fields import DATASPACES, DIMS, _check_keys, _factors, _num, _perm, _req
+from .mapper_settings import objective_metrics, timeloop_mapper_settings
+from .poolspec import PoolModel
 
 TECHNOLOGIES = ("DRAM", "SRAM")
 
@@ -48,21 +52,24 @@ class TemporalConstraint:
 class SpatialConstraint:
     factors: dict = field(default_factory=dict)
     permutation: str = ""                          # inner -> outer; the first `split` dims are on mesh X
-    split: int = 0
+    split: int | None = None                       # None = not given: the mapper searches the X/Y split (Timeloop's)
 
     @classmethod
     def from_dict(cls, d, where):
         d = d or {}
         _check_keys(d, {"factors", "permutation", "split"}, where)
         perm = _perm(d.get("permutation", ""), where, "permutation")
-        split = _num(d, "split", where, default=len(perm), minimum=0)
+        split = _num(d, "split", where, default=None, minimum=0, allow_none=True)
         return cls(_factors(d.get("factors"), where), perm, split)
 
     def to_dict(self):
         return {"factors": dict(self.factors), "permutation": self.permutation, "split": self.split}
 
     def axis_of(self, dim: str) -> str:
-        """'X' or 'Y' for a dim on this level's fan-out (a dim not in the permutation goes to Y)."""
+        """'X' or 'Y' for a dim on this level's fan-out (a dim not in the permutation goes to Y); the split
+        must be given (a spec whose split is the mapper's choice is expanded by loopnest.choices first)."""
+        if self.split is None:
+            raise CostModelError("spatial split left to the mapper: expand the spec with loopnest.choices first")
         i = self.permutation.find(dim)
         return "X" if 0 <= i < self.split else "Y"
 
@@ -83,18 +90,20 @@ class StorageLevel:
     read_bandwidth: float | None = None    # words/cycle per instance; None = unlimited
     write_bandwidth: float | None = None
     keep: tuple = DATASPACES
+    keep_or_bypass: tuple = ()       # data spaces the MAPPER keeps or bypasses here (Timeloop: in neither list)
     temporal: TemporalConstraint = field(default_factory=TemporalConstraint)
     spatial: SpatialConstraint = field(default_factory=SpatialConstraint)
     klass: str = ""                  # Timeloop/Accelergy component class ("SRAM", "regfile", "DRAM")
     network_word_bits: int | None = None   # Timeloop v1.0's network-word-bits: carried; no cost uses it (v1.0 neither)
 
     KEYS = {"name", "technology", "class", "entries", "word_bits", "instances", "mesh_x", "access_energy_pj",
-            "block_size", "cluster_size", "read_bandwidth", "write_bandwidth", "keep", "temporal", "spatial",
-            "network_word_bits"}
+            "block_size", "cluster_size", "read_bandwidth", "write_bandwidth", "keep", "keep_or_bypass", "temporal",
+            "spatial", "network_word_bits"}
 
     @property
     def bypass(self) -> tuple:
-        return tuple(d for d in DATASPACES if d not in self.keep)
+        """The data spaces this level never keeps (neither kept nor the mapper's choice)."""
+        return tuple(d for d in DATASPACES if d not in self.keep and d not in self.keep_or_bypass)
 
     @classmethod
     def from_dict(cls, d: dict, where: str) -> "StorageLevel":
@@ -105,9 +114,14 @@ class StorageLevel:
         if tech not in TECHNOLOGIES:
             raise CostModelError(f"{where}: key 'technology' must be one of {TECHNOLOGIES}, got {tech!r}")
         keep = tuple(_req(d, "keep", where) or ())
-        for k in keep:
-            if k not in DATASPACES:
-                raise CostModelError(f"{where}: key 'keep': unknown data space {k!r} (use {', '.join(DATASPACES)})")
+        choice = tuple(d.get("keep_or_bypass") or ())
+        for key, spaces in (("keep", keep), ("keep_or_bypass", choice)):
+            for k in spaces:
+                if k not in DATASPACES:
+                    raise CostModelError(f"{where}: key {key!r}: unknown data space {k!r} (use {', '.join(DATASPACES)})")
+        both = [k for k in keep if k in choice]
+        if both:
+            raise CostModelError(f"{where}: {both[0]} is in both 'keep' and 'keep_or_bypass' (kept, or the mapper's choice?)")
         inst = _num(d, "instances", where, minimum=1)
         mx = _num(d, "mesh_x", where, minimum=1)
         if inst % mx:
@@ -120,12 +134,14 @@ class StorageLevel:
                  read_bandwidth=_num(d, "read_bandwidth", where, kind=float, default=None, minimum=0, allow_none=True),
                  write_bandwidth=_num(d, "write_bandwidth", where, kind=float, default=None, minimum=0, allow_none=True),
                  keep=tuple(k for k in DATASPACES if k in keep),
+                 keep_or_bypass=tuple(k for k in DATASPACES if k in choice),
                  temporal=TemporalConstraint.from_dict(d.get("temporal"), f"{where}.temporal"),
                  spatial=SpatialConstraint.from_dict(d.get("spatial"), f"{where}.spatial"),
                  klass=str(d.get("class", "")),
                  network_word_bits=_num(d, "network_word_bits", where, default=None, minimum=1, allow_none=True))
-        if lv.entries == 0 and lv.keep:
-            raise CostModelError(f"{where}: key 'keep': a level with entries 0 cannot keep {', '.join(lv.keep)}")
+        if lv.entries == 0 and (lv.keep or lv.keep_or_bypass):
+            raise CostModelError(f"{where}: key 'keep': a level with entries 0 cannot keep "
+                                 f"{', '.join(lv.keep + lv.keep_or_bypass)}")
         return lv
 
     def to_dict(self) -> dict:
@@ -135,8 +151,10 @@ class StorageLevel:
         d.update({"entries": self.entries, "word_bits": self.word_bits, "instances": self.instances,
                   "mesh_x": self.mesh_x, "access_energy_pj": self.access_energy_pj, "block_size": self.block_size,
                   "cluster_size": self.cluster_size, "read_bandwidth": self.read_bandwidth,
-                  "write_bandwidth": self.write_bandwidth, "keep": list(self.keep),
-                  "temporal": self.temporal.to_dict(), "spatial": self.spatial.to_dict()})
+                  "write_bandwidth": self.write_bandwidth, "keep": list(self.keep)})
+        if self.keep_or_bypass:
+            d["keep_or_bypass"] = list(self.keep_or_bypass)
+        d.update({"temporal": self.temporal.to_dict(), "spatial": self.spatial.to_dict()})
         if self.network_word_bits is not None:
             d["network_word_bits"] = self.network_word_bits
         return d
@@ -162,80 +180,6 @@ class Arithmetic:
     def to_dict(self):
         return {"name": self.name, "instances": self.instances, "mesh_x": self.mesh_x,
                 "word_bits": self.word_bits, "energy_pj": self.energy_pj}
-
-
-MAX_POOL_MODELS = ("pe-array", "serial")
-
-
-@dataclass(frozen=True)
-class PoolModel:
-    """OUR pooling cost model (Timeloop v1.0 cannot express pooling; these numbers are not Timeloop's).
-
-    max pool, ``max_model``:
-      * ``pe-array`` (the shipped default): the comparisons are mapped onto the PE array like a depthwise
-        layer -- the embedded mapper maps the window as a grouped problem (G = C, one window per channel)
-        with the conv nest's data movement; each PE has a compare unit doing ``compare_per_cycle``
-        comparisons per cycle (1 = the MAC's throughput). See costmodel/loopnest/pool.py.
-      * ``serial``: ONE compare unit for the whole array, ``compare_per_cycle`` comparisons per cycle, every
-        input and output word moved once from/to the outermost level (used by the fitted paper presets).
-    ``compare_energy_pj``: one comparison [pJ]. avg pool: a MAC layer (a conv with constant weights) mapped
-    like any conv -- grouped in exact mode, dense in mdarts mode (the Layer's G says which).
-    """
-
-    max_model: str                   # "pe-array" | "serial"
-    compare_per_cycle: float         # comparisons per cycle of ONE compare unit (pe-array: one unit per PE)
-    compare_energy_pj: float         # one comparison [pJ]
-    note: str = ""                   # the assumptions and their sources
-
-    @classmethod
-    def from_dict(cls, d, where):
-        _check_keys(d, {"max_model", "compare_per_cycle", "compare_energy_pj", "note"}, where)
-        model = str(_req(d, "max_model", where))
-        if model not in MAX_POOL_MODELS:
-            raise CostModelError(f"{where}: key 'max_model' must be one of {', '.join(MAX_POOL_MODELS)}, got {model!r}")
-        return cls(model, _num(d, "compare_per_cycle", where, kind=float, minimum=1e-12),
-                   _num(d, "compare_energy_pj", where, kind=float, minimum=0), str(d.get("note", "")))
-
-    def to_dict(self):
-        return {"max_model": self.max_model, "compare_per_cycle": self.compare_per_cycle,
-                "compare_energy_pj": self.compare_energy_pj, "note": self.note}
-
-
-METRICS = ("edp", "energy", "delay")
-
-
-def objective_metrics(objective, where: str) -> tuple:
-    """The metrics of a mapper objective: one of edp, energy, delay, or several comma-separated
-    (``"delay,energy"``: Timeloop v1.0's multi-metric rule -- the first decides unless within the tie
-    tolerance, then the next)."""
-    parts = tuple(p.strip() for p in str(objective).split(","))
-    if not parts or any(p not in METRICS for p in parts) or len(set(parts)) != len(parts):
-        raise CostModelError(f"{where} must be edp, energy or delay, or distinct ones comma-separated "
-                             f"(e.g. 'delay,energy'), got {objective!r}")
-    return parts
-
-
-TIMELOOP_ALGORITHMS = ("linear-pruned", "random-pruned", "hybrid", "exhaustive", "random")
-TIMELOOP_MAPPER_KEYS = {"algorithm": str, "num-threads": int, "timeout": int, "victory-condition": int,
-                        "search-size": int, "sync-interval": int, "live-status": bool, "diagnostics": bool,
-                        "log-stats": bool, "log-suboptimal": bool, "log-all": bool, "heartbeat": int,
-                        "penalize-consecutive-bypass-fails": bool}
-
-
-def timeloop_mapper_settings(d, where) -> dict:
-    """The real timeloop-mapper's search settings (v1.0 key names), checked by type; emitted verbatim."""
-    d = d or {}
-    _check_keys(d, set(TIMELOOP_MAPPER_KEYS), where)
-    for k, v in d.items():
-        kind = TIMELOOP_MAPPER_KEYS[k]
-        if kind is int:
-            _num(d, k, where, minimum=0)
-        elif not isinstance(v, kind):
-            raise CostModelError(f"{where}: key {k!r} must be a {kind.__name__}, got {v!r}")
-    if d.get("algorithm", "hybrid") not in TIMELOOP_ALGORITHMS:
-        raise CostModelError(f"{where}: key 'algorithm' must be one of {', '.join(TIMELOOP_ALGORITHMS)}, "
-                             f"got {d['algorithm']!r}")
-    return {k: (int(v) if TIMELOOP_MAPPER_KEYS[k] is int else v) for k, v in d.items()}
 
 
 @dataclass(frozen=True)

@@ -90,12 +90,12 @@ class CostTable:
         spec, ops = self.spec, set(ops)
         if spec is None:
             return []
-        pool = getattr(spec, "pool", None)
-        if pool is None:  # an op-count target (C64x+): one formula family for every op
+        pool = getattr(spec, "pool", None)     # None on an accelerator read from a Timeloop config: no max pool
+        if getattr(spec, "kind", None) != "accelerator":  # an op-count target (C64x+): one formula family for every op
             return [f"every op: operation counts x cycles per operation from the {spec.name} spec (no Timeloop)"]
         notes = [f"conv layers: the {self.backend.name} backend's loop-nest model of {spec.name} (Timeloop's numbers "
                  f"where it is faithful to Timeloop)"]
-        if "max_pool_3x3" in ops:
+        if "max_pool_3x3" in ops and pool is not None:
             how = (f"mapped on the PE array like a depthwise layer, {pool.compare_per_cycle:g} comparison(s) per cycle "
                    f"per PE" if pool.max_model == "pe-array" else
                    f"{pool.compare_per_cycle:g} comparison(s) per cycle on ONE unit")

@@ -1,9 +1,9 @@
 """Mapspace constraints between our spec and Timeloop's spellings, and the reader's assembly step.
 
 Our spec (costmodel.loopnest.spec) keeps each level's constraints on the level: keep (bypass = the
-rest), temporal {factors, permutation}, spatial {factors, permutation, split} = the fan-out BELOW the level.
+rest, or keep_or_bypass: the mapper's choice), temporal {factors, permutation}, spatial {factors, permutation, split} = the fan-out BELOW the level.
 Timeloop spells factors ``"N1 C1 S0"`` (v0.1), ``"N=1 C=1"`` (v0.2) or ``[N=1, C=1]`` (v0.4) and
-permutations inner -> outer with optional spaces; a factor 0 means "the whole remaining bound".
+permutations inner -> outer with optional spaces; a factor 0 means "the whole bound" (v1.0's reading).
 
 `restrict` drops the dims a problem shape lacks (G for a cnn-layer), moving the X/Y split with them.
 `assemble` turns what a reader found (levels in our YAML form + constraints by target + mapper) into
@@ -54,17 +54,17 @@ def _check_dims(factors: dict, permutation: str, where: str) -> None:
         raise CostModelError(f"{where}: unsupported dimension(s) {bad} (our problem dims: {DIMS})")
 
 
-def keep_of(keep, bypass, where: str) -> tuple:
-    """Our keep tuple from Timeloop's keep/bypass lists; every data space must be decided."""
+def keep_of(keep, bypass, where: str) -> dict:
+    """{"keep", "keep_or_bypass"} of Timeloop's keep/bypass lists: a data space in neither is the mapper's choice."""
     keep, bypass = list(keep or ()), list(bypass or ())
     for ds in keep + bypass:
         if ds not in DATASPACES:
             raise CostModelError(f"{where}: unknown data space {ds!r} (use {', '.join(DATASPACES)})")
-    free = [ds for ds in DATASPACES if ds not in keep and ds not in bypass]
-    if free:
-        raise CostModelError(f"{where}: keep/bypass of {free} left to the mapper (unsupported: our spec fixes "
-                             f"what each level keeps)")
-    return tuple(ds for ds in DATASPACES if ds in keep)
+    both = [ds for ds in keep if ds in bypass]
+    if both:
+        raise CostModelError(f"{where}: {both[0]} is both kept and bypassed")
+    return {"keep": tuple(ds for ds in DATASPACES if ds in keep),
+            "keep_or_bypass": tuple(ds for ds in DATASPACES if ds not in keep and ds not in bypass)}
 
 
 def assemble(name: str, levels: list, mac: dict, constraints: dict, mapper: dict, where: str,
@@ -72,6 +72,7 @@ def assemble(name: str, levels: list, mac: dict, constraints: dict, mapper: dict
     """The `AcceleratorSpec` of what a reader found.
 
     levels: OUR YAML form minus keep/temporal/spatial, outer -> inner; constraints: {target: {"keep": tuple,
+    "keep_or_bypass": tuple,
     "temporal": {factors, permutation}, "spatial": {factors, permutation, split}}}; mapper: Timeloop mapper
     keys (v1.0 spelling); extras: the keys no Timeloop format carries (AcceleratorSpec.extras()).
     """
@@ -83,13 +84,12 @@ def assemble(name: str, levels: list, mac: dict, constraints: dict, mapper: dict
     for i, lv in enumerate(levels):
         c = constraints.get(lv["name"], {})
         at = f"{where}: {lv['name']}"
-        keep = c.get("keep")
-        if keep is None:
-            if i > 0 and lv.get("entries") != 0:
-                raise CostModelError(f"{at}: no keep/bypass constraint (unsupported: the mapper would choose "
-                                     f"what this level keeps)")
-            keep = DATASPACES if i == 0 else ()
+        keep, free = c.get("keep"), c.get("keep_or_bypass", ())
+        if keep is None:            # no datatype constraint: the mapper decides (the outermost level keeps all)
+            keep, free = (DATASPACES, ()) if i == 0 else ((), () if lv.get("entries") == 0 else DATASPACES)
         d = {**lv, "keep": list(keep)}
+        if free:
+            d["keep_or_bypass"] = list(free)
         for kind in ("temporal", "spatial"):
             if kind in c:
                 _check_dims(c[kind].get("factors", {}), c[kind].get("permutation", ""), f"{at} {kind}")

@@ -15,7 +15,7 @@ Energies: an ERT if given (v1.0 convention, see costmodel.timeloop.ert), else an
 """
 from __future__ import annotations
 
-from ..errors import CostModelError
+from ..errors import ConfigError, CostModelError
 from . import ert as ertmod
 from .constraints import assemble, keep_of, parse_factors, parse_permutation, restrict
 from ..loopnest.pat import dram_access_energy_pj, mac_energy_pj, sram_access_energy_pj
@@ -77,7 +77,7 @@ def constraints(spec, dims) -> dict:
                 continue
             f, perm, split = restrict(c.factors, c.permutation, getattr(c, "split", None), dims)
             entry = {"type": kind}
-            if kind == "spatial":
+            if kind == "spatial" and split is not None:      # none: the mapper searches the split
                 entry["split"] = split
             entry["attributes"] = {"factors": " ".join(f"{d}={b}" for d, b in f.items()), "permutation": perm}
             cons.append(entry)
@@ -90,7 +90,7 @@ def constraints(spec, dims) -> dict:
 
 def mapper(spec, overrides: dict | None = None) -> dict:
     """mapper.yaml: ``optimization-metrics`` + the spec's stock settings verbatim, then `overrides`."""
-    from ..loopnest.spec import objective_metrics, timeloop_mapper_settings
+    from ..loopnest.mapper_settings import objective_metrics, timeloop_mapper_settings
     metrics = list(objective_metrics(spec.mapper.get("objective", "edp"), "mapper.objective"))
     m = {"optimization-metrics": metrics, **spec.mapper.get("timeloop", {})}
     m.update(timeloop_mapper_settings(overrides, "Timeloop mapper setting override"))
@@ -110,25 +110,25 @@ def _level(raw: dict, klass: str, ert: dict, where: str) -> dict:
     raw = {ALIASES.get(k, k): v for k, v in raw.items()}
     bad = sorted(set(raw) - STORAGE_ATTRS)
     if bad:
-        raise CostModelError(f"{where}: unsupported attribute(s) {bad}")
+        raise ConfigError(f"{where}: unsupported attribute(s) {bad}", (raw.get("name", ""), bad[0]))
     name = str(raw["name"])
     tech = "DRAM" if (raw.get("technology") == "DRAM" or klass == "DRAM") else "SRAM"
     wb = int(raw.get("word-bits", 16))                            # v1.0's default word size
     block = int(raw.get("block-size", 1))
     cluster = int(raw.get("cluster-size", int(raw.get("width", wb * block)) // (wb * block)))
     if "width" in raw and int(raw["width"]) != wb * block * cluster:
-        raise CostModelError(f"{where}: width {raw['width']} != word-bits x block-size x cluster-size")
+        raise ConfigError(f"{where}: width {raw['width']} != word-bits x block-size x cluster-size", (name, "width"))
     entries = raw.get("entries")
     if entries is None and raw.get("sizeKB") is not None:
         entries = int(float(raw["sizeKB"]) * 1024 * 8 // wb)
     if tech == "DRAM":
         entries = None
     elif entries is None:
-        raise CostModelError(f"{where}: storage without a size (entries or sizeKB)")
+        raise ConfigError(f"{where}: storage without a size (entries or sizeKB)", (name,))
     inst = int(raw.get("instances", 1))
     mesh_x = int(raw.get("meshX", inst))
     if "meshY" in raw and mesh_x * int(raw["meshY"]) != inst:
-        raise CostModelError(f"{where}: meshX x meshY = {mesh_x} x {raw['meshY']} != instances {inst}")
+        raise ConfigError(f"{where}: meshX x meshY = {mesh_x} x {raw['meshY']} != instances {inst}", (name, "meshY"))
     if name in ert:                                              # an ERT entry is per cluster access
         energy = ert[name] / (cluster if ertmod.CLUSTER_SCALED["legacy"] else 1)
     elif raw.get("vector-access-energy") is not None:
@@ -153,7 +153,7 @@ def _mac(raw: dict, ert: dict, where: str) -> dict:
     raw = {ALIASES.get(k, k): v for k, v in raw.items()}
     bad = sorted(set(raw) - MAC_ATTRS)
     if bad:
-        raise CostModelError(f"{where}: unsupported arithmetic attribute(s) {bad}")
+        raise ConfigError(f"{where}: unsupported arithmetic attribute(s) {bad}", (raw.get("name", ""), bad[0]))
     inst = int(raw.get("instances", 1))
     name = str(raw.get("name", "MACs"))
     wb = int(raw.get("word-bits", 16))
@@ -199,18 +199,18 @@ def read_constraints(pairs, where: str) -> dict:
         kind = c.get("type")
         if kind not in ("datatype", "bypassing", "bypass", "dataspace", "temporal", "spatial", "utilization",
                         "parallelism"):
-            raise CostModelError(f"{at}: unsupported constraint type {kind!r}")
+            raise ConfigError(f"{at}: unsupported constraint type {kind!r}", (target, "type", kind))
         attrs = c.get("attributes", c)
         bad = sorted((set(c) | set(attrs)) - CONSTRAINT_KEYS)
         if bad:
-            raise CostModelError(f"{at}: unsupported key(s) {bad}")
+            raise ConfigError(f"{at}: unsupported key(s) {bad}", (target, bad[0]))
         entry = out.setdefault(target, {})
         if kind in ("utilization", "parallelism"):     # v1.0: min used MACs / all MACs (see `read`)
             if attrs.get("min") is None:
-                raise CostModelError(f"{at}: a {kind} constraint needs 'min'")
+                raise ConfigError(f"{at}: a {kind} constraint needs 'min'", (target, "type", kind))
             entry["min_utilization"] = float(attrs["min"])
         elif kind in ("datatype", "bypassing", "bypass", "dataspace"):
-            entry["keep"] = keep_of(attrs.get("keep"), attrs.get("bypass"), at)
+            entry.update(keep_of(attrs.get("keep"), attrs.get("bypass"), at))
         elif kind in ("temporal", "spatial"):
             d = {"factors": parse_factors(attrs.get("factors"), at), "permutation": parse_permutation(attrs.get("permutation", ""))}
             if kind == "spatial":

@@ -77,8 +77,10 @@ def arch(spec, dims) -> dict:
         c = {"name": f"{below.name}_array", "spatial": {"meshX": fx, "meshY": fy}}
         if s.factors or s.permutation:
             f, perm, split = restrict(s.factors, s.permutation, s.split, dims)
-            c["constraints"] = {"spatial": {"factors": [f"{V04_DIM_NAMES.get(d, d)}={b}" for d, b in f.items()],
-                                            "permutation": _dims(perm), "split": split}}
+            sp = {"factors": [f"{V04_DIM_NAMES.get(d, d)}={b}" for d, b in f.items()], "permutation": _dims(perm)}
+            if split is not None:                # none: the mapper searches the split
+                sp["split"] = split
+            c["constraints"] = {"spatial": sp}
         nodes.append(Tagged("!Container", c))
     m = spec.mac
     nodes.append(Tagged("!Component", {"name": m.name, "class": "intmac",
@@ -135,7 +137,7 @@ def _constraint(d: dict, kind: str, at: str) -> dict:
     if bad:
         raise CostModelError(f"{at}: unsupported constraint key(s) {bad}")
     if kind == "dataspace":
-        return {"keep": keep_of(d.get("keep"), d.get("bypass"), at)}
+        return keep_of(d.get("keep"), d.get("bypass"), at)
     f = {from_v04_dim(k): b for k, b in parse_factors(d.get("factors"), at).items()}
     perm = "".join(from_v04_dim(x) for x in parse_permutation(d.get("permutation", [])))
     out = {"factors": f, "permutation": perm}
@@ -282,5 +284,5 @@ def read_transpiled(doc: dict, extras: dict | None = None, where: str = "timeloo
 
 
 def _known_mapper_keys():
-    from ..loopnest.spec import TIMELOOP_MAPPER_KEYS
+    from ..loopnest.mapper_settings import TIMELOOP_MAPPER_KEYS
     return TIMELOOP_MAPPER_KEYS

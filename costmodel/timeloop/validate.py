@@ -50,6 +50,10 @@ def _check_fanouts(spec, where: str) -> None:
     for i, lv in enumerate(spec.levels):
         s = lv.spatial
         fx, fy = spec.fanout(i)
+        if s.split is None:                      # the mapper picks the split: only the total must fit
+            if math.prod(b for b in s.factors.values() if b > 0) > fx * fy:
+                raise CostModelError(f"{where}: {lv.name}: spatial factors {s.factors} exceed its fan-out {fx} x {fy}")
+            continue
         x = math.prod(b for d, b in s.factors.items() if b > 0 and s.axis_of(d) == "X")
         y = math.prod(b for d, b in s.factors.items() if b > 0 and s.axis_of(d) == "Y")
         if x > fx or y > fy:

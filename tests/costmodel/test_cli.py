@@ -164,3 +164,16 @@ def test_not_a_lut_file_is_left_alone(cli, tmp_path):
     out = cli("build-lut", "--arch", "c64x", "--db", bad)
     assert out.returncode == 2 and "not a LUT" in out.stderr
     assert bad.read_bytes() == b"\x00not sqlite at all" * 10
+
+
+def test_a_timeloop_config_builds_its_lut_and_names_what_it_cannot_express(cli, tmp_path):
+    """eyeriss-1024.cfg (a Timeloop v1.0 config: no pool model) on darts-search: every MAC op costed, each max
+    pool stored as not expressible and said once; not a failure (exit 0)."""
+    from costmodel.resources import reference_dir
+    cfg = reference_dir() / "timeloop-v1.0-configs" / "configs" / "eyeriss-1024.cfg"
+    db = tmp_path / "lut.db"
+    out = cli("build-lut", "--arch", cfg, "--db", db)
+    assert out.returncode == 0, out.stderr
+    assert "74 rows added, 0 reused, 0 failed; 5 not expressible on this arch" in out.stdout
+    assert out.stderr.count("not-expressible: max_pool_3x3") == 5 and "has no 'pool' section" in out.stderr
+    assert rows(db) == 79

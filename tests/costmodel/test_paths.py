@@ -80,3 +80,16 @@ def test_unwritable_cache_is_one_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
     with pytest.raises(CostModelError, match="cannot create the per-user LUT .*--db PATH"):
         resolve_lut()
+
+
+def test_config_dir_resolution(tmp_path, monkeypatch):
+    from costmodel.paths import config_dir
+    monkeypatch.delenv("COSTMODEL_CONFIG_DIR", raising=False)
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert config_dir() == tmp_path / "home" / ".config" / "costmodel"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    assert config_dir() == tmp_path / "xdg" / "costmodel"
+    monkeypatch.setenv("COSTMODEL_CONFIG_DIR", str(tmp_path / "mine"))
+    assert config_dir() == tmp_path / "mine"
+    assert not (tmp_path / "mine").exists()          # resolving creates nothing

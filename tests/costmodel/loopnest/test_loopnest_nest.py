@@ -1,6 +1,7 @@
-"""The closed-form fills of nest.analyze equal an explicit walk over every temporal iteration (the
-Timeloop v1.0 AAHR delta rule: a new tile box keeps an overlap with the previous one only when it
-moved forward along a single axis), on random legal mappings of shapes not in the reference."""
+"""The closed-form fills of nest.analyze equal an explicit walk of the temporal iterations as Timeloop v1.0
+visits them (gExtrapolateUniformTemporal: per loop, iteration #0 and iteration #1 standing for the other
+F - 1; the AAHR delta rule: a new tile box keeps an overlap with the previous one only when it moved
+forward along a single axis), on random legal mappings of shapes not in the reference."""
 import itertools
 
 import numpy as np
@@ -27,21 +28,22 @@ def walk_fills(problem, loops, f, i, ds):
         run[d] *= n
     temporal = [(j, d, n) for j, d, n, sp in above if sp is None]
     total, prev = 0, None
-    for idx in itertools.product(*[range(n) for _, _, n in reversed(temporal)]):   # outermost slowest
+    for idx in itertools.product(*[range(min(n, 2)) for _, _, n in reversed(temporal)]):   # outermost slowest
+        weight = int(np.prod([n - 1 if k else 1 for (_, _, n), k in zip(reversed(temporal), idx)]))
         off = {d: 0 for d in "NCKRSPQG"}
         for (j, d, _), k in zip(reversed(temporal), idx):
             off[d] += k * stride[j]
         low = [sum(off[d] * c for d, c in ax) for ax in axes]
         if prev is None:
-            total += size
+            total += size * weight
         else:
             moved = [a for a in range(len(axes)) if low[a] != prev[a]]
             if len(moved) == 1 and low[moved[0]] > prev[moved[0]]:
                 a = moved[0]
                 keep = max(0, extents[a] - (low[a] - prev[a])) * size // extents[a]
-                total += size - keep
+                total += (size - keep) * weight
             elif moved:
-                total += size
+                total += size * weight
         prev = low
     return total
 

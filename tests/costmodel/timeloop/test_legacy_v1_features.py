@@ -19,7 +19,7 @@ CONFIGS = reference_dir() / "timeloop-v1.0-configs" / "configs"
 
 def _sample(keep_registers=True):
     data = yaml.safe_load((CONFIGS / "sample.yaml").read_text())
-    if keep_registers:       # the stock file leaves Registers' bypass to the mapper, which our spec cannot hold
+    if keep_registers:       # the stock file leaves Registers' keep/bypass to the mapper; some tests fix it
         data["mapspace"]["constraints"].append({"target": "Registers", "type": "datatype", "keep": ["Weights"],
                                                 "bypass": ["Inputs", "Outputs"]})
     return data
@@ -35,9 +35,14 @@ def test_simba_chip_reads_the_same_from_cfg_and_yaml():
     assert spec.level("GlobalBuffer").entries == 64 * 8192 // 8
 
 
-def test_sample_is_refused_naming_registers_then_read_with_every_feature():
-    with pytest.raises(CostModelError, match="Registers: no keep/bypass constraint"):
-        legacy.read(_sample(keep_registers=False), name="sample")
+def test_sample_reads_with_every_feature_and_round_trips():
+    stock = legacy.read(_sample(keep_registers=False), name="sample")
+    regs = stock.level("Registers")
+    assert regs.keep == () and regs.keep_or_bypass == ("Weights", "Inputs", "Outputs") and regs.bypass == ()
+    assert stock.level("AccumulationBuffer").spatial.split is None      # no split: the mapper searches it
+    files = legacy.files(stock, "NCKRSPQ")
+    assert legacy.read({**files["arch.yaml"], **files["constraints.yaml"], **files["mapper.yaml"]}, name="sample",
+                       extras=stock.extras()) == stock
     spec = legacy.read(_sample(), name="sample")
     assert spec.level("AccumulationBuffer").network_word_bits == 16
     assert spec.level("DRAM").read_bandwidth == spec.level("DRAM").write_bandwidth == 5.0
@@ -96,3 +101,24 @@ def test_the_v04_writer_refuses_what_it_cannot_carry():
     with pytest.raises(CostModelError, match="cannot carry AccumulationBuffer: network_word_bits, "
                                              "mapper.min_utilization"):
         v04.files(legacy.read(_sample(), name="sample"), "NCKRSPQ")
+
+
+@pytest.mark.parametrize("config,old,new,words,line_has", [
+    ("eyeriss-1024.cfg", "word-bits", "word_bits", "DRAM: unsupported attribute(s) ['word_bits']", "word_bits"),
+    ("sample.yaml", "  cluster-size: 16", "  clustr-size: 16", "unsupported attribute(s) ['clustr-size']", "clustr"),
+    ("sample.yaml", "type: utilization", "type: utilisation", "unsupported constraint type 'utilisation'",
+     "utilisation"),
+    ("simba-chip.yaml", "{name: InputBuffer, entries: 8192, instances: 16, meshX: 16,",
+     "{name: InputBuffer, entries: 8192, instances: 16, meshX: 16, meshY: 2,", "meshX x meshY = 16 x 2", "meshY"),
+])
+def test_an_unsupported_config_entry_is_named_with_its_line(tmp_path, config, old, new, words, line_has):
+    text = (CONFIGS / config).read_text()
+    assert old in text
+    bad = tmp_path / config
+    bad.write_text(text.replace(old, new))
+    with pytest.raises(CostModelError) as e:
+        load_arch(str(bad))
+    msg = str(e.value)
+    assert words in msg and msg.startswith(str(bad))
+    line = int(msg.rsplit("(line ", 1)[1].rstrip(")"))
+    assert line_has in bad.read_text().splitlines()[line - 1]

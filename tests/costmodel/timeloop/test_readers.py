@@ -76,11 +76,14 @@ def test_every_timeloop_fact_survives_the_round_trip(fmt):
     """A spec that differs from eyeriss in energy, size, bandwidth, cluster, constraints and mapper reads back as itself."""
     spec = load_arch("eyeriss")
     gb, rf = spec.level("GlobalBuffer"), spec.level("PsumRegFile")
+    ir, db = spec.level("InputRegFile"), spec.level("DummyBuffer")
     changed = replace(spec, technology="7nm", cycle_seconds=1e-9,
                       mapper={**spec.mapper, "timeloop": {"algorithm": "hybrid", "num-threads": 4}},
                       levels=tuple(replace(gb, entries=32768, read_bandwidth=8.5, access_energy_pj=3.25,
                                            spatial=replace(gb.spatial, split=3)) if lv is gb else
-                                   replace(rf, cluster_size=2, access_energy_pj=0.5) if lv is rf else lv
+                                   replace(rf, cluster_size=2, access_energy_pj=0.5) if lv is rf else
+                                   replace(ir, keep=(), keep_or_bypass=("Inputs",)) if lv is ir else   # mapper's choice
+                                   replace(db, spatial=replace(db.spatial, split=None)) if lv is db else lv
                                    for lv in spec.levels))
     docs = _merged({k: dump(v) for k, v in file_data(DEPTHWISE, changed, fmt).items()})
     assert (legacy if fmt == "legacy" else v04).read(docs, extras=spec.extras()) == changed
@@ -104,7 +107,8 @@ def _stock(name):
      "OutputBuffer: unsupported attribute(s) ['word-bit']"),
     (lambda d: d["architecture"]["subtree"][0]["local"][1]["attributes"].pop("entries"),
      "storage without a size"),
-    (lambda d: d["mapspace"]["targets"][1]["constraints"].pop(0), "OutputBuffer: no keep/bypass constraint"),
+    (lambda d: d["mapspace"]["targets"][1]["constraints"][0]["attributes"].update(
+        {"keep": ["Weights"], "bypass": ["Weights"]}), "Weights is both kept and bypassed"),
     (lambda d: d["mapspace"]["targets"][1]["constraints"].append({"type": "utilization", "attributes": {"min": 0.5}}),
      "utilization constraint on 'OutputBuffer': v1.0 allows it only at the innermost storage level"),
     (lambda d: d["mapspace"]["targets"][-1]["constraints"].append({"type": "utilization"}), "needs 'min'"),
