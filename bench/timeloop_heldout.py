@@ -9,7 +9,7 @@ file used verbatim (split textually into arch + mapper, so the mapper block is e
 `timeout -s INT -k 30 CAP timeloop-mapper arch mapper problem`, 2 threads, one run at a time. A run with no
 valid mapping is rerun once with `timeout: 20000` in the mapper block (recorded in mapper_settings and
 meta.json); one that still finds none keeps its folder (inputs + meta.json) and gets no CSV row. Layers of
-the packaged reference.csv are skipped. Writes heldout.csv (the columns of reference.csv), configs/ (the
+the packaged reference.csv are skipped. Writes <out>/reference.csv (the packaged one's columns), configs/ (the
 configs that ran) and runs/<config>/<case>/ (inputs, stats.txt, map.txt, meta.json; no XML, no logs).
 Needs timeloop-mapper (Timeloop v1.0) on PATH.
 """
@@ -261,11 +261,11 @@ def main(argv=None) -> int:
                   f"wall={meta['wall_s']}s", flush=True)
             if meta["valid_mapping"]:
                 rows.append(csv_row(dest, meta))
-    with open(a.out / "heldout.csv", "w", newline="") as fh:
+    with open(a.out / "reference.csv", "w", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=columns)
         w.writeheader()
         w.writerows(rows)
-    print(f"wrote {len(rows)} rows to {a.out / 'heldout.csv'}")
+    print(f"wrote {len(rows)} rows to {a.out / 'reference.csv'}")
     return 0
 
 
