@@ -240,6 +240,8 @@ def main(argv=None) -> int:
     ap.add_argument("--wall-cap-s", type=float, default=600.0)
     ap.add_argument("--resume", action="store_true", help="keep run folders that already have a meta.json")
     a = ap.parse_args(argv)
+    if a.layers < 1 or not a.wall_cap_s > 0:
+        fail(f"--layers must be >= 1 and --wall-cap-s > 0 (got {a.layers}, {a.wall_cap_s:g})")
     tc = find_toolchain()
     if tc is None:
         fail("timeloop-mapper is not on PATH: these runs need the real Timeloop v1.0 (build NVlabs/timeloop tag v1.0)")
