@@ -21,7 +21,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import CostModelError, did_you_mean
+from .errors import ConfigError, CostModelError, config_line, did_you_mean
 from .registry import user_archs
 
 SUFFIXES = (".yaml", ".yml", ".cfg")
@@ -156,7 +156,6 @@ def _inline_includes(path: Path, folder: Path, seen: tuple) -> str:
 
 def parse_arch(text: str, suffix: str, name: str | None = None, where: str = "arch file"):
     """The spec of an arch file's text (`suffix` says the format); `name` (if given) replaces the file's own."""
-    from .errors import ConfigError, config_line
     try:
         if suffix == ".cfg":
             from .timeloop.legacy import read_cfg
