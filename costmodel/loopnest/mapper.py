@@ -35,6 +35,7 @@ from .spec import AcceleratorSpec, DATASPACES, DIMS
 CHUNK = 32768        # candidates evaluated per numpy pass
 SMALL = 4096         # mapspaces up to this many legal mappings are evaluated whole (cheaper than bounding)
 PROBE = 128          # candidates evaluated for the first incumbent
+ROUNDS = 3           # re-searches with the loop order found pinned (configs that leave orders open)
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,7 @@ def search(problem: Problem, spec: AcceleratorSpec, objective: str | None = None
     tie tolerance) is dropped unevaluated, then the survivors are selected from in mapping-ID order.
     A spec that leaves X/Y splits or keep/bypass to the mapper is searched variant by variant
     (loopnest.choices); the first variant's best stays unless a later one is better (the same rule).
+    Where it leaves loop orders open, the factors are searched again under the order found (ROUNDS).
     """
     metrics = objective_metrics(objective or spec.mapper.get("objective", "edp"), "objective")
     tol = spec.mapper.get("tie_tolerance", 0.001)
@@ -179,6 +181,11 @@ def search(problem: Problem, spec: AcceleratorSpec, objective: str | None = None
     for variant in choices.variants(spec, problem.bounds):
         r = _search(problem, variant, metrics)
         tried.append(r)
+        for _ in range(ROUNDS if r.mapping is not None and permute.has_open_orders(variant) else 0):
+            again = _search(problem, permute.pinned(variant, r.mapping), metrics)   # factors under the order found
+            if not (again.mapping is not None and _better(again, r, metrics, tol)):
+                break
+            r = again
         if r.mapping is not None and (best is None or _better(r, best, metrics, tol)):
             best = r
     n, ev = sum(r.candidates for r in tried), sum(r.evaluated for r in tried)

@@ -4,15 +4,19 @@ Timeloop v1.0 keeps a level's named dims innermost, in the given order, and sear
 other (non-unit) dims above them. The factor search (mapper.py) maps with those dims in one fixed order;
 `refine` then tries, on the best candidates it found, every order of the unnamed dims that carry a
 factor > 1 in any of them (all levels' orders combined, or level by level when that product is large)
-and keeps a better one. This is a search over the best factorizations, not over the whole mapspace:
-a factorization ranked low in the fixed order is not re-ranked.
+and keeps a better one. The mapper then searches the factorizations again with the order found
+pinned (`pinned`), a few rounds while that improves: a factorization that is best only under another
+order is found that way. Still a search guided by the orders found, not every order x factorization.
 """
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from itertools import permutations, product
 
 import numpy as np
+
+from .fields import DIMS
 
 TOP = 32           # candidates refined (the best under the fixed order)
 COMBINED = 720     # up to this many order combinations are tried jointly, else level by level
@@ -68,3 +72,20 @@ def refine(evaluate, spec, slots, F: np.ndarray, better) -> tuple | None:
                 best = pick
     return best
 
+
+
+def has_open_orders(spec) -> bool:
+    """Whether some level's permutation leaves two or more dims unnamed."""
+    return any(len(DIMS) - len(lv.temporal.permutation) >= 2 for lv in spec.levels)
+
+
+def pinned(spec, mapping):
+    """`spec` with each level's order fixed to the one `mapping` uses: its named dims, then the unnamed dims
+    in the mapping's order (inner -> outer), then the remaining ones."""
+    levels = []
+    for lv in spec.levels:
+        named = lv.temporal.permutation
+        used = [lp.dim for lp in reversed(mapping.level(lv.name).temporal) if lp.dim not in named]
+        rest = [d for d in DIMS if d not in named and d not in used]
+        levels.append(replace(lv, temporal=replace(lv.temporal, permutation=named + "".join(used + rest))))
+    return replace(spec, levels=tuple(levels))
