@@ -173,7 +173,8 @@ def search(problem: Problem, spec: AcceleratorSpec, objective: str | None = None
     tie tolerance) is dropped unevaluated, then the survivors are selected from in mapping-ID order.
     A spec that leaves X/Y splits or keep/bypass to the mapper is searched variant by variant
     (loopnest.choices); the first variant's best stays unless a later one is better (the same rule).
-    Where it leaves loop orders open, the factors are searched again under the order found (ROUNDS).
+    Where it leaves loop orders open, the factors are searched again under the order found (ROUNDS) and
+    from the reverse order (`_open_orders`).
     """
     metrics = objective_metrics(objective or spec.mapper.get("objective", "edp"), "objective")
     tol = spec.mapper.get("tie_tolerance", 0.001)
@@ -181,11 +182,8 @@ def search(problem: Problem, spec: AcceleratorSpec, objective: str | None = None
     for variant in choices.variants(spec, problem.bounds):
         r = _search(problem, variant, metrics)
         tried.append(r)
-        for _ in range(ROUNDS if r.mapping is not None and permute.has_open_orders(variant) else 0):
-            again = _search(problem, permute.pinned(variant, r.mapping), metrics)   # factors under the order found
-            if not (again.mapping is not None and _better(again, r, metrics, tol)):
-                break
-            r = again
+        if permute.has_open_orders(variant):
+            r = _open_orders(problem, variant, metrics, tol, r)
         if r.mapping is not None and (best is None or _better(r, best, metrics, tol)):
             best = r
     n, ev = sum(r.candidates for r in tried), sum(r.evaluated for r in tried)
@@ -193,6 +191,19 @@ def search(problem: Problem, spec: AcceleratorSpec, objective: str | None = None
         msg = tried[0].message if len(tried) == 1 else f"{tried[0].message} (and in all {len(tried)} split/bypass variants)"
         return MapResult(None, candidates=n, evaluated=ev, message=msg)
     return replace(best, candidates=n, evaluated=ev)
+
+
+def _open_orders(problem, spec, metrics, tol, r: MapResult) -> MapResult:
+    """A spec leaving loop orders open: the factors searched again under the order found (ROUNDS, while it
+    improves), and from the reverse of the default order (loopnest.permute)."""
+    for _ in range(ROUNDS if r.mapping is not None else 0):
+        again = _search(problem, permute.pinned(spec, r.mapping), metrics)
+        if not (again.mapping is not None and _better(again, r, metrics, tol)):
+            break
+        r = again
+    other = _search(problem, permute.reversed_open(spec), metrics)
+    better = other.mapping is not None and (r.mapping is None or _better(other, r, metrics, tol))
+    return replace(other, candidates=r.candidates, evaluated=r.evaluated) if better else r
 
 
 def _better(a: MapResult, b: MapResult, metrics: tuple, tol: float) -> bool:

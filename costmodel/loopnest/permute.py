@@ -5,8 +5,9 @@ other (non-unit) dims above them. The factor search (mapper.py) maps with those 
 `refine` then tries, on the best candidates it found, every order of the unnamed dims that carry a
 factor > 1 in any of them (all levels' orders combined, or level by level when that product is large)
 and keeps a better one. The mapper then searches the factorizations again with the order found
-pinned (`pinned`), a few rounds while that improves: a factorization that is best only under another
-order is found that way. Still a search guided by the orders found, not every order x factorization.
+pinned (`pinned`), a few rounds while that improves, and once more from the reverse of the default
+order (`reversed_open`): a factorization that is best only under another order is found that way.
+Still a guided search, not every order x factorization.
 """
 from __future__ import annotations
 
@@ -88,4 +89,15 @@ def pinned(spec, mapping):
         used = [lp.dim for lp in reversed(mapping.level(lv.name).temporal) if lp.dim not in named]
         rest = [d for d in DIMS if d not in named and d not in used]
         levels.append(replace(lv, temporal=replace(lv.temporal, permutation=named + "".join(used + rest))))
+    return replace(spec, levels=tuple(levels))
+
+
+def reversed_open(spec):
+    """`spec` with each level's unnamed dims pinned in the reverse of the default order: a second start for
+    the factor search (the default puts N, C, K innermost among them; this puts them outermost)."""
+    levels = []
+    for lv in spec.levels:
+        named = lv.temporal.permutation
+        rest = [d for d in DIMS if d not in named][::-1]
+        levels.append(replace(lv, temporal=replace(lv.temporal, permutation=named + "".join(rest))))
     return replace(spec, levels=tuple(levels))
