@@ -83,21 +83,19 @@ def has_open_orders(spec) -> bool:
 def pinned(spec, mapping):
     """`spec` with each level's order fixed to the one `mapping` uses: its named dims, then the unnamed dims
     in the mapping's order (inner -> outer), then the remaining ones."""
-    levels = []
-    for lv in spec.levels:
-        named = lv.temporal.permutation
-        used = [lp.dim for lp in reversed(mapping.level(lv.name).temporal) if lp.dim not in named]
-        rest = [d for d in DIMS if d not in named and d not in used]
-        levels.append(replace(lv, temporal=replace(lv.temporal, permutation=named + "".join(used + rest))))
-    return replace(spec, levels=tuple(levels))
+    def rest(lv):
+        used = [lp.dim for lp in reversed(mapping.level(lv.name).temporal) if lp.dim not in lv.temporal.permutation]
+        return used + [d for d in DIMS if d not in lv.temporal.permutation and d not in used]
+    return _named_after(spec, rest)
 
 
 def reversed_open(spec):
     """`spec` with each level's unnamed dims pinned in the reverse of the default order: a second start for
     the factor search (the default puts N, C, K innermost among them; this puts them outermost)."""
-    levels = []
-    for lv in spec.levels:
-        named = lv.temporal.permutation
-        rest = [d for d in DIMS if d not in named][::-1]
-        levels.append(replace(lv, temporal=replace(lv.temporal, permutation=named + "".join(rest))))
-    return replace(spec, levels=tuple(levels))
+    return _named_after(spec, lambda lv: [d for d in DIMS if d not in lv.temporal.permutation][::-1])
+
+
+def _named_after(spec, rest):
+    """`spec` with `rest(level)` (the unnamed dims, inner -> outer) named after each level's own permutation."""
+    return replace(spec, levels=tuple(replace(lv, temporal=replace(
+        lv.temporal, permutation=lv.temporal.permutation + "".join(rest(lv)))) for lv in spec.levels))
