@@ -85,6 +85,12 @@ class _Pool:
         self.executor.shutdown(wait=not kill, cancel_futures=True)
 
 
+def row_kind(status: str) -> str:
+    """The summary count a stored row goes to: added (ok), not-expressible (the arch cannot express the op:
+    stored as such, no failure) or failed."""
+    return "added" if status == "ok" else status if status == "not-expressible" else "failed"
+
+
 def build_lut(arch: str, spaces: list[str], db: str, lowering: str = "exact", backend: str | None = None,
               jobs: int = 1, dry_run: bool = False) -> int:
     """Build (or complete) the LUT; prints a closing summary. Returns the exit code (1 if any row failed; a row
@@ -150,7 +156,7 @@ def _run(lut, spec, be, lowering, job_arch, backend, queries, pool, jobs, stats)
 
     def store(q, cost, wall) -> None:
         lut.put(spec, be, lowering, q, cost, params=op_params(q, lowering), wall_s=wall)
-        stats["added" if cost.ok else cost.status if cost.status == "not-expressible" else "failed"] += 1
+        stats[row_kind(cost.status)] += 1
         if not cost.ok:
             print(f"  {cost.status}: {q.op} c_in={q.c_in} hw={q.h} stride={q.stride}: {cost.message}", file=sys.stderr)
         _progress(stats["added"] + stats["failed"] + stats["not-expressible"], total, q.op)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..arch import load_arch, read_yaml
+from ..build import row_kind
 from ..errors import CostModelError
 from ..evaluate import resolve
 from ..spaces import load_space
@@ -144,11 +145,11 @@ def _execute(p: Plan, db: str, jobs: int | None, session, batch: int | None, pro
           f"in {where}, {n_todo} to compute on {executor}", flush=True)
     for v in p.variants:
         print(f"  {v.spec_hash}  {v.name}")
-    stats = {"added": 0, "failed": 0}
+    stats = {"added": 0, "failed": 0, "not-expressible": 0}
 
     def write(spec, lowering, query, cost, wall):
         lut.put(spec, p.backend, lowering, query, cost, params=op_params(query, lowering), wall_s=wall)
-        stats["added" if cost.ok else "failed"] += 1
+        stats[row_kind(cost.status)] += 1
         if not cost.ok:
             print(f"  {cost.status}: {query.op} c_in={query.c_in} hw={query.h} stride={query.stride}: "
                   f"{cost.message}", file=sys.stderr)
@@ -167,9 +168,12 @@ def _execute(p: Plan, db: str, jobs: int | None, session, batch: int | None, pro
     if report is not None:
         report.update(computed=n_todo, compute_s=wall, **stats)
     rate = f", {n_todo / wall:.1f} problems/s" if n_todo and wall > 0 else ""
-    print(f"sweep: {stats['added']} rows added, {there} reused, {stats['failed']} failed ({wall:.2f} s{rate}; "
+    apart = (f"; {stats['not-expressible']} not expressible on the arch (stored as such)"
+             if stats["not-expressible"] else "")
+    print(f"sweep: {stats['added']} rows added, {there} reused, {stats['failed']} failed{apart} ({wall:.2f} s{rate}; "
           f"{len(p.variants)} variants registered in {where})")
     return 1 if stats["failed"] else 0
+
 
 
 def _run_local(p: Plan, lut, db: str, jobs: int, stats: dict) -> None:
@@ -184,8 +188,8 @@ def _run_local(p: Plan, lut, db: str, jobs: int, stats: dict) -> None:
         with contextlib.redirect_stdout(out):    # build-lut's own header/summary: one sweep line per variant instead
             build_lut(v.spec, p.sweep.spaces, db, low, p.sweep.backend, jobs)
         new = find_rows(lut, v, p.backend, low, qs)
-        stats["added"] += sum(s == "ok" for s in new)
-        stats["failed"] += sum(s != "ok" for s in new)
+        for s in new:
+            stats[row_kind(s)] += 1
         print(f"  {v.name} {low}: {len(qs)} computed", flush=True)
 
 

@@ -42,3 +42,13 @@ def test_rerun_after_a_killed_sweep_computes_only_the_missing_rows(tmp_path, cap
     pd.testing.assert_frame_equal(content(lut), full)
     assert run_sweep(load_sweep_file(sw), db) == 0
     assert "sweep: 0 rows added, 16 reused" in capsys.readouterr().out
+
+
+def test_a_config_sweep_counts_max_pools_apart_and_exits_0(cli, tmp_path):
+    """A Timeloop config has no pool model: its max pools are stored as not expressible, as build-lut does."""
+    from costmodel.resources import reference_dir
+    cfg = reference_dir() / "timeloop-v1.0-configs" / "configs" / "eyeriss-1024.cfg"
+    out = cli("sweep", "--arch", cfg, "--set", "levels.GlobalBuffer.entries=32768,65536", "--space", "darts-search",
+              "--db", tmp_path / "sw.db")
+    assert out.returncode == 0, out.stderr
+    assert "sweep: 148 rows added, 0 reused, 0 failed; 10 not expressible on the arch (stored as such)" in out.stdout
