@@ -62,8 +62,9 @@ def max_pool_cost(layer: Layer, spec: AcceleratorSpec) -> Cost:
     """Our max-pool Cost (module docstring): cycles, compute_cycles [cycles], energy_pj [pJ], macs 0."""
     pool = spec.pool
     if pool is None:
-        return Cost(status="not-expressible", message=f"arch {spec.name!r} has no 'pool' section: max pooling "
-                                                      f"is not modelled on it")
+        return Cost(status="not-expressible",
+                    message=f"arch {spec.name!r} has no 'pool' section: max pooling is not modelled on it (a Timeloop "
+                            f"config has none: write the arch as our YAML with one, README 'Your own accelerator')")
     note = NOTE + (f"; {pool.note}" if pool.note else "")
     if pool.max_model == "serial":
         return _serial(layer, spec, note)
