@@ -24,7 +24,8 @@ def keeps_fixed(spec: AcceleratorSpec) -> bool:
 
 
 def is_concrete(spec: AcceleratorSpec) -> bool:
-    return all(lv.spatial.split is not None and not lv.keep_or_bypass for lv in spec.levels)
+    """Whether the spec leaves neither a split nor keep/bypass to the mapper."""
+    return keeps_fixed(spec) and all(lv.spatial.split is not None for lv in spec.levels)
 
 
 def _splits(spec: AcceleratorSpec, i: int, bounds: dict) -> list:

@@ -281,13 +281,25 @@ def _search(problem: Problem, spec: AcceleratorSpec, metrics: tuple) -> MapResul
     top = ok[np.argsort(cost[ok], kind="stable")[:permute.TOP]]
     F = factors_of(rows[top])
     found = permute.refine(lambda o, Fo: analyze(problem, spec, [loops[k] for k in o], Fo), spec, slots, F,
-                           lambda a, c: _better(_as_result(a[2]), _as_result(c[2]), metrics, tol))
+                           lambda res: _best_of(res, metrics, tol),
+                           lambda a, c: _better(_as_result(a), _as_result(c), metrics, tol))
     if found is not None and _better(_as_result(found[2]), _as_result(best[1]), metrics, tol):
         best, order = (int(top[found[0]]), found[2]), found[1]
     b, res = best
     f = factors_of(rows[b:b + 1])[:, 0]
     return MapResult(to_mapping(spec, slots, f, _tiles(problem, spec, slots, f), order), int(res["compute_cycles"]),
                      int(res["cycles"]), float(res["energy_pj"]), size, rows.size)
+
+
+def _best_of(r: dict, metrics: tuple, tol: float) -> int:
+    """The first best valid candidate of a nest.analyze result under the metrics in order (-1 if none)."""
+    ok = np.flatnonzero(r["valid"])
+    for m in metrics:
+        if ok.size == 0:
+            return -1
+        c = _cost(r, m)[ok]
+        ok = ok[c <= c.min() * (1 + tol)]
+    return int(ok[0]) if ok.size else -1
 
 
 def _as_result(r: dict) -> MapResult:

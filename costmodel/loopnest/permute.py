@@ -56,10 +56,11 @@ def orders(n_slots: int, groups: list, joint: bool = True):
                 yield apply([tuple(h) if m != n else p for m, h in enumerate(groups)])
 
 
-def refine(evaluate, spec, slots, F: np.ndarray, better) -> tuple | None:
-    """(candidate column, slot order, result) of the best order found for the candidates F [n_slots, m],
-    or None when nothing beats the default order. `evaluate(order, F)` -> per-candidate results (a dict
-    of arrays); `better(a, b)` compares two (candidate, result dict, column) picks."""
+def refine(evaluate, spec, slots, F: np.ndarray, best_of, better) -> tuple | None:
+    """(candidate column, slot order, result) of the best order found for the candidates F [n_slots, m]
+    (the default order included), or None if the spec leaves no order open there. `evaluate(order, F)` ->
+    per-candidate results (a dict of arrays); `best_of(result)` -> the index of its best valid candidate
+    or -1; `better(a, b)` compares two results (dicts of scalars)."""
     groups = free_groups(spec, slots, F)
     if not groups:
         return None
@@ -67,12 +68,12 @@ def refine(evaluate, spec, slots, F: np.ndarray, better) -> tuple | None:
     best = None
     for order in orders(len(slots), groups, joint):
         r = evaluate(order, F[order])
-        for j in np.flatnonzero(r["valid"]):
-            pick = (int(j), order, {k: v[j] for k, v in r.items()})
-            if best is None or better(pick, best):
+        j = best_of(r)
+        if j >= 0:
+            pick = (j, order, {k: v[j] for k, v in r.items()})
+            if best is None or better(pick[2], best[2]):
                 best = pick
     return best
-
 
 
 def has_open_orders(spec) -> bool:
