@@ -65,7 +65,7 @@ def trace(module, example_input, tracer: str = "auto", name: str | None = None) 
                 gm = torch.fx.symbolic_trace(module)
             except Exception as e:       # fx cannot trace it (control flow on values, ...): run it
                 if tracer == "fx":
-                    raise CostModelError(f"torch.fx cannot trace {type(module).__name__}: {_why(e)} "
+                    raise CostModelError(f"torch.fx cannot trace model {label}: {_why(e)} "
                                          f"(use tracer='hooks')") from None
                 return _hooks(module, xs, label)
             try:
