@@ -62,7 +62,7 @@ def trace(module, example_input, tracer: str = "auto", name: str | None = None) 
             if tracer == "hooks" or is_handled(module):   # a bare layer: fx would trace its F.conv2d
                 return _hooks(module, xs, label)
             try:
-                gm = torch.fx.symbolic_trace(module)
+                gm = _symbolic_trace(module)
             except Exception as e:       # fx cannot trace it (control flow on values, ...): run it
                 if tracer == "fx":
                     raise CostModelError(f"torch.fx cannot trace model {label}: {_why(e)} "
@@ -80,6 +80,19 @@ def trace(module, example_input, tracer: str = "auto", name: str | None = None) 
     finally:
         module.train(was_training)
         torch.set_num_threads(threads)
+
+
+def _symbolic_trace(module):
+    """torch.fx's symbolic trace, entering torch.nn modules we have no cost model for but that hold others
+    (nn.TransformerEncoder and its layers: their attention and Linears are costed)."""
+    import torch.fx
+
+    class Tracer(torch.fx.Tracer):
+        def is_leaf_module(self, m, qualname):
+            return is_handled(m) or (super().is_leaf_module(m, qualname) and next(m.children(), None) is None)
+    tracer = Tracer()
+    graph = tracer.trace(module)
+    return torch.fx.GraphModule(tracer.root, graph, type(module).__name__)
 
 
 def _fake_inputs(xs):

@@ -136,3 +136,19 @@ def test_profile_cli_lists_every_matmul_with_its_macs(cli):
     v = cli("profile", "nas.zoo:vit_tiny", "--input", "1x3x32x32", "--arch", "eyeriss", "--no-lut")
     assert v.returncode == 0, v.stderr
     assert sum(line.split()[1] == "matmul" for line in v.stdout.splitlines() if line.startswith("blocks.")) == 12
+
+
+def test_torch_transformer_encoder_is_entered_and_costed():
+    class M(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.emb = nn.Linear(16, 64)
+            self.enc = nn.TransformerEncoder(nn.TransformerEncoderLayer(64, 4, 128, batch_first=True), 2)
+
+        def forward(self, x):
+            return self.enc(self.emb(x))
+    r = profile(M(), (1, 65, 16), "c64x")
+    per_layer = 4 * 65 * 64 * 64 + 2 * 4 * 65 * 16 * 65 + 2 * 65 * 64 * 128     # projections, QK^T + AV, MLP
+    assert r.totals["macs"] == 65 * 16 * 64 + 2 * per_layer
+    assert (r.table.op == "matmul").sum() == 1 + 2 * 8
+    assert "enc.layers.1.self_attn.qk" in set(r.table.name)
