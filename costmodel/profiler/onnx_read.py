@@ -5,9 +5,10 @@ Conv (1-d and 2-d), Gemm and MatMul by a constant 2-d weight (linear), MatMul be
 on inputs of 3 or more dims (matmul: attention's products, token-wise linears; see `attention`),
 MaxPool, AveragePool, GlobalAveragePool, Add/Sum (joins), Concat, and the fused / free ops (Relu,
 Clip, BatchNormalization, LayerNormalization, Softmax, other activations, Flatten, Reshape, Squeeze,
-Transpose, Dropout, Identity, constant scalings). Values computed from shapes only (``Shape`` and
-what follows from it and constants: a softmax scale, an expand target) count as constants. Node names of a torch export (``/layer1/layer1.0/conv1/Conv``) become module
-paths (``layer1.0.conv1``) so the table matches a profile of the torch module.
+Transpose, Dropout, Identity, constant scalings). Values computed from shapes and constants only
+(``Shape`` and what follows from it: a softmax scale, an expand target) count as constants. Node
+names of a torch export (``/layer1/layer1.0/conv1/Conv``) become module paths (``layer1.0.conv1``)
+so the table matches a profile of the torch module.
 """
 from __future__ import annotations
 
@@ -130,7 +131,7 @@ def read_onnx(path: str, input_shape=None) -> Graph:
         out_shape = shapes.get(node.output[0], ()) if node.output else ()
         scope = module_path(node.name) if node.name.startswith("/") else ""
         name = scope or node.name or op
-        if op in ("Constant", "Shape") or (not acts and op not in ("RandomNormal", "RandomUniform")):
+        if op in ("Constant", "Shape", "Size") or not acts:
             consts.update(node.output)            # a constant, a shape, or computed from them only
             continue
         if op == "Conv":

@@ -39,8 +39,10 @@ def test_attention_block_is_two_matmuls_of_262144_macs_and_the_onnx_export_agree
     assert list(t.op) == ["matmul", "matmul"] and list(t.macs) == [262_144, 262_144]
     assert list(t.gemm) == ["4x64x16x64", "4x64x64x16"] and (t.status == "ok").all() and r.tracer == tracer
     assert list(r.table.fused[r.table.op == "matmul"]) == ["softmax", ""]
-    onnx = profile_onnx(export(attention_block(), QKV, tmp_path / "att.onnx"), QKV, "eyeriss")
-    assert layers(onnx).equals(t)
+    f = export(attention_block(), QKV, tmp_path / "att.onnx")
+    assert layers(profile_onnx(f, QKV, "eyeriss")).equals(t)
+    with pytest.raises(CostModelError, match="the model has 3 input.s., --input gives 1 shape"):
+        profile_onnx(f, QKV[0], "eyeriss")
 
 
 def test_matmul_layer_is_the_exact_grouped_1x1_conv():
