@@ -95,11 +95,27 @@ def _symbolic_trace(module):
     return torch.fx.GraphModule(tracer.root, graph, type(module).__name__)
 
 
+class _Quiet:
+    """Fake tensors log a failing op (a traceback on stderr) before raising it: we report it in one line."""
+
+    def __init__(self, mode):
+        import logging
+        self.mode, self.log = mode, logging.getLogger("torch._subclasses.fake_tensor")
+
+    def __enter__(self):
+        self.disabled, self.log.disabled = self.log.disabled, True
+        return self.mode.__enter__()
+
+    def __exit__(self, *exc):
+        self.log.disabled = self.disabled
+        return self.mode.__exit__(*exc)
+
+
 def _fake_inputs(xs):
-    """(fake mode, tensors without data of the shapes of `xs`)."""
+    """(fake mode (entered quietly), tensors without data of the shapes of `xs`)."""
     import torch
     from torch._subclasses.fake_tensor import FakeTensorMode
-    mode = FakeTensorMode(allow_non_fake_inputs=True)     # parameters become fake as they are used
+    mode = _Quiet(FakeTensorMode(allow_non_fake_inputs=True))     # parameters become fake as they are used
     with mode:
         return mode, [torch.empty(tuple(getattr(x, "shape", x)), dtype=getattr(x, "dtype", torch.float32))
                       for x in xs]

@@ -132,6 +132,8 @@ def test_cli_end_to_end_finds_the_working_folder_and_bounds_every_bad_input(tmp_
     cases = [("mymodels:broken", "1x3x8x8", "model mymodels:broken: forward failed on input 1x3x8x8 "
                                             "(ValueError: boom in forward)"),
              ("nas.zoo:resnet18", "3x32", "model nas.zoo:resnet18: forward failed on input 3x32 (RuntimeError: "),
+             ("nas.zoo:vit_tiny", "1x3x64x64", "model nas.zoo:vit_tiny: forward failed on input 1x3x64x64 "),
+             ("nas.zoo:vit_tiny", "1x3x16384x16384", "forward failed on input 1x3x16384x16384 without data ("),
              ("nas.zoo:resnet18", "99999999999999999999x3x32x32", "elements; the limit is 2,147,483,648 per input"),
              ("nas.zoo:resnet18", "x".join(["2"] * 12), "12 dims; an input has 1 to 6 dims")]
     for model, shape, message in cases:
