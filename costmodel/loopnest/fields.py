@@ -61,3 +61,11 @@ def _factors(v, where: str) -> dict:
             raise CostModelError(f"{where}: key 'factors': {k} must be an integer >= 0 (0 = remaining bound), got {b!r}")
         out[str(k)] = b
     return out
+
+
+def _actions(d, names, where) -> dict:
+    """{action: pJ} (all of `names` when given at all)."""
+    if not d:
+        return {}
+    _check_keys(d, set(names), where)
+    return {a: _num(d, a, where, kind=float, minimum=0) for a in names}

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from .. import presets
 from ..errors import CostModelError
-from .fields import DATASPACES, DIMS, _check_keys, _factors, _num, _perm, _req
+from .fields import DATASPACES, DIMS, _actions, _check_keys, _factors, _num, _perm, _req
 from .mapper_settings import objective_metrics, timeloop_mapper_settings
 from .poolspec import PoolModel
 
@@ -95,10 +95,13 @@ class StorageLevel:
     spatial: SpatialConstraint = field(default_factory=SpatialConstraint)
     klass: str = ""                  # Timeloop/Accelergy component class ("SRAM", "regfile", "DRAM")
     network_word_bits: int | None = None   # Timeloop v1.0's network-word-bits: carried; no cost uses it (v1.0 neither)
+    actions: dict = field(default_factory=dict)  # semantics timeloop-v3: pJ per block access by action (ERT):
+    #                                              read, fill (ERT write), update, leak (per instance-cycle)
 
     KEYS = {"name", "technology", "class", "entries", "word_bits", "instances", "mesh_x", "access_energy_pj",
             "block_size", "cluster_size", "read_bandwidth", "write_bandwidth", "keep", "keep_or_bypass", "temporal",
-            "spatial", "network_word_bits"}
+            "spatial", "network_word_bits", "actions"}
+    ACTIONS = ("read", "fill", "update", "leak")
 
     @property
     def bypass(self) -> tuple:
@@ -138,7 +141,8 @@ class StorageLevel:
                  temporal=TemporalConstraint.from_dict(d.get("temporal"), f"{where}.temporal"),
                  spatial=SpatialConstraint.from_dict(d.get("spatial"), f"{where}.spatial"),
                  klass=str(d.get("class", "")),
-                 network_word_bits=_num(d, "network_word_bits", where, default=None, minimum=1, allow_none=True))
+                 network_word_bits=_num(d, "network_word_bits", where, default=None, minimum=1, allow_none=True),
+                 actions=_actions(d.get("actions"), cls.ACTIONS, f"{where}.actions"))
         if lv.entries == 0 and (lv.keep or lv.keep_or_bypass):
             raise CostModelError(f"{where}: key 'keep': a level with entries 0 cannot keep "
                                  f"{', '.join(lv.keep + lv.keep_or_bypass)}")
@@ -157,6 +161,8 @@ class StorageLevel:
         d.update({"temporal": self.temporal.to_dict(), "spatial": self.spatial.to_dict()})
         if self.network_word_bits is not None:
             d["network_word_bits"] = self.network_word_bits
+        if self.actions:
+            d["actions"] = dict(self.actions)
         return d
 
 
@@ -205,10 +211,12 @@ class AcceleratorSpec:
     technology: str = ""             # process node, e.g. "40nm" (Accelergy; Timeloop v1.0's pat ignores it)
     cycle_seconds: float | None = None   # clock period [s] (Accelergy's global_cycle_seconds; no cycle count uses it)
     presets: dict = field(default_factory=dict)  # name -> overrides (costmodel.presets): fitted, never default
+    semantics: str = "timeloop-v1.0"  # which Timeloop's counting the model follows (SEMANTICS; loopnest/nest.py)
 
     kind = "accelerator"
+    SEMANTICS = ("timeloop-v1.0", "timeloop-v3")
     KEYS = {"kind", "name", "description", "source", "default_backend", "levels", "mac", "pool", "mapper",
-            "technology", "cycle_seconds", "presets"}
+            "technology", "cycle_seconds", "presets", "semantics"}
     EXTRA_KEYS = ("description", "source", "default_backend", "pool", "presets")
     EXTRA_MAPPER_KEYS = ("tie_tolerance", "threads")
 
@@ -219,8 +227,12 @@ class AcceleratorSpec:
         if data.get("kind", "accelerator") != "accelerator":
             raise CostModelError(f"{where}: key 'kind' must be 'accelerator' for an AcceleratorSpec")
         levels = _req(data, "levels", where)
-        if not isinstance(levels, list) or len(levels) < 2:
-            raise CostModelError(f"{where}: key 'levels' must list at least two storage levels (outer -> inner)")
+        semantics = str(data.get("semantics", "timeloop-v1.0"))
+        if semantics not in cls.SEMANTICS:
+            raise CostModelError(f"{where}: key 'semantics' must be one of {cls.SEMANTICS}, got {semantics!r}")
+        least = 1 if semantics == "timeloop-v3" else 2       # Timeloop v3+ runs a one-level arch
+        if not isinstance(levels, list) or len(levels) < least:
+            raise CostModelError(f"{where}: key 'levels' must list at least {least} storage level(s) (outer -> inner)")
         lvs = tuple(StorageLevel.from_dict(lv, f"{where}: levels[{i}]") for i, lv in enumerate(levels))
         names = [lv.name for lv in lvs]
         if len(set(names)) != len(names):
@@ -253,7 +265,7 @@ class AcceleratorSpec:
                    technology=str(data.get("technology") or ""),
                    cycle_seconds=_num(data, "cycle_seconds", where, kind=float, default=None, minimum=1e-15,
                                       allow_none=True),
-                   presets=presets.check(data.get("presets"), where))
+                   presets=presets.check(data.get("presets"), where), semantics=semantics)
         presets.check_all(spec)
         return spec
 
@@ -264,6 +276,8 @@ class AcceleratorSpec:
             d["technology"] = self.technology
         if self.cycle_seconds is not None:
             d["cycle_seconds"] = self.cycle_seconds
+        if self.semantics != "timeloop-v1.0":
+            d["semantics"] = self.semantics
         d.update({"mapper": {**self.mapper, "timeloop": dict(self.mapper.get("timeloop", {}))},
                   "mac": self.mac.to_dict()})
         d["pool"] = None if self.pool is None else self.pool.to_dict()

@@ -1,0 +1,120 @@
+"""Today's Timeloop inputs: timeloopfe v4 YAML specs and Timeloop v3+'s native input, read into the one
+typed `AcceleratorSpec` (semantics ``timeloop-v3``), a `Problem` and, when the files hold one, a `Mapping`.
+
+``load(files, variables, ert)`` takes the files the way timeloopfe does (globs; ``arch/*.yaml
+map/x.map.yaml prob/*.yaml``, or one ``parsed-processed-input.yaml`` plus a map file). Modules:
+load (YAML + tags + Jinja2 + line numbers), expr (variables and expressions), arch (v4 nodes -> flat
+levels), native (v3-native input -> flat levels), build (flat levels + ERT -> spec), ert (per-action
+ERT), problem, mapping (v4 mapping directives), stats (v3+ stats.txt).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ...errors import CostModelError
+from ...loopnest.mapping import Mapping, parse_mapping
+from ...loopnest.problem import Problem
+from ...loopnest.spec import AcceleratorSpec
+from . import arch as archmod, build, ert as ertmod, expr, mapping as mapmod, native, problem as probmod
+from .load import at, load_files
+
+MAPPER_KEYS = {"optimization_metrics", "version", "live_status", "num_threads", "timeout", "victory_condition",
+               "algorithm", "max_permutations_per_if_visit", "search_size", "sync_interval", "log_interval",
+               "log_oaves", "log_oaves_mappings", "log_stats", "log_suboptimal", "diagnostics",
+               "penalize_consecutive_bypass_fails", "emit_whoop_nest", "max_temporal_loops_in_a_mapping",
+               "filter_revisits", "out_prefix", "optimization_metric"}
+TOP_KEYS = {"architecture", "architecture_constraints", "constraints", "problem", "mapping", "mapper", "mapspace",
+            "compound_components", "variables", "globals", "ERT", "ART", "dumped_by_timeloop_front_end",
+            "components", "sparse_optimizations", "mapspace_constraints", "architecture_extra_info"}
+
+
+@dataclass(frozen=True)
+class Run:
+    spec: AcceleratorSpec
+    problem: Problem
+    mapping: Mapping | None        # the mapping the files give (None: none given)
+    objective: str                 # the mapper's optimization_metrics, ours spelled ("delay,energy")
+    files: tuple
+
+
+def _declared(doc) -> dict:
+    out = {}
+    for c in (doc.get("compound_components") or {}).get("classes") or []:
+        out[str(c.get("name"))] = set((c.get("attributes") or {}).keys())
+    return out
+
+
+def _objective(mapper: dict) -> str:
+    m = mapper.get("optimization_metrics") or mapper.get("optimization_metric") or ["edp"]
+    m = [m] if isinstance(m, str) else list(m)
+    bad = [x for x in m if x not in ("edp", "energy", "delay")]
+    if bad:
+        raise CostModelError(f"{at(mapper, 'optimization_metrics')}: optimization metric {bad[0]!r} is not "
+                             f"supported (edp, energy, delay)")
+    return ",".join(m)
+
+
+def load(files, variables: dict | None = None, ert: str | None = None) -> Run:
+    """Read the files (timeloopfe's way) with Jinja2 parse data `variables`, energies from the ERT file `ert`
+    (else an ERT among the files)."""
+    doc = load_files(files, variables)
+    where = ", ".join(str(f) for f in files)
+    for k in doc:
+        if k not in TOP_KEYS:
+            raise CostModelError(f"{at(doc[k], default=where)}: unknown top-level key {k!r}")
+        if k == "sparse_optimizations" and doc[k]:
+            raise CostModelError(f"{at(doc[k], default=where)}: sparse_optimizations are Sparseloop's: not supported")
+    if "architecture" not in doc:
+        raise CostModelError(f"{where}: no 'architecture' in the files")
+    mapper = doc.get("mapper") or {}
+    for k in mapper:
+        if k not in MAPPER_KEYS:
+            raise CostModelError(f"{at(mapper, k)}: unknown mapper key {k!r}")
+    if native.is_native(doc):
+        name, sysattrs, nodes = native.flatten(doc)
+    else:
+        vs = expr.variables(doc.get("variables") or {}, lambda k: at(doc.get("variables"), k))
+        name, sysattrs, nodes = archmod.flatten(doc["architecture"].get("nodes"), vs, at(doc["architecture"]))
+        _separate_constraints(doc, nodes)
+    if ert is not None:
+        table = ertmod.read(ert)
+    elif "ERT" in doc:
+        table = ertmod.read_doc(doc["ERT"])
+    else:
+        raise CostModelError("no energy source: give --ert FILE (an Accelergy ERT, e.g. the "
+                             "timeloop-*.ERT.yaml Timeloop writes); the built-in estimator is not available here yet")
+    spec = build.spec(name, sysattrs, nodes, table, _declared(doc),
+                      {"objective": _objective(mapper)}, where)
+    problem = probmod.read(doc, where)
+    m = doc.get("mapping")
+    mapping = mapmod.read(m, spec, at(doc, "mapping", where)) if m else None
+    return Run(spec, problem, mapping, _objective(mapper), tuple(str(f) for f in files))
+
+
+def _separate_constraints(doc, nodes) -> None:
+    """timeloopfe's separate constraints file (``constraints: {targets: [...]}``) onto the nodes."""
+    cons = doc.get("constraints") or doc.get("architecture_constraints") or {}
+    for c in cons.get("targets") or []:
+        t = str(c.get("target", ""))
+        hit = [n for n in nodes if n.name in (t, f"inter_{t}_spatial")]
+        if not hit:
+            raise CostModelError(f"{at(c, 'target')}: constraint target {t!r} is not a component of the arch")
+        native._attach([hit[0]], {**c, "target": hit[0].name})
+
+
+def read_map_txt(path, spec) -> Mapping:
+    """A Timeloop map.txt (v3+: with ``inter_*_spatial`` levels) checked against the spec's level names."""
+    from pathlib import Path
+    try:
+        text = Path(path).read_text()
+    except OSError as e:
+        raise CostModelError(f"{path}: cannot read: {e.strerror}") from None
+    try:
+        m = parse_mapping(text.replace("<< Compute >>", ""))
+    except CostModelError as e:
+        raise CostModelError(f"{path}: {e}") from None
+    names = [lv.name for lv in spec.levels]
+    for lv in m.levels:
+        if lv.name not in names:
+            raise CostModelError(f"{path}: level {lv.name!r} is not in the arch ({names})")
+    return m

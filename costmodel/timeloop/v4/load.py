@@ -1,0 +1,130 @@
+"""Read the YAML files of a timeloopfe v4 specification: tags, line numbers, Jinja2, merged documents.
+
+timeloopfe (``Specification.from_yaml_files``) renders every file with Jinja2 when parse data is given
+(``--var KEY=VALUE``; a ``*.jinja2`` file always), reads the YAML with its node tags and merges the
+top-level keys of all files: ``compound_components.classes`` and lists are concatenated, a key given twice
+otherwise is an error. We keep the tag of a node as the key ``"!"`` and where every mapping and key came
+from (`Doc`: file and line), so a later error can name the file, line and key.
+"""
+from __future__ import annotations
+
+import glob
+from pathlib import Path
+
+import yaml
+
+from ...errors import CostModelError
+
+# timeloopfe v4's node tags; the leaf kinds our arch can hold and the ones it refuses (Sparseloop, PIM)
+TAGS = ("Container", "Component", "Nothing", "Parallel", "Hierarchical", "Pipelined", "Array",
+        "ArchNodes", "Problem", "Mapping", "Mapper", "Variables", "Globals", "Components")
+
+
+class Doc(dict):
+    """A YAML mapping that knows where it came from: ``where`` ('file:line') and ``line_of(key)``."""
+
+    src: str = "<yaml>"
+    line: int = 0
+    key_lines: dict
+
+    def at(self, key=None) -> str:
+        return f"{self.src}:{self.key_lines.get(key, self.line) if key is not None else self.line}"
+
+
+def at(d, key=None, default: str = "<spec>") -> str:
+    """'file:line' of mapping `d` (of its `key` when given), or `default` for a plain value."""
+    return d.at(key) if isinstance(d, Doc) else default
+
+
+def _loader(src: str):
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def mapping(loader, node, tag=None):
+        out = Doc()
+        out.src, out.line, out.key_lines = src, node.start_mark.line + 1, {}
+        if tag is not None:
+            out["!"] = tag
+        if isinstance(node, yaml.MappingNode):
+            merged = any(k.tag == "tag:yaml.org,2002:merge" for k, _ in node.value)
+            loader.flatten_mapping(node)         # YAML merge keys (<<: *anchor): explicit keys override
+            for k, v in node.value:
+                key = loader.construct_object(k, deep=True)
+                if key in out and not merged:
+                    raise CostModelError(f"{src}:{k.start_mark.line + 1}: key {key!r} given twice")
+                out[key] = loader.construct_object(v, deep=True)
+                out.key_lines[key] = k.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode):      # !Parallel [a, b] written as a list
+            out["nodes"] = loader.construct_sequence(node, deep=True)
+        return out
+
+    def tagged(loader, suffix, node):
+        if suffix not in TAGS:
+            raise CostModelError(f"{src}:{node.start_mark.line + 1}: unknown tag !{suffix} "
+                                 f"(timeloopfe v4 tags: {', '.join('!' + t for t in TAGS)})")
+        return mapping(loader, node, suffix)
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    Loader.add_multi_constructor("!", tagged)
+    return Loader
+
+
+def render(text: str, src: str, variables: dict) -> str:
+    """Jinja2 rendering of one file (undefined names are an error naming the file)."""
+    import jinja2
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    try:
+        return env.from_string(text).render(**variables)
+    except jinja2.TemplateSyntaxError as e:
+        raise CostModelError(f"{src}:{e.lineno}: Jinja2 template: {e.message}") from None
+    except jinja2.UndefinedError as e:
+        raise CostModelError(f"{src}: Jinja2 template: {e.message} (give it with --var KEY=VALUE)") from None
+
+
+def load_text(text: str, src: str):
+    try:
+        return yaml.load(text, Loader=_loader(src))
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = f":{mark.line + 1}" if mark else ""
+        raise CostModelError(f"{src}{line}: not valid YAML: {e.problem or e.context}") from None
+
+
+def expand(patterns) -> list[Path]:
+    """The files of `patterns` as timeloopfe takes them (globs expanded, sorted; a pattern matching nothing
+    is an error)."""
+    out = []
+    for p in patterns:
+        hits = sorted(glob.glob(str(p))) if any(c in str(p) for c in "*?[") else [str(p)]
+        if not hits:
+            raise CostModelError(f"{p}: no file matches")
+        out += [Path(h) for h in hits]
+    return out
+
+
+def load_files(patterns, variables: dict | None = None) -> dict:
+    """The merged top-level keys of the files (Doc mappings), after Jinja2 rendering."""
+    merged: dict = {}
+    for path in expand(patterns):
+        try:
+            text = path.read_text()
+        except OSError as e:
+            raise CostModelError(f"{path}: cannot read: {e.strerror}") from None
+        if variables or path.name.endswith(".jinja2") or "{{" in text or "{%" in text:
+            text = render(text, str(path), variables or {})
+        doc = load_text(text, str(path))
+        if doc is None:
+            continue
+        if not isinstance(doc, dict):
+            raise CostModelError(f"{path}:1: expected a mapping of top-level keys (architecture, problem, ...)")
+        for key, value in doc.items():
+            if key == "compound_components" and key in merged:
+                merged[key].setdefault("classes", []).extend(value.get("classes") or [])
+            elif key == "variables" and key in merged:
+                merged[key].update(value)
+            elif key in merged and merged[key] not in (None, [], {}):
+                raise CostModelError(f"{at(doc, key, str(path))}: top-level key {key!r} given again "
+                                     f"(first in {at(merged[key])})")
+            else:
+                merged[key] = value
+    return merged

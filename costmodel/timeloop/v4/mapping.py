@@ -1,0 +1,63 @@
+"""A timeloopfe v4 / v3-native ``mapping`` (list of directives by target) -> our `Mapping`.
+
+Directives: ``type: temporal | spatial`` with ``factors`` (``R=3 P=16`` or a list) and ``permutation``
+(inner -> outer; ``split``: the first ``split`` dims of a spatial permutation are on mesh X, the rest on Y);
+``type: datatype | bypass`` with ``keep`` / ``bypass``. A target may name a ``!Container`` that fans out
+(``PE`` = its level ``inter_PE_spatial``). Dims a directive omits have factor 1; a level without a datatype
+directive keeps every data space (a pure fan-out level none).
+"""
+from __future__ import annotations
+
+from ...errors import CostModelError
+from ...loopnest.mapping import Loop, Mapping, MappingLevel
+from ...loopnest.spec import DATASPACES
+from ..constraints import parse_factors, parse_permutation
+from ..problem import from_v04_dim
+from .load import at
+
+KEYS = {"target", "type", "factors", "permutation", "split", "keep", "bypass"}
+
+
+def read(directives, spec, src: str = "mapping") -> Mapping:
+    if not isinstance(directives, list) or not directives:
+        raise CostModelError(f"{src}: the files hold no mapping (give a map file, or run `costmodel mapper`)")
+    names = [lv.name for lv in spec.levels]
+    by = {n: {"temporal": [], "spatial": [], "keep": None} for n in names}
+    for d in directives:
+        if not isinstance(d, dict):
+            raise CostModelError(f"{at(d, default=src)}: a mapping directive must be a mapping")
+        for k in d:
+            if k not in KEYS:
+                raise CostModelError(f"{at(d, k, src)}: unknown key {k!r} in a mapping directive")
+        t = str(d.get("target", ""))
+        target = t if t in by else f"inter_{t}_spatial"
+        if target not in by:
+            raise CostModelError(f"{at(d, 'target', src)}: mapping target {t!r} is not a level of the arch ({names})")
+        kind = d.get("type")
+        if kind in ("datatype", "bypass"):
+            keep = [str(x) for x in d.get("keep") or []]
+            bad = [x for x in keep + [str(x) for x in d.get("bypass") or []] if x not in DATASPACES]
+            if bad:
+                raise CostModelError(f"{at(d, 'keep', src)}: unknown data space {bad[0]!r}")
+            by[target]["keep"] = keep
+            continue
+        if kind not in ("temporal", "spatial"):
+            raise CostModelError(f"{at(d, 'type', src)}: mapping type {kind!r} (temporal, spatial, datatype)")
+        f = {from_v04_dim(k): b for k, b in parse_factors(d.get("factors"), at(d, "factors", src)).items()}
+        perm = [from_v04_dim(x) for x in parse_permutation(d.get("permutation", ""))]
+        perm += [x for x in f if x not in perm]
+        split = int(d.get("split", len(perm))) if kind == "spatial" else None
+        loops = []
+        for i, dim in enumerate(perm):               # inner -> outer
+            b = f.get(dim, 1)
+            if b == 0:
+                raise CostModelError(f"{at(d, 'factors', src)}: factor {dim}=0 in a mapping (give the bound)")
+            if b > 1:
+                loops.append(Loop(dim, b, None if kind == "temporal" else ("X" if i < split else "Y")))
+        by[target][kind] = list(reversed(loops))    # outer -> inner, as map.txt prints
+    levels = []
+    for lv in spec.levels:
+        m = by[lv.name]
+        keep = m["keep"] if m["keep"] is not None else ([] if lv.entries == 0 else list(DATASPACES))
+        levels.append(MappingLevel(lv.name, tuple(m["temporal"] + m["spatial"]), {ds: 0 for ds in keep}))
+    return Mapping(tuple(levels))
