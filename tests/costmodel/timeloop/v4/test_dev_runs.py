@@ -1,0 +1,54 @@
+"""Issue 20's development runs on their own mappings: total cycles exact, energy within 1e-4 of the reference
+(its fJ/Compute total: 6 significant digits), every per-level read / fill / update count equal."""
+import pytest
+
+from costmodel.loopnest.model import evaluate
+from costmodel.timeloop import v4
+from costmodel.timeloop.stats import read_stats
+
+from v4devruns import MAPPER_RUNS, RUNS, native, out
+
+
+def check(run, name):
+    ref = read_stats(out(name, "stats.txt"))
+    cost, stats = evaluate(run.problem, run.spec, run.mapping, detail=True)
+    assert cost.cycles == ref.cycles and cost.macs == ref.macs
+    assert cost.energy_pj == pytest.approx(ref.energy_pj, rel=1e-4)
+    compared = 0
+    for lv in ref.levels[1:]:
+        for ds, v in lv.dataspaces.items():
+            got = stats[(lv.name, ds)]
+            assert (got["reads"], got["fills"], got["updates"]) == (
+                v["Scalar reads (per-instance)"], v["Scalar fills (per-instance)"],
+                v["Scalar updates (per-instance)"]), (lv.name, ds)
+            assert got["energy_pj"] == pytest.approx(v["Energy (total)"], abs=0.006, rel=1e-5), (lv.name, ds)
+            compared += 1
+    assert compared >= 3
+    return cost
+
+
+@pytest.mark.parametrize("name", sorted(RUNS))
+def test_native_input_on_its_mapping(name):
+    run = v4.load(native(name), None, out(name, "ERT.yaml"))
+    assert run.spec.semantics == "timeloop-v3"
+    check(run, name)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, r in RUNS.items() if r[2]))
+def test_v4_files_on_the_same_mapping(name):
+    """The timeloopfe v4 files (Jinja2 parse data for timeloop+accelergy) give the same spec as timeloopfe did."""
+    _, _, files, variables = RUNS[name]
+    extra = [out(name, "map.yaml")] if name in MAPPER_RUNS else []
+    run = v4.load(files + extra, variables, out(name, "ERT.yaml"))
+    check(run, name)
+
+
+def test_v1_switch_gives_the_v1_counts():
+    """The same run read as v1.0 semantics counts v1.0's first output fills and halo: the switch is the spec's."""
+    from dataclasses import replace
+    run = v4.load(native("06"), None, out("06", "ERT.yaml"))
+    _, v3 = evaluate(run.problem, run.spec, run.mapping, detail=True)
+    _, v1 = evaluate(run.problem, replace(run.spec, semantics="timeloop-v1.0"), run.mapping, detail=True)
+    assert v3[("shared_glb", "Inputs")]["fills"] == 573440 and v1[("shared_glb", "Inputs")]["fills"] == 475136
+    assert v1[("psum_spad", "Outputs")]["fills"] - v3[("psum_spad", "Outputs")]["fills"] == \
+        v3[("psum_spad", "Outputs")]["partition"]
