@@ -110,7 +110,8 @@ def read_map_txt(path, spec) -> Mapping:
     except OSError as e:
         raise CostModelError(f"{path}: cannot read: {e.strerror}") from None
     try:
-        m = parse_mapping(text.replace("<< Compute >>", ""))
+        import re            # timeloopfe names our K (output channels) M
+        m = parse_mapping(re.sub(r"\bfor M in", "for K in", text.replace("<< Compute >>", "")))
     except CostModelError as e:
         raise CostModelError(f"{path}: {e}") from None
     names = [lv.name for lv in spec.levels]

@@ -1,0 +1,184 @@
+"""The timeloopfe v4 readers: tags, expressions, Jinja2, constraints, and one error naming file, line and key."""
+import pytest
+
+from costmodel.errors import CostModelError
+from costmodel.timeloop import v4
+from costmodel.timeloop.v4 import expr
+
+from v4devruns import DEV, RUNS, out
+
+ARCH = """\
+variables:
+  version: 0.4
+  DW: 8
+architecture:
+  version: 0.4
+  nodes:
+  - !Container
+    name: top
+    attributes: {technology: "40nm", global_cycle_seconds: 1e-9}
+  - !Component
+    name: MainMemory
+    class: DRAM
+    attributes: {width: 64, datawidth: DW}
+  - !Nothing
+  - !Container
+    name: PE
+    spatial: {meshX: 4}
+    constraints:
+      spatial: {permutation: [K, C], split: 2}
+  - !Parallel
+    nodes:
+    - !Component
+      name: Buffer
+      class: regfile
+      attributes: {depth: 64, width: "max(DW, 8) * 2", datawidth: DW}
+      constraints:
+        dataspace: {keep: [Weights, Inputs, Outputs]}
+  - !Component
+    name: MACC
+    class: intmac
+    attributes: {width: 8}
+"""
+PROB = """\
+problem:
+  version: 0.4
+  shape:
+    name: Conv1D_OC
+    dimensions: [C, K, R, P]
+    data_spaces:
+    - {name: Weights, projection: [[[C]], [[K]], [[R]]]}
+    - {name: Inputs, projection: [[[C]], [[R], [P]]]}
+    - {name: Outputs, projection: [[[K]], [[P]]], read_write: True}
+  instance: {C: 4, K: 8, R: 3, P: 16}
+"""
+MAP = """\
+mapping:
+- {target: MainMemory, type: temporal, factors: C=1 K=2 R=1 P=1, permutation: KCRP}
+- {target: PE, type: spatial, factors: C=1 K=4 R=1 P=1, permutation: KCRP, split: 1}
+- {target: Buffer, type: temporal, factors: C=4 K=1 R=3 P=16, permutation: RPCK}
+"""
+
+
+ARCH = ARCH.replace("name: Buffer", "name: RegisterFile")      # the level names of 04's ERT
+MAP = MAP.replace("Buffer", "RegisterFile")
+
+
+def files(tmp_path, arch=ARCH, prob=PROB, mapping=MAP):
+    out_ = []
+    for name, text in (("arch.yaml", arch), ("prob.yaml", prob), ("map.yaml", mapping)):
+        if text is not None:
+            (tmp_path / name).write_text(text)
+            out_.append(str(tmp_path / name))
+    return out_
+
+
+def ert():
+    return out("04-cp", "ERT.yaml")       # tables for MainMemory, GlobalBuffer, RegisterFile, MACC
+
+
+def test_tags_expressions_and_fanout(tmp_path):
+    arch = ARCH.replace("name: Buffer", "name: RegisterFile")
+    run = v4.load(files(tmp_path, arch, mapping=MAP.replace("Buffer", "RegisterFile")), None, ert())
+    names = [lv.name for lv in run.spec.levels]
+    assert names == ["MainMemory", "inter_PE_spatial", "RegisterFile"]          # !Nothing skipped
+    rf = run.spec.level("RegisterFile")
+    assert (rf.word_bits, rf.block_size, rf.entries, rf.instances, rf.mesh_x) == (8, 2, 128, 4, 4)  # width expr
+    assert run.spec.level("inter_PE_spatial").spatial.split == 2
+    assert run.problem.K == 8 and run.problem.S == 1 and run.problem.macs == 4 * 8 * 3 * 16
+    assert [lp.spatial for lp in run.mapping.level("inter_PE_spatial").loops] == ["X"]
+
+
+@pytest.mark.parametrize("old,new,says", [
+    ("    attributes: {width: 64, datawidth: DW}", "    attributes: {width: 64, datawidth: DW, colour: 3}",
+     "arch.yaml:13: unknown attribute 'colour' of MainMemory"),
+    ("    attributes: {width: 64, datawidth: DW}", "    attributes: {width: 64, datawidth: DW, metadata_width: 8}",
+     "arch.yaml:13: MainMemory: 'metadata_width' is a sparse feature (Sparseloop): not supported"),
+    ("  - !Nothing", "  - !Sparse {}", "arch.yaml:14: unknown tag !Sparse"),
+    ("    spatial: {meshX: 4}", "    spatial: {meshX: 4, meshZ: 2}", "arch.yaml:17: unknown key 'meshZ' in spatial"),
+    ("    class: DRAM", "    class: DRAM\n    colour: red", "arch.yaml:13: unknown key 'colour' in !Component"),
+    ("  - !Nothing", "  - !Pipelined {nodes: []}", "arch.yaml:14: pipelined nodes (timeloopfe's !Pipelined) are not"),
+    ("      attributes: {depth: 64,", "      attributes: {depth: 64, multiple_buffering: 2,",
+     "multiple_buffering = 2 is not modelled"),
+    ("dataspace: {keep: [Weights, Inputs, Outputs]}", "dataspace: {keep: [Weights, Inputs, Output]}",
+     "unknown data space 'Output'"),
+    ("  DW: 8", "  DW: 8\n  BAD: 1/0", "arch.yaml:4: cannot evaluate '1/0'"),
+])
+def test_one_error_names_file_line_and_key(tmp_path, old, new, says):
+    arch = ARCH.replace(old, new).replace("name: Buffer", "name: RegisterFile")
+    assert arch != ARCH.replace("name: Buffer", "name: RegisterFile")
+    with pytest.raises(CostModelError) as e:
+        v4.load(files(tmp_path, arch, mapping=MAP.replace("Buffer", "RegisterFile")), None, ert())
+    assert says in str(e.value) and "\n" not in str(e.value)
+
+
+def test_sparse_problem_and_non_cnn_shapes_refused(tmp_path):
+    dens = PROB.replace("  instance: {C: 4,", "  instance: {densities: {Inputs: 0.5}, C: 4,")
+    with pytest.raises(CostModelError, match="densities are a sparse feature"):
+        v4.load(files(tmp_path, prob=dens), None, ert())
+    gemm = PROB.replace("[[R], [P]]", "[[R]], [[P]]")
+    with pytest.raises(CostModelError, match="prob.yaml:8: Inputs projects as .* not as a CNN layer"):
+        v4.load(files(tmp_path, prob=gemm), None, ert())
+
+
+def test_bad_yaml_and_duplicate_keys(tmp_path):
+    with pytest.raises(CostModelError, match=r"arch.yaml:\d+: not valid YAML"):
+        v4.load(files(tmp_path, ARCH + "  - [unclosed\n"), None, ert())
+    with pytest.raises(CostModelError, match="arch.yaml:13: key 'class' given twice"):
+        v4.load(files(tmp_path, ARCH.replace("    class: DRAM", "    class: DRAM\n    class: SRAM")), None, ert())
+
+
+def test_jinja_template_and_missing_variable(tmp_path):
+    arch = ARCH.replace("datawidth: DW}", "datawidth: {{dw}}}").replace("name: Buffer", "name: RegisterFile")
+    (tmp_path / "top.yaml.jinja2").write_text(arch)
+    fs = [str(tmp_path / "top.yaml.jinja2")] + files(tmp_path, None, mapping=MAP.replace("Buffer", "RegisterFile"))
+    run = v4.load(fs, {"dw": 8}, ert())
+    assert run.spec.level("MainMemory").block_size == 8
+    with pytest.raises(CostModelError, match=r"top.yaml.jinja2: Jinja2 template: 'dw' is undefined \(give it with --var"):
+        v4.load(fs, None, ert())
+
+
+def test_separate_constraints_file(tmp_path):
+    arch = ARCH.replace("name: Buffer", "name: RegisterFile").replace(
+        "      constraints:\n        dataspace: {keep: [Weights, Inputs, Outputs]}\n", "")
+    fs = files(tmp_path, arch, mapping=None)
+    (tmp_path / "cons.yaml").write_text("constraints:\n  targets:\n"
+                                        "  - {target: RegisterFile, type: bypass, keep: [Weights], bypass: [Inputs]}\n"
+                                        "  - {target: PE, type: spatial, factors: [C=1]}\n")
+    run = v4.load(fs + [str(tmp_path / "cons.yaml")], None, ert())
+    rf = run.spec.level("RegisterFile")
+    assert rf.keep == ("Weights",) and rf.keep_or_bypass == ("Outputs",)
+    assert run.spec.level("inter_PE_spatial").spatial.factors == {"C": 1} and run.mapping is None
+    (tmp_path / "cons.yaml").write_text("constraints:\n  targets:\n  - {target: Nowhere, type: temporal}\n")
+    with pytest.raises(CostModelError, match="cons.yaml:3: constraint target 'Nowhere' is not a component"):
+        v4.load(fs + [str(tmp_path / "cons.yaml")], None, ert())
+
+
+def test_expressions_without_eval():
+    names = {"A": 8}
+    assert expr.value("max(A, 16) // 2", names, "x") == 8
+    assert expr.value("LPDDR4", names, "x") == "LPDDR4"                 # a word stays a string
+    assert expr.value("ceil(log2(A)) if A >= 1 else 1", names, "x") == 3
+    assert expr.value("__import__('os')", names, "x") == "__import__('os')"   # no call outside the table
+
+
+def test_ert_per_action_and_unknown_action(tmp_path):
+    t = v4.ertmod.read(out("06", "ERT.yaml"))
+    assert v4.ertmod.storage_actions(t["shared_glb"]) == {"read": 18.183829, "fill": 14.137929,
+                                                         "update": 14.137929, "leak": 0.005652}
+    (tmp_path / "e.yaml").write_text("ERT:\n  version: '0.4'\n  tables:\n  - name: a.B\n    actions:\n"
+                                     "    - {name: teleport, energy: 1.0}\n")
+    with pytest.raises(CostModelError, match="e.yaml:6: unknown ERT action 'teleport' of B"):
+        v4.ertmod.read(tmp_path / "e.yaml")
+
+
+def test_map_txt_with_inter_spatial_levels():
+    run = v4.load([str(DEV / RUNS["06"][0] / "parsed-processed-input.yaml")], None, out("06", "ERT.yaml"))
+    m = v4.read_map_txt(out("06", "map.txt"), run.spec)
+    assert [l.bound for l in m.level("inter_PE_spatial").loops] == [4, 3]
+    assert m.level("shared_glb").tiles == {"Inputs": 5120, "Outputs": 7168}
+
+
+def test_no_energy_source(tmp_path):
+    with pytest.raises(CostModelError, match="no energy source: give --ert FILE"):
+        v4.load(files(tmp_path), None, None)
