@@ -3,7 +3,7 @@ typed `AcceleratorSpec` (semantics ``timeloop-v3``), a `Problem` and, when the f
 
 ``load(files, variables, ert)`` takes the files the way timeloopfe does (globs; ``arch/*.yaml
 map/x.map.yaml prob/*.yaml``, or one ``parsed-processed-input.yaml`` plus a map file). Modules:
-load (YAML + tags + Jinja2 + line numbers), expr (variables and expressions), arch (v4 nodes -> flat
+yamlfiles (YAML + tags + Jinja2 + line numbers), expr (variables and expressions), arch (v4 nodes -> flat
 levels), native (v3-native input -> flat levels), build (flat levels + ERT -> spec), ert (per-action
 ERT), problem, mapping (v4 mapping directives), stats (v3+ stats.txt).
 """
@@ -16,7 +16,7 @@ from ...loopnest.mapping import Mapping, parse_mapping
 from ...loopnest.problem import Problem
 from ...loopnest.spec import AcceleratorSpec
 from . import arch as archmod, build, ert as ertmod, expr, mapping as mapmod, native, problem as probmod
-from .load import at, load_files
+from .yamlfiles import at, load_files
 
 MAPPER_KEYS = {"optimization_metrics", "version", "live_status", "num_threads", "timeout", "victory_condition",
                "algorithm", "max_permutations_per_if_visit", "search_size", "sync_interval", "log_interval",

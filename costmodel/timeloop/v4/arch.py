@@ -5,10 +5,11 @@ clock); a ``!Container`` with ``spatial: {meshX, meshY}`` fans out: it becomes t
 ``inter_<name>_spatial`` (no storage; its ``constraints.spatial`` are the fan-out's) and multiplies the
 instances below; a ``!Container`` without ``spatial`` only passes its attributes down; ``!Parallel`` and
 ``!Hierarchical`` list their children in order (outer -> inner, as timeloopfe's transpiler does);
-``!Nothing`` is skipped; a ``!Component`` with its own ``spatial`` has that many instances (the fan-out is
-the level above's); the last ``!Component`` is the compute unit. Attribute values are evaluated
-(costmodel.timeloop.v4.expr) over the variables, the attributes inherited from the containers and the node's
-own earlier attributes.
+``!Nothing`` and ``enabled: false`` nodes are skipped; a ``!Component`` with its own ``spatial`` gets an
+``inter_<name>_spatial`` fan-out level above it and has that many instances; containers pass their
+attributes down to the components below them; the last ``!Component`` is the compute unit. Attribute values
+are evaluated (costmodel.timeloop.v4.expr) over the variables, the containers' attributes and the node's own
+earlier attributes.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 
 from ...errors import CostModelError
 from . import expr
-from .load import at
+from .yamlfiles import at
 
 
 @dataclass
@@ -31,10 +32,11 @@ class Node:
     constraints: dict = field(default_factory=dict)     # dataspace / temporal / spatial, as written
     where: str = ""                                      # file:line of the node
     src: object = None                                   # the node (line numbers of its keys)
+    inherited: dict = field(default_factory=dict)        # attributes of the containers above (timeloopfe's)
 
 
-NODE_KEYS = {"!", "name", "class", "attributes", "constraints", "spatial", "nodes", "required_actions",
-             "enabled", "area_share", "actions", "subcomponents", "description"}
+NODE_KEYS = {"!", "name", "class", "subclass", "attributes", "constraints", "spatial", "required_actions",
+             "enabled", "area_scale", "energy_scale", "networks", "sparse_optimizations", "description"}
 CONSTRAINT_KEYS = {"dataspace", "temporal", "spatial", "bypass", "max_overbooked_proportion"}
 _REFUSED = {"Pipelined": "pipelined nodes (timeloopfe's !Pipelined)", "Array": "arrays (!Array)"}
 
@@ -57,7 +59,7 @@ def flatten(nodes, variables: dict, top_where: str = "architecture") -> tuple[st
     sysattrs = expr.attributes(first.get("attributes") or {}, variables, lambda k: at(first.get("attributes"), k))
     sysattrs = {**{k: variables[k] for k in ("technology", "global_cycle_seconds") if k in variables}, **sysattrs}
     out: list[Node] = []
-    state = {"inst": 1, "mesh_x": 1, "scope": {**variables, **sysattrs}}
+    state = {"inst": 1, "mesh_x": 1, "scope": {**variables, **sysattrs}, "inherited": dict(sysattrs)}
     if first.get("spatial"):
         raise CostModelError(f"{at(first, 'spatial')}: the system container cannot fan out (no level above it)")
     _walk(nodes[1:], state, out)
@@ -85,23 +87,38 @@ def _mesh(node, state):
     return vals
 
 
-def _walk(nodes, state, out):
+def _fanout(name, cons, state, node, out, mx, my):
+    """The ``inter_<name>_spatial`` level timeloopfe places for a fan-out (no storage, no loops in time)."""
+    c = {"temporal": {"factors": [f"{d}=1" for d in "NCKRSPQG"]}}
+    if "spatial" in cons:
+        c["spatial"] = cons["spatial"]
+    out.append(Node(f"inter_{name}_spatial", "fanout", "dummy_storage", state["inst"], state["mesh_x"], {}, c,
+                    at(node), node))
+    state["inst"] *= mx * my
+    state["mesh_x"] *= mx
+
+
+def _walk(nodes, state, out, parallel=False):
     for node in nodes:
         if not isinstance(node, dict) or "!" not in node:
             raise CostModelError(f"{at(node, default='architecture')}: every node needs a tag "
                                  f"(!Component, !Container, !Parallel, !Hierarchical, !Nothing)")
         tag = node["!"]
-        if tag == "Nothing":
+        if tag == "Nothing" or node.get("enabled", True) is False:
             continue
         if tag in _REFUSED:
             raise CostModelError(f"{at(node)}: {_REFUSED[tag]} are not supported")
         if tag in ("Parallel", "Hierarchical"):
             _check(node, {"!", "nodes", "name", "description"}, f"!{tag}")
-            _walk(node.get("nodes") or [], state, out)
+            _walk(node.get("nodes") or [], state, out, tag == "Parallel")
             continue
         if tag not in ("Container", "Component"):
             raise CostModelError(f"{at(node)}: !{tag} is not an architecture node")
         _check(node, NODE_KEYS, f"!{tag}")
+        for k in ("networks", "sparse_optimizations"):
+            if node.get(k):
+                raise CostModelError(f"{at(node, k)}: {k} are not supported" +
+                                     (" (Sparseloop)" if k == "sparse_optimizations" else ""))
         if "name" not in node:
             raise CostModelError(f"{at(node)}: !{tag} without a 'name'")
         name = str(node["name"])
@@ -109,33 +126,29 @@ def _walk(nodes, state, out):
         _check(cons, CONSTRAINT_KEYS, f"constraints of {name}")
         attrs = expr.attributes(node.get("attributes") or {}, state["scope"], lambda k: at(node.get("attributes"), k))
         mx, my = _mesh(node, state)
+        if parallel and (tag == "Container" or mx * my > 1):
+            raise CostModelError(f"{at(node)}: a {'container' if tag == 'Container' else 'fan-out'} under a "
+                                 f"!Parallel is not supported (timeloopfe neither): {name}")
         if tag == "Container":
             if set(cons) - {"spatial"}:
                 k = sorted(set(cons) - {"spatial"})[0]
                 raise CostModelError(f"{at(cons, k)}: a !Container holds only spatial constraints, not {k!r}")
             if mx * my > 1 or "spatial" in cons:
-                c = {"temporal": {"factors": [f"{d}=1" for d in "NCKRSPQG"]}}    # a fan-out has no loops in time
-                if "spatial" in cons:
-                    c["spatial"] = cons["spatial"]
-                out.append(Node(f"inter_{name}_spatial", "fanout", "dummy_storage", state["inst"], state["mesh_x"],
-                                {}, c, at(node), node))
-                state["inst"] *= mx * my
-                state["mesh_x"] *= mx
+                _fanout(name, cons, state, node, out, mx, my)
             state["scope"] = {**state["scope"], **attrs}
+            state["inherited"] = {**state["inherited"], **attrs}
             continue
-        state["inst"] *= mx * my
-        state["mesh_x"] *= mx
-        if "spatial" in cons:
-            raise CostModelError(f"{at(cons, 'spatial')}: spatial constraints belong to the !Container that "
-                                 f"fans out, not to the component {name}")
-        merged = {**{k: v for k, v in state["scope"].items() if k in ("technology", "global_cycle_seconds")}, **attrs}
-        if "class" not in node:
-            raise CostModelError(f"{at(node)}: !Component {name} without a 'class'")
-        cons = dict(cons)
+        if mx * my > 1:                              # timeloopfe: a fan-out level, then the component below it
+            _fanout(name, cons, state, node, out, mx, my)
+        elif "spatial" in cons:
+            raise CostModelError(f"{at(cons, 'spatial')}: spatial constraints of {name}, which does not fan out")
+        cons = {k: v for k, v in cons.items() if k != "spatial"}
         ds = cons.get("dataspace")
         if isinstance(ds, dict) and ("keep" in ds) != ("bypass" in ds):   # timeloopfe: the rest go the other way
             given = "keep" if "keep" in ds else "bypass"
             rest = [x for x in ("Weights", "Inputs", "Outputs") if x not in (ds.get(given) or [])]
             cons["dataspace"] = {**ds, ("bypass" if given == "keep" else "keep"): rest}
-        out.append(Node(name, "storage", str(node["class"]), state["inst"], state["mesh_x"], merged, cons,
-                        at(node), node))
+        if "class" not in node:
+            raise CostModelError(f"{at(node)}: !Component {name} without a 'class'")
+        out.append(Node(name, "storage", str(node["class"]), state["inst"], state["mesh_x"], attrs, cons,
+                        at(node), node, dict(state["inherited"])))

@@ -16,7 +16,7 @@ from ...loopnest.spec import AcceleratorSpec
 from ..constraints import keep_of, parse_factors, parse_permutation
 from ..problem import from_v04_dim
 from . import ert as ertmod
-from .load import at
+from .yamlfiles import at
 
 TIMELOOP_ATTRS = {
     "datawidth", "word_bits", "word_width", "width", "memory_width", "data_storage_width", "depth", "memory_depth",
@@ -24,10 +24,13 @@ TIMELOOP_ATTRS = {
     "write_bandwidth", "technology", "global_cycle_seconds", "type", "n_banks", "num_banks", "num_ports",
     "n_ports", "nports", "n_rdwr_ports", "n_rd_ports", "n_wr_ports", "has_power_gating", "power_gated_at",
     "reduction_supported", "multiple_buffering", "min_utilization", "allow_overbooking", "update_fifo_depth",
+    "shared_bandwidth", "per_dataspace_bandwidth_consumption_scale",
     "version", "network_fill_latency", "network_drain_latency", "meshX", "meshY", "latency", "area_share"}
 SPARSE = ("metadata_", "compression_supported", "decompression_supported", "concordant_compressed",
           "tile_partition_supported", "density", "format", "sparse", "action_optimization", "representation")
-MUST_BE = {"multiple_buffering": 1, "allow_overbooking": False, "has_power_gating": False, "power_gated_at": None}
+MUST_BE = {"multiple_buffering": 1, "allow_overbooking": False, "has_power_gating": False,
+           "shared_bandwidth": None, "network_fill_latency": None, "network_drain_latency": None,
+           "per_dataspace_bandwidth_consumption_scale": {}}
 COMPUTE_ATTRS = {"datawidth", "width", "multiplier_width", "adder_width", "technology", "global_cycle_seconds",
                  "has_power_gating", "power_gated_at", "version", "meshX", "meshY", "type"}
 
@@ -48,6 +51,8 @@ def check_attributes(node, declared: set, allowed: set) -> None:
         where = at(node.src.get("attributes") if node.src else None, k, node.where)
         if any(k.startswith(p) or p in k for p in SPARSE):
             raise CostModelError(f"{where}: {node.name}: {k!r} is a sparse feature (Sparseloop): not supported")
+        if k.startswith("network_") and k not in MUST_BE:
+            raise CostModelError(f"{where}: {node.name}: {k!r}: explicit networks are not modelled")
         if k in MUST_BE and v != MUST_BE[k] and not (k == "multiple_buffering" and v == 1.0):
             raise CostModelError(f"{where}: {node.name}: {k} = {v!r} is not modelled (only {MUST_BE[k]!r})")
         if k not in allowed and k not in declared:
@@ -56,8 +61,8 @@ def check_attributes(node, declared: set, allowed: set) -> None:
 
 
 def storage_level(node, table: dict, declared: set) -> dict:
-    a = node.attributes
     check_attributes(node, declared, TIMELOOP_ATTRS)
+    a = {**{k: v for k, v in node.inherited.items() if k in TIMELOOP_ATTRS}, **node.attributes}
     if node.kind == "fanout":
         return {"name": node.name, "technology": "SRAM", "class": node.klass, "entries": 0, "word_bits": 1,
                 "instances": node.instances, "mesh_x": node.mesh_x, "access_energy_pj": 0.0, "keep": []}
@@ -124,7 +129,7 @@ def spec(name: str, sysattrs: dict, nodes: list, ert: dict, declared: dict, mapp
             check_attributes(n, declared.get(n.klass, set()), COMPUTE_ATTRS)
             if table is None:
                 raise CostModelError(f"{n.where}: no energy for {n.name}: the ERT has no table for it")
-            a = n.attributes
+            a = {**{k: v for k, v in n.inherited.items() if k in COMPUTE_ATTRS}, **n.attributes}
             wb = a.get("datawidth") or a.get("width") or a.get("adder_width") or 16
             mac = {"name": n.name, "instances": n.instances, "mesh_x": n.mesh_x, "word_bits": int(wb),
                    "energy_pj": ertmod.compute_energy(table, n.where)}

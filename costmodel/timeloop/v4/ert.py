@@ -11,7 +11,7 @@ import math
 
 from ...errors import CostModelError
 from ..ert import KNOWN_ACTIONS, component_name
-from .load import at, load_files
+from .yamlfiles import at, load_files
 
 PRIORITY = {"read": ("random_read", "read"), "fill": ("random_fill", "random_write", "fill", "write"),
             "update": ("random_update", "random_write", "update", "write"), "leak": ("leak",)}

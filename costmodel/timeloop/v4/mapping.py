@@ -13,7 +13,7 @@ from ...loopnest.mapping import Loop, Mapping, MappingLevel
 from ...loopnest.spec import DATASPACES
 from ..constraints import parse_factors, parse_permutation
 from ..problem import from_v04_dim
-from .load import at
+from .yamlfiles import at
 
 KEYS = {"target", "type", "factors", "permutation", "split", "keep", "bypass"}
 

@@ -11,7 +11,7 @@ import re
 
 from ...errors import CostModelError
 from .arch import Node
-from .load import at
+from .yamlfiles import at
 
 _NAME = re.compile(r"^(.+?)(?:\[(\d+)\.\.(\d+)\])?$")
 COMPUTE_CLASSES = ("mac", "intmac", "fpmac", "compute")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ...errors import CostModelError
 from ...loopnest.problem import Problem
 from ..problem import from_v04_dim
-from .load import at
+from .yamlfiles import at
 
 DIMS = ("N", "C", "K", "R", "S", "P", "Q", "G")
 COEFFS = ("Wstride", "Hstride", "Wdilation", "Hdilation")
@@ -56,9 +56,7 @@ def read(doc: dict, src: str = "problem") -> Problem:
             coeffs[k] = v
         elif key in dims:
             values[key] = v
-        else:
-            raise CostModelError(f"{at(prob.get('instance'), k, where)}: instance key {k!r} is neither a dimension "
-                                 f"{dims} nor a coefficient")
+        # other keys (timeloopfe's examples carry H, W, Hpad, ...): ignored, as Timeloop ignores them
     for d in dims:
         if not isinstance(values.get(d), int) or values[d] < 1:
             raise CostModelError(f"{at(prob.get('instance'), default=where)}: instance {d} must be an integer >= 1, "

@@ -52,3 +52,18 @@ def test_v1_switch_gives_the_v1_counts():
     assert v3[("shared_glb", "Inputs")]["fills"] == 573440 and v1[("shared_glb", "Inputs")]["fills"] == 475136
     assert v1[("psum_spad", "Outputs")]["fills"] - v3[("psum_spad", "Outputs")]["fills"] == \
         v3[("psum_spad", "Outputs")]["partition"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", MAPPER_RUNS)
+def test_mapper_not_worse_than_the_reference_mapper(name):
+    """Our mapper under the run's constraints and optimization_metrics ([delay, energy]: delay first, energy
+    breaks a tie within 0.1 %) is not worse than the reference timeloop-mapper's result."""
+    from costmodel.loopnest.mapper import search
+    run = v4.load(native(name)[:1], None, out(name, "ERT.yaml"))
+    assert run.mapping is None and run.objective == "delay,energy"
+    ref = read_stats(out(name, "stats.txt"))
+    res = search(run.problem, run.spec, run.objective)
+    assert res.cycles <= ref.cycles * 1.001
+    if res.cycles >= ref.cycles * 0.999:
+        assert res.energy_pj <= ref.energy_pj * 1.001
