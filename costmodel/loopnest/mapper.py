@@ -141,7 +141,8 @@ def cycles_lower_bound(problem: Problem, spec: AcceleratorSpec, T: np.ndarray, s
         lv = spec.levels[i]
         if lv.write_bandwidth and i > 0:
             inst = spatial(DIMS, list(range(i)))
-            out = np.maximum(out, (T + problem.size(ds) / inst) / lv.write_bandwidth)
+            first = 0 if spec.semantics == "timeloop-v3" else problem.size(ds) / inst   # v3: no first-write fills
+            out = np.maximum(out, (T + first) / lv.write_bandwidth)
     return out
 
 

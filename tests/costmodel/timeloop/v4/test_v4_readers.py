@@ -182,3 +182,27 @@ def test_map_txt_with_inter_spatial_levels():
 def test_no_energy_source(tmp_path):
     with pytest.raises(CostModelError, match="no energy source: give --ert FILE"):
         v4.load(files(tmp_path), None, None)
+
+
+def test_component_fanout_and_inherited_attributes(tmp_path):
+    """timeloopfe: a component with its own ``spatial`` gets an inter_<name>_spatial level above it and has that
+    many instances; a container's attributes reach the components below it."""
+    arch = """\
+architecture:
+  nodes:
+  - !Container {name: top, attributes: {technology: "40nm"}}
+  - !Component {name: MainMemory, class: DRAM, attributes: {width: 64, datawidth: 8}}
+  - !Container {name: PE, attributes: {datawidth: 8}}
+  - !Component
+    name: RegisterFile
+    class: regfile
+    spatial: {meshX: 2, meshY: 2}
+    constraints: {spatial: {factors: [C=1]}}
+    attributes: {depth: 64, width: 16}
+  - !Component {name: MACC, class: intmac, attributes: {width: 8}}
+"""
+    run = v4.load(files(tmp_path, arch, mapping=None), None, ert())
+    assert [(lv.name, lv.instances, lv.mesh_x) for lv in run.spec.levels] == [
+        ("MainMemory", 1, 1), ("inter_RegisterFile_spatial", 1, 1), ("RegisterFile", 4, 2)]
+    assert run.spec.level("inter_RegisterFile_spatial").spatial.factors == {"C": 1}
+    assert run.spec.level("RegisterFile").block_size == 2          # datawidth 8 from the PE container
