@@ -52,12 +52,16 @@ def _report(args, run, mapping, source: str, kind: str, wall: float) -> int:
     from ..loopnest.model import evaluate
     from ..timeloop.v4 import report
     cost, stats = evaluate(run.problem, run.spec, mapping, detail=True)
+    saved = run.spec
     run = replace(run, spec=choices.from_mapping(run.spec, mapping))
     tiles = [replace(lv, tiles={ds: stats[(lv.name, ds)]["size"] for ds in run.spec.level(lv.name).keep})
              for lv in mapping.levels]
     cost = replace(cost, mapping=replace(mapping, levels=tuple(tiles)).text(" | "))
     lvls = report.levels(run.spec, stats, cost.cycles)
     text = report.stats_text(run, cost, lvls, source) if args.out else None
+    if args.save_spec:
+        from ..arch import dump_spec
+        Path(args.save_spec).write_text(dump_spec(replace(saved, source=f"costmodel {kind} {' '.join(args.files)}")))
     if args.out:
         out = Path(args.out)
         if out.exists() and not out.is_dir():
@@ -102,6 +106,8 @@ def _common(p) -> None:
                    help="Jinja2 parse data for templated files (repeatable)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the summary")
     p.add_argument("--out", help="directory to write costmodel-*.stats.txt / .map.txt (Timeloop's layout)")
+    p.add_argument("--save-spec", metavar="FILE", help="also write the arch read (semantics timeloop-v3, per-action "
+                                                       "energies) as our spec YAML, for --arch / `archs --add`")
 
 
 def register(sub) -> None:

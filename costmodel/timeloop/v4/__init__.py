@@ -57,6 +57,21 @@ def _objective(mapper: dict) -> str:
 def load(files, variables: dict | None = None, ert: str | None = None) -> Run:
     """Read the files (timeloopfe's way) with Jinja2 parse data `variables`, energies from the ERT file `ert`
     (else an ERT among the files)."""
+    doc, spec, mapper = _spec(files, variables, ert)
+    where = ", ".join(str(f) for f in files)
+    problem = probmod.read(doc, where)
+    m = doc.get("mapping")
+    mapping = mapmod.read(m, spec, at(doc, "mapping", where)) if m else None
+    return Run(spec, problem, mapping, _objective(mapper), tuple(str(f) for f in files))
+
+
+def read_arch(files, variables: dict | None = None, ert: str | None = None) -> AcceleratorSpec:
+    """Only the arch (+ constraints, mapper objective) of the files: the spec `--arch` / `archs --add` take
+    once saved in our YAML (`costmodel model/mapper --save-spec`)."""
+    return _spec(files, variables, ert)[1]
+
+
+def _spec(files, variables, ert):
     doc = load_files(files, variables)
     where = ", ".join(str(f) for f in files)
     for k in doc:
@@ -85,10 +100,7 @@ def load(files, variables: dict | None = None, ert: str | None = None) -> Run:
                              "timeloop-*.ERT.yaml Timeloop writes); the built-in estimator is not available here yet")
     spec = build.spec(name, sysattrs, nodes, table, _declared(doc),
                       {"objective": _objective(mapper)}, where)
-    problem = probmod.read(doc, where)
-    m = doc.get("mapping")
-    mapping = mapmod.read(m, spec, at(doc, "mapping", where)) if m else None
-    return Run(spec, problem, mapping, _objective(mapper), tuple(str(f) for f in files))
+    return doc, spec, mapper
 
 
 def _separate_constraints(doc, nodes) -> None:

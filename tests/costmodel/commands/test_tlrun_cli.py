@@ -64,3 +64,16 @@ def test_mapper_subprocess_not_worse_than_a_given_mapping(tmp_path):
                                    "--json").stdout)
         assert found["energy_pj"] <= given["energy_pj"] * 1.001
     assert found["computes"] == 48 and "objective energy" in found["energy_source"]
+
+
+def test_save_spec_then_arch(tmp_path, cli):
+    """--save-spec writes the arch read as our spec YAML (semantics timeloop-v3): --arch takes it."""
+    saved = tmp_path / "os.yaml"
+    p = cli("model", *FILES, *ERT, "--save-spec", saved)
+    assert p.returncode == 0, p.stderr
+    from costmodel.arch import load_arch
+    spec = load_arch(str(saved))
+    assert spec.semantics == "timeloop-v3" and spec.level("Buffer").actions["read"] > 0
+    q = cli("query", "--arch", saved, "--op", "conv_1x1", "--hw", "4", "--c-in", "2", "--c-out", "2",
+            "--db", tmp_path / "lut.db")
+    assert q.returncode == 0 and "cycles" in q.stdout, q.stderr
