@@ -76,9 +76,9 @@ def _spec(files, variables, ert):
     where = ", ".join(str(f) for f in files)
     for k in doc:
         if k not in TOP_KEYS:
-            raise CostModelError(f"{at(doc[k], default=where)}: unknown top-level key {k!r}")
+            raise CostModelError(f"{doc.origin[k]}: unknown top-level key {k!r} (known: {', '.join(sorted(TOP_KEYS))})")
         if k == "sparse_optimizations" and doc[k]:
-            raise CostModelError(f"{at(doc[k], default=where)}: sparse_optimizations are Sparseloop's: not supported")
+            raise CostModelError(f"{doc.origin[k]}: sparse_optimizations are Sparseloop's: not supported")
     if "architecture" not in doc:
         raise CostModelError(f"{where}: no 'architecture' in the files")
     mapper = doc.get("mapper") or {}

@@ -39,7 +39,12 @@ def _eval(node, names):
             return _CONST[node.id]
         raise _NotExpr(node.id)
     if isinstance(node, ast.BinOp) and type(node.op) in _BIN:
-        return _BIN[type(node.op)](_eval(node.left, names), _eval(node.right, names))
+        a, b = _eval(node.left, names), _eval(node.right, names)
+        if not all(isinstance(x, (int, float)) for x in (a, b)):
+            raise TypeError(f"arithmetic on {type(a).__name__} and {type(b).__name__}")
+        if isinstance(node.op, ast.Pow) and abs(b) > 64:
+            raise ValueError(f"exponent {b} too large")
+        return _BIN[type(node.op)](a, b)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd, ast.Not)):
         v = _eval(node.operand, names)
         return -v if isinstance(node.op, ast.USub) else (+v if isinstance(node.op, ast.UAdd) else not v)

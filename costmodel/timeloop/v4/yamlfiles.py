@@ -104,7 +104,9 @@ def expand(patterns) -> list[Path]:
 
 def load_files(patterns, variables: dict | None = None) -> dict:
     """The merged top-level keys of the files (Doc mappings), after Jinja2 rendering."""
-    merged: dict = {}
+    merged = Doc()
+    merged.src, merged.line, merged.key_lines = ", ".join(map(str, patterns)), 0, {}
+    origin = {}                                      # top-level key -> 'file:line' where it was given
     for path in expand(patterns):
         try:
             text = path.read_text()
@@ -127,4 +129,6 @@ def load_files(patterns, variables: dict | None = None) -> dict:
                                      f"(first in {at(merged[key])})")
             else:
                 merged[key] = value
+                origin[key] = at(doc, key, str(path))
+    merged.origin = origin
     return merged

@@ -160,6 +160,9 @@ def test_expressions_without_eval():
     assert expr.value("LPDDR4", names, "x") == "LPDDR4"                 # a word stays a string
     assert expr.value("ceil(log2(A)) if A >= 1 else 1", names, "x") == 3
     assert expr.value("__import__('os')", names, "x") == "__import__('os')"   # no call outside the table
+    for bomb in ("9**9**9", "'a' * 10**9"):
+        with pytest.raises(CostModelError, match="cannot evaluate"):
+            expr.value(bomb, names, "x")
 
 
 def test_ert_per_action_and_unknown_action(tmp_path):
@@ -206,3 +209,39 @@ architecture:
         ("MainMemory", 1, 1), ("inter_RegisterFile_spatial", 1, 1), ("RegisterFile", 4, 2)]
     assert run.spec.level("inter_RegisterFile_spatial").spatial.factors == {"C": 1}
     assert run.spec.level("RegisterFile").block_size == 2          # datawidth 8 from the PE container
+
+
+def test_unknown_top_level_and_mapper_keys(tmp_path):
+    with pytest.raises(CostModelError, match=r"prob.yaml:11: unknown top-level key 'problme'"):
+        v4.load(files(tmp_path, prob=PROB + "problme: {}\n"), None, ert())
+    (tmp_path / "mapper.yaml").write_text("mapper:\n  version: 0.4\n  optimisation_metrics: [edp]\n")
+    with pytest.raises(CostModelError, match=r"mapper.yaml:3: unknown mapper key 'optimisation_metrics'"):
+        v4.load(files(tmp_path) + [str(tmp_path / "mapper.yaml")], None, ert())
+    (tmp_path / "mapper.yaml").write_text("mapper:\n  optimization_metrics: [area]\n")
+    with pytest.raises(CostModelError, match=r"mapper.yaml:2: optimization metric 'area' is not supported"):
+        v4.load(files(tmp_path) + [str(tmp_path / "mapper.yaml")], None, ert())
+    with pytest.raises(CostModelError, match=r"map.yaml:2: unknown key 'factor' in a mapping directive"):
+        v4.load(files(tmp_path, mapping=MAP.replace("factors: C=1 K=2", "factor: C=1 K=2")), None, ert())
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet="!-:[]{}#&*|>'\"\n ab1=_.", max_size=60))
+def test_fuzz_yaml_reader_fails_only_with_one_line(text):
+    """Any text: parsed, or one CostModelError line naming the file -- never another exception."""
+    from costmodel.timeloop.v4.yamlfiles import load_text
+    try:
+        load_text(text, "f.yaml")
+    except CostModelError as e:
+        assert str(e).startswith("f.yaml") and "\n" not in str(e)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="0123456789+-*/%() ,.abcdmaxlog2ceil_<>=if else", max_size=30))
+def test_fuzz_expressions(text):
+    try:
+        expr.value(text, {"a": 3, "b": 0}, "x")
+    except CostModelError as e:
+        assert str(e).startswith("x: cannot evaluate")
