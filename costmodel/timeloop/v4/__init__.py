@@ -124,10 +124,12 @@ def read_map_txt(path, spec) -> Mapping:
     try:
         import re            # timeloopfe names our K (output channels) M
         m = parse_mapping(re.sub(r"\bfor M in", "for K in", text.replace("<< Compute >>", "")))
-    except CostModelError as e:
-        raise CostModelError(f"{path}: {e}") from None
+    except CostModelError as e:             # name the line the message quotes
+        line = next((i for i, ln in enumerate(text.splitlines(), 1) if ln.strip() and repr(ln.strip()) in str(e)), None)
+        raise CostModelError(f"{path}{f':{line}' if line else ''}: {e}") from None
     names = [lv.name for lv in spec.levels]
     for lv in m.levels:
         if lv.name not in names:
-            raise CostModelError(f"{path}: level {lv.name!r} is not in the arch ({names})")
+            line = next((i for i, ln in enumerate(text.splitlines(), 1) if ln.startswith(f"{lv.name} [")), "?")
+            raise CostModelError(f"{path}:{line}: level {lv.name!r} is not in the arch ({names})")
     return m
