@@ -61,7 +61,7 @@ def load(files, variables: dict | None = None, ert: str | None = None) -> Run:
     where = ", ".join(str(f) for f in files)
     problem = probmod.read(doc, where)
     m = doc.get("mapping")
-    mapping = mapmod.read(m, spec, at(doc, "mapping", where)) if m else None
+    mapping = mapmod.read(m, spec, doc.origin.get("mapping", where)) if m else None
     return Run(spec, problem, mapping, _objective(mapper), tuple(str(f) for f in files))
 
 

@@ -3,8 +3,10 @@
 Directives: ``type: temporal | spatial`` with ``factors`` (``R=3 P=16`` or a list) and ``permutation``
 (inner -> outer; ``split``: the first ``split`` dims of a spatial permutation are on mesh X, the rest on Y);
 ``type: datatype | bypass`` with ``keep`` / ``bypass``. A target may name a ``!Container`` that fans out
-(``PE`` = its level ``inter_PE_spatial``). Dims a directive omits have factor 1; a level without a datatype
-directive keeps every data space (a pure fan-out level none).
+(``PE`` = its level ``inter_PE_spatial``). Dims a directive omits have factor 1. Keep/bypass as Timeloop's
+mapping parser: a data space a datatype directive does not bypass is kept; a level without one keeps what
+its constraints allow (timeloopfe turns them into mapping directives for timeloop-model); a pure fan-out
+level keeps nothing.
 """
 from __future__ import annotations
 
@@ -35,11 +37,12 @@ def read(directives, spec, src: str = "mapping") -> Mapping:
             raise CostModelError(f"{at(d, 'target', src)}: mapping target {t!r} is not a level of the arch ({names})")
         kind = d.get("type")
         if kind in ("datatype", "bypass"):
-            keep = [str(x) for x in d.get("keep") or []]
-            bad = [x for x in keep + [str(x) for x in d.get("bypass") or []] if x not in DATASPACES]
+            keep, bypass = [str(x) for x in d.get("keep") or []], [str(x) for x in d.get("bypass") or []]
+            bad = [x for x in keep + bypass if x not in DATASPACES]
             if bad:
                 raise CostModelError(f"{at(d, 'keep', src)}: unknown data space {bad[0]!r}")
-            by[target]["keep"] = keep
+            by[target]["keep"] = [ds for ds in DATASPACES if ds not in bypass]    # Timeloop: unnamed = kept
+            by[target]["where"] = at(d, "bypass", src)
             continue
         if kind not in ("temporal", "spatial"):
             raise CostModelError(f"{at(d, 'type', src)}: mapping type {kind!r} (temporal, spatial, datatype)")
@@ -58,6 +61,10 @@ def read(directives, spec, src: str = "mapping") -> Mapping:
     levels = []
     for lv in spec.levels:
         m = by[lv.name]
-        keep = m["keep"] if m["keep"] is not None else ([] if lv.entries == 0 else list(DATASPACES))
+        keep = [] if lv.entries == 0 else m["keep"] if m["keep"] is not None else list(lv.keep + lv.keep_or_bypass)
+        clash = [ds for ds in lv.keep if ds not in keep]
+        if clash:
+            raise CostModelError(f"{m.get('where', src)}: the mapping bypasses {clash[0]} at {lv.name}, which its "
+                                 f"constraints keep")
         levels.append(MappingLevel(lv.name, tuple(m["temporal"] + m["spatial"]), {ds: 0 for ds in keep}))
     return Mapping(tuple(levels))

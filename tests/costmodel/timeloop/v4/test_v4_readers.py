@@ -256,3 +256,24 @@ def test_bad_map_txt_names_file_and_line(tmp_path):
     bad.write_text(open(out("06", "map.txt")).read().replace("shared_glb [", "shared_gbl ["))
     with pytest.raises(CostModelError, match=r"map.txt:8: level 'shared_gbl' is not in the arch"):
         v4.read_map_txt(bad, run.spec)
+
+
+def test_mapping_keep_bypass_defaults(tmp_path):
+    """Timeloop's mapping parser: unnamed data spaces are kept; constraints apply to a level the map leaves
+    alone (timeloopfe passes them to timeloop-model as mapping directives)."""
+    arch = ARCH.replace("dataspace: {keep: [Weights, Inputs, Outputs]}", "dataspace: {keep: [Weights, Inputs]}")
+    run = v4.load(files(tmp_path, arch), None, ert())
+    assert set(run.mapping.level("RegisterFile").tiles) == {"Weights", "Inputs"}
+    m = MAP + "- {target: RegisterFile, type: datatype, bypass: [Inputs]}\n"
+    with pytest.raises(CostModelError, match="map.yaml:5: the mapping bypasses Inputs at RegisterFile, which its "
+                                             "constraints keep"):
+        v4.load(files(tmp_path, mapping=m), None, ert())
+    free = ARCH.replace("      constraints:\n        dataspace: {keep: [Weights, Inputs, Outputs]}\n", "")
+    run = v4.load(files(tmp_path, free, mapping=m), None, ert())
+    assert set(run.mapping.level("RegisterFile").tiles) == {"Weights", "Outputs"}
+    from costmodel.loopnest.model import evaluate
+    _, bypassed = evaluate(run.problem, run.spec, run.mapping, detail=True)
+    keep_all = v4.load(files(tmp_path), None, ert())
+    _, kept = evaluate(keep_all.problem, keep_all.spec, keep_all.mapping, detail=True)
+    assert ("RegisterFile", "Inputs") not in bypassed and ("RegisterFile", "Inputs") in kept
+    assert bypassed[("MainMemory", "Inputs")]["reads"] > kept[("MainMemory", "Inputs")]["reads"]
