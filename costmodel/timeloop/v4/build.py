@@ -106,13 +106,29 @@ def storage_level(node, table: dict, declared: set) -> dict:
     return lv
 
 
+RELEVANT = {"Weights": "GCKRS", "Inputs": "NGCRSPQ", "Outputs": "NGKPQ"}     # the CNN layer's dims per data space
+REFUSED = {"no_reuse", "rmw_first_update", "no_coalesce", "no_link_transfer", "default_max_factor",
+           "default_min_factor", "remainders", "must_iterate_over_dataspaces", "maximize_dims",
+           "maximize_dims_capacity"}
+
+
 def constraint(cons: dict, kind: str, where: str) -> dict:
     d = cons.get(kind) or {}
-    allowed = {"factors", "permutation", "split", "keep", "bypass", "max_overbooked_proportion", "min_utilization"}
+    allowed = {"factors", "permutation", "split", "keep", "bypass", "max_overbooked_proportion", "min_utilization",
+               "factors_only", "no_iteration_over_dataspaces"} | REFUSED
     for k in d:
         if k not in allowed:
             raise CostModelError(f"{at(d, k, where)}: unknown key {k!r} in a {kind} constraint")
+        if k in REFUSED and d[k] not in (None, [], {}):
+            raise CostModelError(f"{at(d, k, where)}: {kind} constraint {k!r} is not supported")
     f = {from_v04_dim(k): b for k, b in parse_factors(d.get("factors"), at(d, "factors", where)).items()}
+    if d.get("factors_only") is not None:            # timeloopfe macro: these factors, every other dim 1
+        only = {from_v04_dim(k): b for k, b in parse_factors(d["factors_only"], at(d, "factors_only", where)).items()}
+        f = {**{x: 1 for x in "NCKRSPQG"}, **f, **only}
+    for ds in d.get("no_iteration_over_dataspaces") or []:     # macro: every dim of these data spaces 1
+        if ds not in RELEVANT:
+            raise CostModelError(f"{at(d, 'no_iteration_over_dataspaces', where)}: unknown data space {ds!r}")
+        f.update({x: 1 for x in RELEVANT[ds]})
     perm = "".join(from_v04_dim(x) for x in parse_permutation(d.get("permutation", [])))
     out = {"factors": f, "permutation": perm}
     if kind == "spatial":
@@ -138,11 +154,23 @@ def spec(name: str, sysattrs: dict, nodes: list, ert: dict, declared: dict, mapp
             raise CostModelError(f"{n.where}: no energy for {n.name}: the ERT has no table for it")
         lv = storage_level(n, table or {}, declared.get(n.klass, set()))
         c = n.constraints
+        if c.get("max_overbooked_proportion"):
+            raise CostModelError(f"{at(c, 'max_overbooked_proportion', n.where)}: overbooking (Sparseloop) is not "
+                                 f"supported")
         if n.kind == "fanout":
             lv["keep"] = []
         elif "dataspace" in c:
-            d = c["dataspace"]
-            lv.update(keep_of(d.get("keep"), d.get("bypass"), at(d, default=n.where)))
+            d = dict(c["dataspace"])
+            for k in d:
+                if k not in ("keep", "bypass", "keep_only", "bypass_only", "no_coalesce"):
+                    raise CostModelError(f"{at(c['dataspace'], k, n.where)}: unknown key {k!r} in a dataspace constraint")
+            if d.get("no_coalesce"):
+                raise CostModelError(f"{at(c['dataspace'], 'no_coalesce', n.where)}: no_coalesce is not supported")
+            for macro, other in (("keep_only", "bypass"), ("bypass_only", "keep")):   # timeloopfe macros
+                if d.get(macro) is not None:
+                    d[macro.split("_")[0]] = list(d[macro])
+                    d[other] = [x for x in ("Weights", "Inputs", "Outputs") if x not in d[macro]]
+            lv.update(keep_of(d.get("keep"), d.get("bypass"), at(c["dataspace"], default=n.where)))
         elif levels:                   # no keep/bypass constraint: the mapper's choice (the outermost keeps all)
             lv["keep"], lv["keep_or_bypass"] = [], ["Weights", "Inputs", "Outputs"]
         if "temporal" in c:

@@ -50,6 +50,9 @@ def _loader(src: str):
             loader.flatten_mapping(node)         # YAML merge keys (<<: *anchor): explicit keys override
             for k, v in node.value:
                 key = loader.construct_object(k, deep=True)
+                if not isinstance(key, (str, int, float, bool, type(None))):
+                    raise CostModelError(f"{src}:{k.start_mark.line + 1}: a key must be a plain value, not a "
+                                         f"{type(key).__name__}")
                 if key in out and not merged:
                     raise CostModelError(f"{src}:{k.start_mark.line + 1}: key {key!r} given twice")
                 out[key] = loader.construct_object(v, deep=True)

@@ -277,3 +277,18 @@ def test_mapping_keep_bypass_defaults(tmp_path):
     _, kept = evaluate(keep_all.problem, keep_all.spec, keep_all.mapping, detail=True)
     assert ("RegisterFile", "Inputs") not in bypassed and ("RegisterFile", "Inputs") in kept
     assert bypassed[("MainMemory", "Inputs")]["reads"] > kept[("MainMemory", "Inputs")]["reads"]
+
+
+def test_constraint_macros(tmp_path):
+    """timeloopfe's macros: factors_only, no_iteration_over_dataspaces, keep_only; counting-changing ones refused."""
+    arch = ARCH.replace("        dataspace: {keep: [Weights, Inputs, Outputs]}",
+                        "        dataspace: {keep_only: [Weights]}\n"
+                        "        temporal: {factors_only: [R=3], no_iteration_over_dataspaces: [Outputs]}")
+    run = v4.load(files(tmp_path, arch, mapping=None), None, ert())
+    rf = run.spec.level("RegisterFile")
+    assert rf.keep == ("Weights",) and rf.bypass == ("Inputs", "Outputs")
+    assert rf.temporal.factors == {"N": 1, "C": 1, "K": 1, "R": 3, "S": 1, "P": 1, "Q": 1, "G": 1}
+    bad = ARCH.replace("        dataspace: {keep: [Weights, Inputs, Outputs]}",
+                       "        dataspace: {keep: [Weights]}\n        temporal: {no_reuse: [Inputs]}")
+    with pytest.raises(CostModelError, match=r"arch.yaml:\d+: temporal constraint 'no_reuse' is not supported"):
+        v4.load(files(tmp_path, bad, mapping=None), None, ert())
