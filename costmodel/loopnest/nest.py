@@ -1,4 +1,4 @@
-"""Vectorised Timeloop v1.0 nest analysis: a batch of mappings sharing one loop structure.
+"""Vectorised Timeloop nest analysis (v1.0; v3+ under a switch, below): a batch of mappings sharing one loop structure.
 
 A loop structure is a list of loops INNER -> OUTER: (level index, dim, spatial axis or None), level
 index into spec.levels (0 = outermost). Each level's spatial loops sit inside its temporal loops and
@@ -25,6 +25,12 @@ checked term by term against reference stats.txt):
   (reads) and writes (fills + updates) over all data spaces; total cycles = max over levels.
 * energy = sum over levels and data spaces of ceil(accesses / block) * V * utilized clusters,
   utilized clusters = min(instances used, level instances / cluster size); + MACCs x MAC energy.
+
+``spec.semantics == "timeloop-v3"`` (Timeloop v3+/v4; measured on real outputs, tests/costmodel/timeloop/v4):
+no fill for the first write of an output at an inner level (fills - partition); a sliding window keeps its
+overlap only when no temporal loop of bound > 1 lies between the sliding loop and the tile; energy per
+action: ceil(reads / block) x read + ceil(fills / block) x fill + ceil(updates / block) x update (ERT
+energies) per utilized cluster, + leak x cycles x utilized instances per level.
 """
 from __future__ import annotations
 
