@@ -25,7 +25,8 @@ MAPPER_KEYS = {"optimization_metrics", "version", "live_status", "num_threads", 
                "filter_revisits", "out_prefix", "optimization_metric"}
 TOP_KEYS = {"architecture", "architecture_constraints", "constraints", "problem", "mapping", "mapper", "mapspace",
             "compound_components", "variables", "globals", "ERT", "ART", "dumped_by_timeloop_front_end",
-            "components", "sparse_optimizations", "mapspace_constraints", "architecture_extra_info"}
+            "components", "sparse_optimizations", "mapspace_constraints", "architecture_extra_info",
+            "extra_mapping_constraints"}
 
 
 @dataclass(frozen=True)
@@ -37,10 +38,21 @@ class Run:
     files: tuple
 
 
+def _flat(items):
+    for x in items or []:
+        if isinstance(x, list):             # include_all('_components/*.yaml', ...) gives one list per file
+            yield from _flat(x)
+        else:
+            yield x
+
+
 def _declared(doc) -> dict:
+    """{compound class: the attributes it declares} (`compound_components` or `components`)."""
     out = {}
-    for c in (doc.get("compound_components") or {}).get("classes") or []:
-        out[str(c.get("name"))] = set((c.get("attributes") or {}).keys())
+    for key in ("compound_components", "components"):
+        for c in _flat((doc.get(key) or {}).get("classes")):
+            if isinstance(c, dict):
+                out[str(c.get("name"))] = set((c.get("attributes") or {}).keys())
     return out
 
 
@@ -79,6 +91,9 @@ def _spec(files, variables, ert):
             raise CostModelError(f"{doc.origin[k]}: unknown top-level key {k!r} (known: {', '.join(sorted(TOP_KEYS))})")
         if k == "sparse_optimizations" and doc[k]:
             raise CostModelError(f"{doc.origin[k]}: sparse_optimizations are Sparseloop's: not supported")
+    if ((doc.get("globals") or {}).get("expression_custom_functions")):
+        raise CostModelError(f"{doc.origin['globals']}: globals.expression_custom_functions (Python files): "
+                             f"not supported")
     if "architecture" not in doc:
         raise CostModelError(f"{where}: no 'architecture' in the files")
     mapper = doc.get("mapper") or {}
@@ -105,8 +120,10 @@ def _spec(files, variables, ert):
 
 def _separate_constraints(doc, nodes) -> None:
     """timeloopfe's separate constraints file (``constraints: {targets: [...]}``) onto the nodes."""
-    cons = doc.get("constraints") or doc.get("architecture_constraints") or {}
-    for c in cons.get("targets") or []:
+    targets = []
+    for key in ("constraints", "architecture_constraints", "extra_mapping_constraints"):
+        targets += list(_flat((doc.get(key) or {}).get("targets")))
+    for c in targets:
         t = str(c.get("target", ""))
         hit = [n for n in nodes if n.name in (t, f"inter_{t}_spatial")]
         if not hit:

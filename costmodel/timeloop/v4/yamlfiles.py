@@ -9,11 +9,13 @@ from (`Doc`: file and line), so a later error can name the file, line and key.
 from __future__ import annotations
 
 import glob
+import os
 from pathlib import Path
 
 import yaml
 
 from ...errors import CostModelError
+from . import jinja
 
 # timeloopfe v4's node tags; the leaf kinds our arch can hold and the ones it refuses (Sparseloop, PIM)
 TAGS = ("Container", "Component", "Nothing", "Parallel", "Hierarchical", "Pipelined", "Array",
@@ -36,7 +38,21 @@ def at(d, key=None, default: str = "<spec>") -> str:
     return d.at(key) if isinstance(d, Doc) else default
 
 
-def _loader(src: str):
+def _merge(into: dict, other) -> None:
+    """Accelergy's ``<<<``: keys of `other` (a mapping or a list of them) that `into` lacks, recursively."""
+    for o in other if isinstance(other, list) else [other]:
+        if not isinstance(o, dict):
+            raise CostModelError(f"{at(into)}: '<<<' must hold a mapping (or a list of them)")
+        for k, v in o.items():
+            if k not in into:
+                into[k] = v
+            elif isinstance(into[k], dict) and isinstance(v, dict):
+                _merge(into[k], v)
+            elif isinstance(into[k], list) and isinstance(v, list):
+                into[k] = into[k] + v
+
+
+def _loader(src: str, table=None, load=None):
     class Loader(yaml.SafeLoader):
         pass
 
@@ -59,9 +75,19 @@ def _loader(src: str):
                 out.key_lines[key] = k.start_mark.line + 1
         elif isinstance(node, yaml.SequenceNode):      # !Parallel [a, b] written as a list
             out["nodes"] = loader.construct_sequence(node, deep=True)
+        if "<<<" in out:
+            _merge(out, out.pop("<<<"))
         return out
 
     def tagged(loader, suffix, node):
+        where = f"{src}:{node.start_mark.line + 1}"
+        if suffix == "include_loaded" and table is not None:
+            return jinja.resolve(loader.construct_scalar(node), table, where)
+        if suffix == "include" and load is not None:
+            return load(os.path.join(os.path.dirname(src), loader.construct_scalar(node)))
+        if suffix == "nomerge":
+            return (loader.construct_sequence(node, deep=True) if isinstance(node, yaml.SequenceNode)
+                    else mapping(loader, node))
         if suffix not in TAGS:
             raise CostModelError(f"{src}:{node.start_mark.line + 1}: unknown tag !{suffix} "
                                  f"(timeloopfe v4 tags: {', '.join('!' + t for t in TAGS)})")
@@ -72,21 +98,22 @@ def _loader(src: str):
     return Loader
 
 
-def render(text: str, src: str, variables: dict) -> str:
-    """Jinja2 rendering of one file (undefined names are an error naming the file)."""
-    import jinja2
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+def load_path(path, variables: dict, table=None):
+    """One file read, rendered with Jinja2 (Accelergy's helpers, costmodel.timeloop.v4.jinja) and parsed."""
+    table = jinja.Includes() if table is None else table
     try:
-        return env.from_string(text).render(**variables)
-    except jinja2.TemplateSyntaxError as e:
-        raise CostModelError(f"{src}:{e.lineno}: Jinja2 template: {e.message}") from None
-    except jinja2.UndefinedError as e:
-        raise CostModelError(f"{src}: Jinja2 template: {e.message} (give it with --var KEY=VALUE)") from None
+        text = Path(path).read_text()
+    except OSError as e:
+        raise CostModelError(f"{path}: cannot read: {e.strerror}") from None
+    load = lambda p: load_path(p, variables, table)        # noqa: E731  (an included file, same data)
+    if variables or str(path).endswith((".jinja", ".jinja2")) or "{{" in text or "{%" in text:
+        text = jinja.render(text, str(path), variables or {}, table, load)
+    return load_text(text, str(path), table, load)
 
 
-def load_text(text: str, src: str):
+def load_text(text: str, src: str, table=None, load=None):
     try:
-        return yaml.load(text, Loader=_loader(src))
+        return yaml.load(text, Loader=_loader(src, table, load))
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = f":{mark.line + 1}" if mark else ""
@@ -111,19 +138,13 @@ def load_files(patterns, variables: dict | None = None) -> dict:
     merged.src, merged.line, merged.key_lines = ", ".join(map(str, patterns)), 0, {}
     origin = {}                                      # top-level key -> 'file:line' where it was given
     for path in expand(patterns):
-        try:
-            text = path.read_text()
-        except OSError as e:
-            raise CostModelError(f"{path}: cannot read: {e.strerror}") from None
-        if variables or path.name.endswith(".jinja2") or "{{" in text or "{%" in text:
-            text = render(text, str(path), variables or {})
-        doc = load_text(text, str(path))
+        doc = load_path(path, variables or {})
         if doc is None:
             continue
         if not isinstance(doc, dict):
             raise CostModelError(f"{path}:1: expected a mapping of top-level keys (architecture, problem, ...)")
         for key, value in doc.items():
-            if key == "compound_components" and key in merged:
+            if key in ("compound_components", "components") and key in merged:
                 merged[key].setdefault("classes", []).extend(value.get("classes") or [])
             elif key == "variables" and key in merged:
                 merged[key].update(value)

@@ -292,3 +292,39 @@ def test_constraint_macros(tmp_path):
                        "        dataspace: {keep: [Weights]}\n        temporal: {no_reuse: [Inputs]}")
     with pytest.raises(CostModelError, match=r"arch.yaml:\d+: temporal constraint 'no_reuse' is not supported"):
         v4.load(files(tmp_path, bad, mapping=None), None, ert())
+
+
+TOP = """\
+{{add_to_path(cwd())}}
+globals: {version: 0.4, environment_variables: {TIMELOOP_HIDE_INCONSEQUENTIAL_STATS: 1}, expression_custom_functions: []}
+{%set problem = problem | default('prob/VGG02_layer5.yaml')%}
+problem: {{include(problem, 'problem')}}
+{% set mapping = cwd() ~ '/' ~ architecture ~ '/mapping.yaml'%}
+{% if path_exists(mapping) %}
+extra_mapping_constraints: {version: 0.4, targets: {{include(mapping, 'mapping')}}}
+{% endif %}
+architecture: {{include(cwd() ~ '/' ~ architecture ~ '/eyeriss_like.yaml', 'architecture')}}
+variables: {version: 0.4, technology: "SET ME", global_cycle_seconds: 1e-9}
+components:
+  version: 0.4
+  classes: {{include_all('arch/components/*.yaml', 'compound_components.classes')}}
+mapper: {{include(cwd() ~ '/mapper/mapper.yaml', 'mapper')}}
+"""
+
+
+def test_accelergy_template_helpers(tmp_path):
+    """A top.yaml.jinja2 as the exercises' example designs write it (include, include_all, cwd, path_exists,
+    add_to_path) reads into the same spec as the plain files."""
+    import shutil
+    folder = tmp_path / "d"
+    shutil.copytree(DEV / "06-mapper-convlayer-eyeriss", folder, ignore=shutil.ignore_patterns("ref-output"))
+    (folder / "top.yaml.jinja2").write_text(TOP)
+    run = v4.load([str(folder / "top.yaml.jinja2")], {"architecture": "arch"}, out("06", "ERT.yaml"))
+    plain = v4.load(list(RUNS["06"][2]), None, out("06", "ERT.yaml"))
+    assert [lv.to_dict() for lv in run.spec.levels] == [lv.to_dict() for lv in plain.spec.levels]
+    assert run.problem == plain.problem and run.objective == "delay,energy"
+    (folder / "arch" / "mapping.yaml").write_text("mapping:\n- {target: DRAM, type: temporal, factors: [N=1, Q=4]}\n")
+    extra = v4.load([str(folder / "top.yaml.jinja2")], {"architecture": "arch"}, out("06", "ERT.yaml"))
+    assert extra.spec.level("DRAM").temporal.factors == {"N": 1, "Q": 4} and extra.mapping is None
+    with pytest.raises(CostModelError, match=r"top.yaml.jinja2: Jinja2 include: no file matches"):
+        v4.load([str(folder / "top.yaml.jinja2")], {"architecture": "nowhere"}, out("06", "ERT.yaml"))
