@@ -106,6 +106,7 @@ def _spec(files, variables, ert):
         vs = expr.variables(doc.get("variables") or {}, lambda k: at(doc.get("variables"), k))
         name, sysattrs, nodes = archmod.flatten(doc["architecture"].get("nodes"), vs, at(doc["architecture"]))
         _separate_constraints(doc, nodes)
+        nodes = archmod.branches(nodes)
     if ert is not None:
         table = ertmod.read(ert)
     elif "ERT" in doc:
@@ -121,7 +122,7 @@ def _spec(files, variables, ert):
 def _separate_constraints(doc, nodes) -> None:
     """timeloopfe's separate constraints file (``constraints: {targets: [...]}``) onto the nodes."""
     targets = []
-    for key in ("constraints", "architecture_constraints", "extra_mapping_constraints"):
+    for key in ("constraints", "architecture_constraints", "mapspace_constraints", "extra_mapping_constraints"):
         targets += list(_flat((doc.get(key) or {}).get("targets")))
     for c in targets:
         t = str(c.get("target", ""))

@@ -33,6 +33,7 @@ class Node:
     where: str = ""                                      # file:line of the node
     src: object = None                                   # the node (line numbers of its keys)
     inherited: dict = field(default_factory=dict)        # attributes of the containers above (timeloopfe's)
+    branch_of: object = None                             # the !Parallel node this is a branch of
 
 
 NODE_KEYS = {"!", "name", "class", "subclass", "attributes", "constraints", "spatial", "required_actions",
@@ -63,9 +64,10 @@ def flatten(nodes, variables: dict, top_where: str = "architecture") -> tuple[st
     if first.get("spatial"):
         raise CostModelError(f"{at(first, 'spatial')}: the system container cannot fan out (no level above it)")
     _walk(nodes[1:], state, out)
-    if not out or out[-1].kind != "storage" and out[-1].kind != "compute":
-        raise CostModelError(f"{top_where}: the architecture has no compute component")
-    out[-1].kind = "compute"
+    real = [n for n in out if n.kind != "nothing"]
+    if not real or real[-1].kind != "storage":
+        raise CostModelError(f"{top_where}: the architecture has no compute component at the bottom")
+    real[-1].kind = "compute"
     if not any(n.kind == "storage" for n in out):
         raise CostModelError(f"{top_where}: the architecture has no storage component above the compute")
     return str(first.get("name", "system")), sysattrs, out
@@ -104,13 +106,21 @@ def _walk(nodes, state, out, parallel=False):
             raise CostModelError(f"{at(node, default='architecture')}: every node needs a tag "
                                  f"(!Component, !Container, !Parallel, !Hierarchical, !Nothing)")
         tag = node["!"]
+        if tag == "Nothing" and parallel and (node.get("constraints") or {}).get("dataspace"):
+            out.append(Node(str(node.get("name", "nothing")), "nothing", "nothing", 0, 0, {},   # a branch that
+                            {"dataspace": node["constraints"]["dataspace"]}, at(node), node))  # keeps, bypassing all
+            continue
         if tag == "Nothing" or node.get("enabled", True) is False:
             continue
         if tag in _REFUSED:
             raise CostModelError(f"{at(node)}: {_REFUSED[tag]} are not supported")
         if tag in ("Parallel", "Hierarchical"):
             _check(node, {"!", "nodes", "name", "description"}, f"!{tag}")
+            start = len(out)
             _walk(node.get("nodes") or [], state, out, tag == "Parallel")
+            if tag == "Parallel":
+                for n in out[start:]:
+                    n.branch_of = node           # resolved by `branches` once every constraint is attached
             continue
         if tag not in ("Container", "Component"):
             raise CostModelError(f"{at(node)}: !{tag} is not an architecture node")
@@ -143,12 +153,42 @@ def _walk(nodes, state, out, parallel=False):
         elif "spatial" in cons:
             raise CostModelError(f"{at(cons, 'spatial')}: spatial constraints of {name}, which does not fan out")
         cons = {k: v for k, v in cons.items() if k != "spatial"}
-        ds = cons.get("dataspace")
-        if isinstance(ds, dict) and ("keep" in ds) != ("bypass" in ds):   # timeloopfe: the rest go the other way
-            given = "keep" if "keep" in ds else "bypass"
-            rest = [x for x in ("Weights", "Inputs", "Outputs") if x not in (ds.get(given) or [])]
-            cons["dataspace"] = {**ds, ("bypass" if given == "keep" else "keep"): rest}
         if "class" not in node:
             raise CostModelError(f"{at(node)}: !Component {name} without a 'class'")
         out.append(Node(name, "storage", str(node["class"]), state["inst"], state["mesh_x"], attrs, cons,
                         at(node), node, dict(state["inherited"])))
+
+
+def branches(nodes) -> list:
+    """`_branches` applied to every !Parallel of the flat arch (after separate constraints are attached); the
+    flat arch without the !Nothing branches."""
+    groups = {}
+    for n in nodes:
+        if n.branch_of is not None:
+            groups.setdefault(id(n.branch_of), (n.branch_of, []))[1].append(n)
+    for node, leaves in groups.values():
+        _branches(node, leaves)
+    return [n for n in nodes if n.kind != "nothing"]
+
+
+def _branches(node, leaves) -> None:
+    """timeloopfe's !Parallel rule: each data space is kept in exactly one branch; a branch bypasses the rest."""
+    spaces = ("Weights", "Inputs", "Outputs")
+    keeps = [set((n.constraints.get("dataspace") or {}).get("keep") or
+                 (n.constraints.get("dataspace") or {}).get("keep_only") or []) for n in leaves]
+    for n, k in zip(leaves, keeps):
+        if k - set(spaces):
+            raise CostModelError(f"{n.where}: {n.name} keeps unknown data space {sorted(k - set(spaces))[0]!r} "
+                                 f"(use {', '.join(spaces)})")
+    for i, a in enumerate(keeps):
+        for b, n in zip(keeps[i + 1:], leaves[i + 1:]):
+            if a & b:
+                raise CostModelError(f"{n.where}: {sorted(a & b)[0]} is kept in two branches of the !Parallel at "
+                                     f"{at(node)} (each data space in one branch)")
+    missing = [d for d in spaces if not any(d in k for k in keeps)]
+    if missing:
+        raise CostModelError(f"{at(node)}: no branch of this !Parallel keeps {missing[0]} (timeloopfe needs one)")
+    for n, k in zip(leaves, keeps):
+        ds = dict(n.constraints.get("dataspace") or {})
+        ds["bypass"] = sorted(set(ds.get("bypass") or []) | (set(spaces) - k))
+        n.constraints["dataspace"] = ds

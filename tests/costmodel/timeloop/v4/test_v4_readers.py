@@ -64,6 +64,11 @@ ARCH = ARCH.replace("name: Buffer", "name: RegisterFile")      # the level names
 MAP = MAP.replace("Buffer", "RegisterFile")
 
 
+def flat(arch):
+    """`arch` without its !Parallel wrapper (a lone branch must keep everything)."""
+    return arch.replace("  - !Parallel\n    nodes:\n    - !Component\n", "  - !Component\n")
+
+
 def files(tmp_path, arch=ARCH, prob=PROB, mapping=MAP):
     out_ = []
     for name, text in (("arch.yaml", arch), ("prob.yaml", prob), ("map.yaml", mapping)):
@@ -139,8 +144,7 @@ def test_jinja_template_and_missing_variable(tmp_path):
 
 
 def test_separate_constraints_file(tmp_path):
-    arch = ARCH.replace("name: Buffer", "name: RegisterFile").replace(
-        "      constraints:\n        dataspace: {keep: [Weights, Inputs, Outputs]}\n", "")
+    arch = flat(ARCH).replace("      constraints:\n        dataspace: {keep: [Weights, Inputs, Outputs]}\n", "")
     fs = files(tmp_path, arch, mapping=None)
     (tmp_path / "cons.yaml").write_text("constraints:\n  targets:\n"
                                         "  - {target: RegisterFile, type: bypass, keep: [Weights], bypass: [Inputs]}\n"
@@ -261,14 +265,17 @@ def test_bad_map_txt_names_file_and_line(tmp_path):
 def test_mapping_keep_bypass_defaults(tmp_path):
     """Timeloop's mapping parser: unnamed data spaces are kept; constraints apply to a level the map leaves
     alone (timeloopfe passes them to timeloop-model as mapping directives)."""
-    arch = ARCH.replace("dataspace: {keep: [Weights, Inputs, Outputs]}", "dataspace: {keep: [Weights, Inputs]}")
-    run = v4.load(files(tmp_path, arch), None, ert())
+    arch = flat(ARCH).replace("dataspace: {keep: [Weights, Inputs, Outputs]}", "dataspace: {keep: [Weights, Inputs]}")
+    run = v4.load(files(tmp_path, arch), None, ert())       # Outputs: the mapper's choice; a map keeps it
+    assert set(run.mapping.level("RegisterFile").tiles) == {"Weights", "Inputs", "Outputs"}
+    run = v4.load(files(tmp_path, arch.replace("keep: [Weights, Inputs]}", "keep: [Weights, Inputs], "
+                                                                        "bypass: [Outputs]}")), None, ert())
     assert set(run.mapping.level("RegisterFile").tiles) == {"Weights", "Inputs"}
     m = MAP + "- {target: RegisterFile, type: datatype, bypass: [Inputs]}\n"
     with pytest.raises(CostModelError, match="map.yaml:5: the mapping bypasses Inputs at RegisterFile, which its "
                                              "constraints keep"):
         v4.load(files(tmp_path, mapping=m), None, ert())
-    free = ARCH.replace("      constraints:\n        dataspace: {keep: [Weights, Inputs, Outputs]}\n", "")
+    free = flat(ARCH).replace("      constraints:\n        dataspace: {keep: [Weights, Inputs, Outputs]}\n", "")
     run = v4.load(files(tmp_path, free, mapping=m), None, ert())
     assert set(run.mapping.level("RegisterFile").tiles) == {"Weights", "Outputs"}
     from costmodel.loopnest.model import evaluate
@@ -281,14 +288,14 @@ def test_mapping_keep_bypass_defaults(tmp_path):
 
 def test_constraint_macros(tmp_path):
     """timeloopfe's macros: factors_only, no_iteration_over_dataspaces, keep_only; counting-changing ones refused."""
-    arch = ARCH.replace("        dataspace: {keep: [Weights, Inputs, Outputs]}",
-                        "        dataspace: {keep_only: [Weights]}\n"
+    arch = flat(ARCH).replace("        dataspace: {keep: [Weights, Inputs, Outputs]}",
+                              "        dataspace: {keep_only: [Weights]}\n"
                         "        temporal: {factors_only: [R=3], no_iteration_over_dataspaces: [Outputs]}")
     run = v4.load(files(tmp_path, arch, mapping=None), None, ert())
     rf = run.spec.level("RegisterFile")
     assert rf.keep == ("Weights",) and rf.bypass == ("Inputs", "Outputs")
     assert rf.temporal.factors == {"N": 1, "C": 1, "K": 1, "R": 3, "S": 1, "P": 1, "Q": 1, "G": 1}
-    bad = ARCH.replace("        dataspace: {keep: [Weights, Inputs, Outputs]}",
+    bad = flat(ARCH).replace("        dataspace: {keep: [Weights, Inputs, Outputs]}",
                        "        dataspace: {keep: [Weights]}\n        temporal: {no_reuse: [Inputs]}")
     with pytest.raises(CostModelError, match=r"arch.yaml:\d+: temporal constraint 'no_reuse' is not supported"):
         v4.load(files(tmp_path, bad, mapping=None), None, ert())
@@ -328,3 +335,39 @@ def test_accelergy_template_helpers(tmp_path):
     assert extra.spec.level("DRAM").temporal.factors == {"N": 1, "Q": 4} and extra.mapping is None
     with pytest.raises(CostModelError, match=r"top.yaml.jinja2: Jinja2 include: no file matches"):
         v4.load([str(folder / "top.yaml.jinja2")], {"architecture": "nowhere"}, out("06", "ERT.yaml"))
+
+
+def test_parallel_branches_keep_each_data_space_once(tmp_path):
+    """timeloopfe's !Parallel rule: one branch per data space; a branch bypasses what it does not keep."""
+    par = """\
+architecture:
+  nodes:
+  - !Container {name: top}
+  - !Component {name: MainMemory, class: DRAM, attributes: {width: 64, datawidth: 8}}
+  - !Parallel
+    nodes:
+    - !Component
+      name: GlobalBuffer
+      class: SRAM
+      attributes: {depth: 64, width: 64, datawidth: 8}
+      constraints: {dataspace: {keep: [Weights, Inputs]}}
+    - !Component
+      name: RegisterFile
+      class: regfile
+      attributes: {depth: 64, width: 8, datawidth: 8}
+      constraints: {dataspace: {keep: [OUT]}}
+  - !Component {name: MACC, class: intmac, attributes: {width: 8}}
+"""
+    run = v4.load(files(tmp_path, par.replace("[OUT]", "[Outputs]"), mapping=None), None, ert())
+    assert run.spec.level("GlobalBuffer").bypass == ("Outputs",)
+    assert run.spec.level("RegisterFile").bypass == ("Weights", "Inputs")
+    with pytest.raises(CostModelError, match=r"arch.yaml:12: Inputs is kept in two branches of the !Parallel at "
+                                             r".*arch.yaml:5"):
+        v4.load(files(tmp_path, par.replace("[OUT]", "[Outputs, Inputs]"), mapping=None), None, ert())
+    with pytest.raises(CostModelError, match=r"arch.yaml:5: no branch of this !Parallel keeps Outputs"):
+        v4.load(files(tmp_path, par.replace("[OUT]", "[]"), mapping=None), None, ert())
+    nothing = par.replace("[OUT]", "[]").replace("  - !Component {name: MACC", "    - !Nothing {constraints: "
+                                                 "{dataspace: {keep: [Outputs]}}}\n  - !Component {name: MACC")
+    run = v4.load(files(tmp_path, nothing, mapping=None), None, ert())     # simba_like's way: Outputs bypass both
+    assert run.spec.level("RegisterFile").bypass == ("Weights", "Inputs", "Outputs")
+    assert [lv.name for lv in run.spec.levels] == ["MainMemory", "GlobalBuffer", "RegisterFile"]
