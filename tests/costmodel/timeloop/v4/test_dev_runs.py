@@ -67,3 +67,14 @@ def test_mapper_not_worse_than_the_reference_mapper(name):
     assert res.cycles <= ref.cycles * 1.001
     if res.cycles >= ref.cycles * 0.999:
         assert res.energy_pj <= ref.energy_pj * 1.001
+
+
+def test_stats_reader_takes_fj_per_compute():
+    """v3+ stats have no 'Total topology energy'; the rounded 'Energy: 0.00 uJ' of run 00 must not read as 0."""
+    s = read_stats(out("00", "stats.txt"))
+    assert "Energy: 0.00 uJ" in open(out("00", "stats.txt")).read()
+    assert s.energy_pj == pytest.approx(2406.54 * 48 / 1000) and s.energy_pj > 115
+    assert set(s.level_energy_pj) == {"MACC", "Buffer"}
+    assert sum(s.level_energy_pj.values()) == pytest.approx(s.energy_pj, rel=1e-5)
+    six = read_stats(out("06", "stats.txt"))
+    assert six.level_energy_pj["shared_glb"] == pytest.approx(89.47 * six.macs / 1000)
