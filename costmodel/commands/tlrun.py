@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import CostModelError
@@ -40,14 +41,12 @@ def _load(args):
     if maps:
         if run.mapping is not None:
             raise CostModelError(f"{maps[0]}: the YAML files already hold a mapping")
-        from dataclasses import replace
         run = replace(run, mapping=v4.read_map_txt(maps[0], run.spec))
     source = f"ERT {args.ert}" if args.ert else "ERT in the files"
     return run, source
 
 
 def _report(args, run, mapping, source: str, kind: str, wall: float) -> int:
-    from dataclasses import replace
     from ..loopnest import choices
     from ..loopnest.model import evaluate
     from ..timeloop.v4 import report
@@ -59,13 +58,15 @@ def _report(args, run, mapping, source: str, kind: str, wall: float) -> int:
     cost = replace(cost, mapping=replace(mapping, levels=tuple(tiles)).text(" | "))
     lvls = report.levels(run.spec, stats, cost.cycles)
     text = report.stats_text(run, cost, lvls, source) if args.out else None
+    out = Path(args.out) if args.out else None
+    if out is not None and out.exists() and not out.is_dir():      # checked before anything is written
+        raise CostModelError(f"--out {out}: exists and is not a directory")
+    if args.save_spec and Path(args.save_spec).is_dir():
+        raise CostModelError(f"--save-spec {args.save_spec}: is a directory")
     if args.save_spec:
         from ..arch import dump_spec
         Path(args.save_spec).write_text(dump_spec(replace(saved, source=f"costmodel {kind} {' '.join(args.files)}")))
-    if args.out:
-        out = Path(args.out)
-        if out.exists() and not out.is_dir():
-            raise CostModelError(f"--out {out}: exists and is not a directory")
+    if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         (out / f"costmodel-{kind}.stats.txt").write_text(text)
         (out / f"costmodel-{kind}.map.txt").write_text(cost.mapping.replace(" | ", "\n") + "\n")

@@ -9,7 +9,9 @@ ERT), problem, mapping (v4 mapping directives), stats (v3+ stats.txt).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from ...errors import CostModelError
 from ...loopnest.mapping import Mapping, parse_mapping
@@ -134,14 +136,13 @@ def _separate_constraints(doc, nodes) -> None:
 
 def read_map_txt(path, spec) -> Mapping:
     """A Timeloop map.txt (v3+: with ``inter_*_spatial`` levels) checked against the spec's level names."""
-    from pathlib import Path
     try:
         text = Path(path).read_text()
     except OSError as e:
         raise CostModelError(f"{path}: cannot read: {e.strerror}") from None
     try:
-        import re            # timeloopfe names our K (output channels) M
-        m = parse_mapping(re.sub(r"\bfor M in", "for K in", text.replace("<< Compute >>", "")))
+        m = parse_mapping(                  # timeloopfe names our K (output channels) M
+            re.sub(r"\bfor M in", "for K in", text.replace("<< Compute >>", "")))
     except CostModelError as e:             # name the line the message quotes
         line = next((i for i, ln in enumerate(text.splitlines(), 1) if ln.strip() and repr(ln.strip()) in str(e)), None)
         raise CostModelError(f"{path}{f':{line}' if line else ''}: {e}") from None
