@@ -13,6 +13,7 @@ from __future__ import annotations
 import glob
 import os
 import re
+from pathlib import Path
 
 from ...errors import CostModelError
 
@@ -61,7 +62,7 @@ def render(text: str, path: str, variables: dict, table: Includes, load) -> str:
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     env.globals.update(cwd=lambda: os.path.dirname(os.path.abspath(path)), include=include,
                        include_all=lambda p, indices="": include(p, indices, single=False),
-                       include_text=lambda p: "\n".join(open(f).read() for f in _paths(p, path, dirs, path)),
+                       include_text=lambda p: "\n".join(Path(f).read_text() for f in _paths(p, path, dirs, path)),
                        find_path=lambda p: _paths(p, path, dirs, path)[0],
                        find_paths=lambda p: _paths(p, path, dirs, path), path_exists=exists,
                        setenv=lambda k, v: "", add_to_path=add_to_path)

@@ -1,5 +1,7 @@
 """Issue 20's development runs on their own mappings: total cycles exact, energy within 1e-4 of the reference
 (its fJ/Compute total: 6 significant digits), every per-level read / fill / update count equal."""
+from pathlib import Path
+
 import pytest
 
 from costmodel.loopnest.model import evaluate
@@ -72,7 +74,7 @@ def test_mapper_not_worse_than_the_reference_mapper(name):
 def test_stats_reader_takes_fj_per_compute():
     """v3+ stats have no 'Total topology energy'; the rounded 'Energy: 0.00 uJ' of run 00 must not read as 0."""
     s = read_stats(out("00", "stats.txt"))
-    assert "Energy: 0.00 uJ" in open(out("00", "stats.txt")).read()
+    assert "Energy: 0.00 uJ" in Path(out("00", "stats.txt")).read_text()
     assert s.energy_pj == pytest.approx(2406.54 * 48 / 1000) and s.energy_pj > 115
     assert set(s.level_energy_pj) == {"MACC", "Buffer"}
     assert sum(s.level_energy_pj.values()) == pytest.approx(s.energy_pj, rel=1e-5)

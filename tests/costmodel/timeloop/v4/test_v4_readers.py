@@ -1,4 +1,6 @@
 """The timeloopfe v4 readers: tags, expressions, Jinja2, constraints, and one error naming file, line and key."""
+from pathlib import Path
+
 import pytest
 
 from costmodel.errors import CostModelError
@@ -254,10 +256,10 @@ def test_fuzz_expressions(text):
 def test_bad_map_txt_names_file_and_line(tmp_path):
     run = v4.load([str(DEV / RUNS["06"][0] / "parsed-processed-input.yaml")], None, out("06", "ERT.yaml"))
     bad = tmp_path / "map.txt"
-    bad.write_text(open(out("06", "map.txt")).read().replace("for C in [0:4)", "for C in [0:4", 1))
+    bad.write_text(Path(out("06", "map.txt")).read_text().replace("for C in [0:4)", "for C in [0:4", 1))
     with pytest.raises(CostModelError, match=r"map.txt:4: mapping text: cannot parse line"):
         v4.read_map_txt(bad, run.spec)
-    bad.write_text(open(out("06", "map.txt")).read().replace("shared_glb [", "shared_gbl ["))
+    bad.write_text(Path(out("06", "map.txt")).read_text().replace("shared_glb [", "shared_gbl ["))
     with pytest.raises(CostModelError, match=r"map.txt:8: level 'shared_gbl' is not in the arch"):
         v4.read_map_txt(bad, run.spec)
 
