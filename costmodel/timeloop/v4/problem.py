@@ -41,7 +41,7 @@ def read(doc: dict, src: str = "problem") -> Problem:
         raise CostModelError(f"{at(prob.get('instance'), 'densities', where)}: densities are a sparse feature "
                              f"(Sparseloop): not supported")
     dims = [from_v04_dim(str(d)) for d in shape.get("dimensions") or []]
-    bad = [d for d in dims if d not in DIMS]
+    bad = [d for d in dims if d not in DIMS] or [d for d in dims if dims.count(d) > 1]
     if bad:
         raise CostModelError(f"{at(shape, 'dimensions', where)}: problem shape {shape.get('name')!r} has dimension "
                              f"{bad[0]!r}: not a CNN layer (problem shapes as data: not supported yet)")
