@@ -77,3 +77,9 @@ def test_save_spec_then_arch(tmp_path, cli):
     q = cli("query", "--arch", saved, "--op", "conv_1x1", "--hw", "4", "--c-in", "2", "--c-out", "2",
             "--db", tmp_path / "lut.db")
     assert q.returncode == 0 and "cycles" in q.stdout, q.stderr
+
+
+def test_arch_with_a_v4_file_says_how(cli):
+    v4_arch = DEV / "06-mapper-convlayer-eyeriss/arch/eyeriss_like.yaml"
+    p = cli("query", "--arch", v4_arch, "--op", "conv_1x1", "--hw", "4", "--c-in", "2")
+    assert p.returncode == 2 and "a timeloopfe v4 spec: run `costmodel model|mapper FILES" in p.stderr
