@@ -36,7 +36,7 @@ def read(directives, spec, src: str = "mapping") -> Mapping:
         if target not in by:
             raise CostModelError(f"{at(d, 'target', src)}: mapping target {t!r} is not a level of the arch ({names})")
         kind = d.get("type")
-        if kind in ("datatype", "bypass"):
+        if kind in ("datatype", "bypass", "dataspace"):
             keep, bypass = [str(x) for x in d.get("keep") or []], [str(x) for x in d.get("bypass") or []]
             bad = [x for x in keep + bypass if x not in DATASPACES]
             if bad:
@@ -45,7 +45,7 @@ def read(directives, spec, src: str = "mapping") -> Mapping:
             by[target]["where"] = at(d, "bypass", src)
             continue
         if kind not in ("temporal", "spatial"):
-            raise CostModelError(f"{at(d, 'type', src)}: mapping type {kind!r} (temporal, spatial, datatype)")
+            raise CostModelError(f"{at(d, 'type', src)}: mapping type {kind!r} (temporal, spatial, datatype | bypass | dataspace)")
         f = {from_v04_dim(k): b for k, b in parse_factors(d.get("factors"), at(d, "factors", src)).items()}
         perm = [from_v04_dim(x) for x in parse_permutation(d.get("permutation", ""))]
         perm += [x for x in f if x not in perm]

@@ -279,6 +279,8 @@ def test_mapping_keep_bypass_defaults(tmp_path):
         v4.load(files(tmp_path, mapping=m), None, ert())
     free = flat(ARCH).replace("      constraints:\n        dataspace: {keep: [Weights, Inputs, Outputs]}\n", "")
     run = v4.load(files(tmp_path, free, mapping=m), None, ert())
+    same = v4.load(files(tmp_path, free, mapping=m.replace("type: datatype", "type: dataspace")), None, ert())
+    assert same.mapping == run.mapping                      # exercise 03 spells it `type: dataspace`
     assert set(run.mapping.level("RegisterFile").tiles) == {"Weights", "Outputs"}
     from costmodel.loopnest.model import evaluate
     _, bypassed = evaluate(run.problem, run.spec, run.mapping, detail=True)
