@@ -280,7 +280,7 @@ def test_mapping_keep_bypass_defaults(tmp_path):
     free = flat(ARCH).replace("      constraints:\n        dataspace: {keep: [Weights, Inputs, Outputs]}\n", "")
     run = v4.load(files(tmp_path, free, mapping=m), None, ert())
     same = v4.load(files(tmp_path, free, mapping=m.replace("type: datatype", "type: dataspace")), None, ert())
-    assert same.mapping == run.mapping                      # exercise 03 spells it `type: dataspace`
+    assert [set(lv.tiles) for lv in same.mapping.levels] == [set(lv.tiles) for lv in run.mapping.levels]  # ex. 03
     assert set(run.mapping.level("RegisterFile").tiles) == {"Weights", "Outputs"}
     from costmodel.loopnest.model import evaluate
     _, bypassed = evaluate(run.problem, run.spec, run.mapping, detail=True)
