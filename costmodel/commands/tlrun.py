@@ -88,10 +88,18 @@ def run_model(args) -> int:
     return _report(args, run, run.mapping, source, "model", time.perf_counter() - t)
 
 
+MAPSPACE_LIMIT = 10 ** 10     # index factorizations the exhaustive search takes (06: 1.3e8 in ~2.5 GB, ~1 min)
+
+
 def run_mapper(args) -> int:
+    from ..loopnest import choices, mapspace
     from ..loopnest.mapper import search
     t = time.perf_counter()
     run, source = _load(args)
+    size = sum(mapspace.mapspace_size(run.problem, v) for v in choices.variants(run.spec, run.problem.bounds))
+    if size > MAPSPACE_LIMIT:
+        raise CostModelError(f"the constraints leave {size:.3g} index factorizations, more than this search takes "
+                             f"({MAPSPACE_LIMIT:.0e}): constrain factors or permutations further")
     res = search(run.problem, run.spec, run.objective)
     if res.mapping is None:
         raise CostModelError(f"no valid mapping: {res.message or 'the constraints leave none'}")

@@ -83,3 +83,12 @@ def test_arch_with_a_v4_file_says_how(cli):
     v4_arch = DEV / "06-mapper-convlayer-eyeriss/arch/eyeriss_like.yaml"
     p = cli("query", "--arch", v4_arch, "--op", "conv_1x1", "--hw", "4", "--c-in", "2")
     assert p.returncode == 2 and "a timeloopfe v4 spec: run `costmodel model|mapper FILES" in p.stderr
+
+
+def test_mapper_refuses_a_mapspace_too_large(cli, monkeypatch, tmp_path):
+    """simba_like's default layer leaves 1.3e11 index factorizations: one error line, not an out-of-memory kill."""
+    from costmodel.commands import tlrun
+    monkeypatch.setattr(tlrun, "MAPSPACE_LIMIT", 10)
+    p = cli("mapper", FILES[0], FILES[2], *ERT, "--out", tmp_path / "o")
+    assert p.returncode == 2 and "index factorizations, more than this search takes" in p.stderr
+    assert not (tmp_path / "o").exists()
