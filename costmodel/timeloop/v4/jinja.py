@@ -37,7 +37,10 @@ def _paths(p, cur: str, dirs: list, where: str) -> list:
 
 def render(text: str, path: str, variables: dict, table: Includes, load) -> str:
     """`text` of the file at `path` rendered; `load(path)` reads an included file (rendered, parsed)."""
-    import jinja2
+    try:
+        import jinja2
+    except ImportError:
+        raise CostModelError(f"{path}: a Jinja2 template: install the jinja2 package (pip install jinja2)") from None
     dirs: list = []
 
     def include(p, indices="", single=True):
