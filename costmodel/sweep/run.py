@@ -34,6 +34,7 @@ class Sweep:
     lowerings: list = field(default_factory=lambda: ["exact"])
     backend: str | None = None
     name: str = ""
+    keep_energies: bool = False    # True: every variant keeps the base spec's per-access energies
 
 
 def _as_list(v, key: str, where: str) -> list:
@@ -85,7 +86,7 @@ def plan(sweep: Sweep) -> Plan:
             raise CostModelError(f"unknown lowering {low!r} (use {' or '.join(LOWERINGS)})")
     base = load_arch(sweep.arch)
     base_name = base.name if Path(sweep.arch).suffix in (".yaml", ".yml") else sweep.arch
-    variants = expand(base, base_name, sweep.axes)
+    variants = expand(base, base_name, sweep.axes, sweep.keep_energies)
     be = None
     for v in variants:
         _, be = resolve(v.spec, sweep.backend)
@@ -145,6 +146,8 @@ def _execute(p: Plan, db: str, jobs: int | None, session, batch: int | None, pro
           f"in {where}, {n_todo} to compute on {executor}", flush=True)
     for v in p.variants:
         print(f"  {v.spec_hash}  {v.name}")
+        for note in v.energy_notes:
+            print(f"      {note}")
     stats = {"added": 0, "failed": 0, "not-expressible": 0}
 
     def write(spec, lowering, query, cost, wall):
@@ -216,6 +219,7 @@ def sweep_from_args(args) -> Sweep:
     sw.axes = list(sw.axes) + [parse_set(s) for s in args.set or []]
     if args.name:
         sw.name = args.name
+    sw.keep_energies = bool(getattr(args, "keep_energies", False))
     return sw
 
 

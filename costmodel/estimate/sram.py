@@ -1,0 +1,87 @@
+"""SRAM: CACTI 7 (HewlettPackard/cacti) per-access energies, leakage and area from the shipped table
+``cacti_sram.csv`` (node x width x depth, one bank, one read-write port, generated once; see its header).
+
+Between table points: log-log in width and depth (CACTI's energy and area follow power laws in both), then
+linear in the node, as Accelergy's CACTI plug-in interpolates between nodes. Outside the table, Accelergy's
+CACTI plug-in rules (cacti_wrapper.py, restated): narrower than 32 bits or shallower than 64 rows -> the
+32-bit / 64-row array scaled (dynamic energy x (0.7 x width scale + 0.3) x depth scale^0.78; leakage and
+area x width scale x depth scale); below 22 nm energy x sqrt(node/22), area x node/22, leakage x
+sqrt(node/22) x 0.79; above 90 nm everything x (node/90)^2. Banks: `n_banks` arrays of depth/n_banks rows
+each, one of them accessed (energy of one bank, area and leakage of all). Ports beyond one read-write port:
+one array per port (our assumption, said in the source).
+"""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+from . import tables
+from .types import ActionEnergies, Estimate
+
+TABLE = "cacti_sram.csv"
+MIN_WIDTH, MIN_DEPTH = 32, 64
+
+
+@lru_cache(maxsize=None)
+def _grid() -> tuple:
+    rows = tables.load(TABLE)[1]
+    index = {(r["technology_nm"], r["width_bits"], r["depth"]): r for r in rows}
+    nodes = sorted({k[0] for k in index})
+    widths = sorted({k[1] for k in index})
+    depths = sorted({k[2] for k in index})
+    return index, nodes, widths, depths
+
+
+FIELDS = ("read_pj", "write_pj", "leak_mw_per_bank", "area_mm2")
+
+
+def _at_node(node: float, width: float, depth: float) -> tuple:
+    index, _, widths, depths = _grid()
+    w0, w1 = tables.bracket(widths, width)
+    d0, d1 = tables.bracket(depths, depth)
+    out = []
+    for f in FIELDS:
+        def val(w, d):
+            return index[node, w, d][f]
+        lo = tables.lerp(depth, d0, d1, val(w0, d0), val(w0, d1), log=True)
+        hi = tables.lerp(depth, d0, d1, val(w1, d0), val(w1, d1), log=True)
+        out.append(tables.lerp(width, w0, w1, lo, hi, log=True))
+    return tuple(out)
+
+
+def _interp(node: float, width: float, depth: float) -> tuple:
+    """(read pJ, write pJ, leakage mW, area mm^2) of one bank at `node`, interpolated as the module says."""
+    _, nodes, _, _ = _grid()
+    if width < MIN_WIDTH or depth < MIN_DEPTH:
+        w = max(math.ceil(width / 8) * 8, MIN_WIDTH)
+        d = max(depth, MIN_DEPTH)
+        ws, ds = width / w, depth / d
+        r, wr, lk, ar = _interp(node, w, d)
+        dyn = (ws * 0.7 + 0.3) * ds ** (1.56 / 2)
+        return r * dyn, wr * dyn, lk * ws * ds, ar * ws * ds
+    if node < nodes[0]:
+        s = node / nodes[0]
+        r, wr, lk, ar = _at_node(nodes[0], width, depth)
+        return r * s ** 0.5, wr * s ** 0.5, lk * s ** 0.5 * 0.79, ar * s
+    if node > nodes[-1]:
+        s = (node / nodes[-1]) ** 2
+        return tuple(v * s for v in _at_node(nodes[-1], width, depth))
+    n0, n1 = tables.bracket(nodes, node)
+    a, b = _at_node(n0, width, depth), _at_node(n1, width, depth)
+    return tuple(tables.lerp(node, n0, n1, x, y) for x, y in zip(a, b))
+
+
+def estimate(width: int, depth: int, node: float, n_banks: int = 1, n_rw_ports: int = 1,
+             cycle_seconds: float = 1e-9) -> Estimate:
+    """One SRAM instance of `depth` rows of `width` bits [per access], at `node` nm: read / write (= update)
+    energy of one access [pJ], leakage per cycle of `cycle_seconds` [pJ], area [mm^2]."""
+    if depth == 0:
+        return Estimate(ActionEnergies(0.0, 0.0, 0.0, 0.0), 0.0, "no storage (0 entries)")
+    bank_depth = math.ceil(depth / n_banks)
+    r, w, leak_mw, area = _interp(node, width, bank_depth)
+    copies = n_banks * n_rw_ports
+    leak_pj = leak_mw * copies * cycle_seconds * 1e9          # mW x s = mJ; x 1e9 -> pJ
+    extra = f", {n_banks} banks" if n_banks > 1 else ""
+    extra += f", {n_rw_ports} ports as {n_rw_ports} arrays (assumed)" if n_rw_ports > 1 else ""
+    return Estimate(ActionEnergies(r, w, w, leak_pj), area * copies,
+                    f"CACTI 7 table ({TABLE}), {node:g}nm, {width}b x {depth}{extra}")
