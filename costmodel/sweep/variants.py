@@ -142,16 +142,16 @@ def derive_noted(base, overrides: dict, name: str, keep_energies: bool = False) 
             set_path(data, path, value)
     except CostModelError as e:
         raise CostModelError(f"{name}: {e}") from None
-    notes = []
-    if data.get("kind") == "accelerator":
-        from ..estimate.rederive import rederive
-        try:
-            notes = rederive(base_data, data, overrides, keep_energies)
-        except CostModelError as e:
-            raise CostModelError(f"{name}: {e}") from None
-        except (KeyError, TypeError, ValueError, ZeroDivisionError, AttributeError):
-            notes = []               # a malformed variant: from_dict below names the bad key
-    return type(base).from_dict(data, source=name), tuple(notes)   # its errors start with `name`
+    spec = type(base).from_dict(data, source=name)     # validated first: its errors start with `name`
+    if getattr(spec, "kind", None) != "accelerator":
+        return spec, ()
+    from ..estimate.rederive import rederive
+    data = spec.to_dict()
+    try:
+        notes = rederive(base_data, data, overrides, keep_energies)
+    except CostModelError as e:
+        raise CostModelError(f"{name}: {e}") from None
+    return (type(base).from_dict(data, source=name) if notes and not keep_energies else spec), tuple(notes)
 
 
 def expand(base, base_name: str, axes: list[Axis], keep_energies: bool = False) -> list[Variant]:
