@@ -83,7 +83,7 @@ def mac_energy(mac: dict, node: float, model: str, cycle=None) -> ActionEnergies
                     model=m).energy
 
 
-def _same(a: float, b: float) -> bool:
+def same_energy(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
 
 
@@ -92,7 +92,7 @@ def energy_source(number: float | None, energies: dict) -> str:
     if number is None:
         return TABLES
     for model in (V1, TABLES):
-        if _same(number, energies[model].read):
+        if same_energy(number, energies[model].read):
             return model
     return PINNED
 
@@ -101,7 +101,7 @@ def spec_node(data: dict) -> float:
     return node_nm(data.get("technology"), DEFAULT_NODE_NM)
 
 
-def _models(fn, item: dict, node: float, cycle) -> dict:
+def models_of(fn, item: dict, node: float, cycle) -> dict:
     return {m: fn(item, node, m, cycle) for m in (V1, TABLES)}
 
 
@@ -109,10 +109,9 @@ def level_costs(spec) -> list[LevelCost]:
     """Every storage level (outer -> inner) then the MAC, priced; a spec object or its dict form."""
     data = spec if isinstance(spec, dict) else spec.to_dict()
     node, cycle = spec_node(data), data.get("cycle_seconds")
-    nm = f"{node:g}nm" + ("" if data.get("technology") else " (no technology in the spec: default)")
     out = []
     for lv in data["levels"]:
-        models = _models(storage_energy, lv, node, cycle)
+        models = models_of(storage_energy, lv, node, cycle)
         src = energy_source(lv.get("access_energy_pj"), models)
         cls, attrs, arrays = _attrs(lv, node, cycle)
         area = estimate(cls, attrs)
@@ -120,22 +119,25 @@ def level_costs(spec) -> list[LevelCost]:
         energy = ActionEnergies(pinned, pinned, pinned, 0.0) if src == PINNED else models[src]
         if src == V1:       # v1.0: one number for every action; leakage from the tables
             energy = ActionEnergies(energy.read, energy.write, energy.update, models[TABLES].leak)
-        out.append(LevelCost(lv["name"], cls, lv["instances"], energy, src, _source(src, area.source, nm),
+        out.append(LevelCost(lv["name"], cls, lv["instances"], energy, src, _source(src, area.source, "storage"),
                              area.area_mm2 * arrays, f"{area.source} x {arrays} array(s)"))
     mac = data["mac"]
-    models = _models(mac_energy, mac, node, cycle)
+    models = models_of(mac_energy, mac, node, cycle)
     src = energy_source(mac.get("energy_pj"), models)
     area = estimate("intmac", {"width": mac["word_bits"], "technology": node})
     e = ActionEnergies(mac["energy_pj"], 0.0, 0.0, 0.0) if src == PINNED else models[src]
+    if src == V1:
+        e = ActionEnergies(e.read, 0.0, 0.0, models[TABLES].leak)
     out.append(LevelCost(mac.get("name", "MACs"), "intmac", mac["instances"], e, src,
-                         _source(src, area.source, nm), area.area_mm2 * mac["instances"],
+                         _source(src, area.source, "mac"), area.area_mm2 * mac["instances"],
                          f"{area.source} x {mac['instances']}"))
     return out
 
 
-def _source(src: str, table_source: str, nm: str) -> str:
+def _source(src: str, table_source: str, what: str) -> str:
     if src == V1:
-        return "Timeloop v1.0 built-in model (pat): read = write = update; leak from the tables"
+        return ("Timeloop v1.0 built-in model (pat): one MACC" if what == "mac" else
+                "Timeloop v1.0 built-in model (pat): read = write = update; leak from the tables")
     if src == PINNED:
         return "pinned in the spec (no model gives this number)"
     return table_source

@@ -8,7 +8,7 @@ reported, one line each.
 """
 from __future__ import annotations
 
-from .levels import PINNED, _models, _same, energy_source, mac_energy, spec_node, storage_energy
+from .levels import PINNED, models_of, same_energy, energy_source, mac_energy, spec_node, storage_energy
 
 
 def _set_by(overrides: dict, prefix_names: tuple, key: str) -> bool:
@@ -27,11 +27,11 @@ def rederive(base: dict, data: dict, overrides: dict, keep: bool = False) -> lis
     for label, prefixes, key, b, v, fn in items:
         if not isinstance(v, dict) or key not in v or _set_by(overrides, prefixes, key):
             continue
-        src = energy_source(b.get(key), _models(fn, b, node0, cyc0))
+        src = energy_source(b.get(key), models_of(fn, b, node0, cyc0))
         if src == PINNED:
             continue
         new = fn(v, node1, src, cyc1).read
-        if _same(new, v[key]):
+        if same_energy(new, v[key]):
             continue
         if keep:
             notes.append(f"kept {label}.{key} = {v[key]:.6g} pJ (--keep-energies; {src} gives {new:.6g})")
