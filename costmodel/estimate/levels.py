@@ -22,6 +22,7 @@ import math
 from dataclasses import dataclass
 
 from . import DEFAULT_NODE_NM, estimate
+from ..errors import CostModelError
 from .tables import node_nm
 from .types import ActionEnergies
 
@@ -97,8 +98,12 @@ def energy_source(number: float | None, energies: dict) -> str:
     return PINNED
 
 
-def spec_node(data: dict) -> float:
-    return node_nm(data.get("technology"), DEFAULT_NODE_NM)
+def spec_node(data: dict, where: str = "") -> float:
+    """The spec's process node [nm] (key ``technology``; 45 nm if it names none)."""
+    try:
+        return node_nm(data.get("technology"), DEFAULT_NODE_NM)
+    except CostModelError as e:
+        raise CostModelError(f"{where or data.get('name', 'arch')}: key 'technology': {e}") from None
 
 
 def models_of(fn, item: dict, node: float, cycle) -> dict:
@@ -147,7 +152,7 @@ def total_area_mm2(spec) -> float:
     return sum(c.area_mm2 for c in level_costs(spec))
 
 
-def fill_missing(data: dict) -> dict:
+def fill_missing(data: dict, where: str = "") -> dict:
     """`data` (an accelerator spec's dict form) with every storage level's missing ``access_energy_pj`` and a
     missing ``mac.energy_pj`` filled from the tables (the read / MACC energy at the spec's node)."""
     levels = data.get("levels")
@@ -157,7 +162,7 @@ def fill_missing(data: dict) -> dict:
     missing = [i for i, l in enumerate(levels) if l.get("access_energy_pj") is None]
     if not missing and mac.get("energy_pj") is not None:
         return data
-    node, cycle = spec_node(data), data.get("cycle_seconds")
+    node, cycle = spec_node(data, where), data.get("cycle_seconds")
     out = {**data, "levels": [dict(l) for l in levels], "mac": dict(mac)}
     for i in missing:
         lv = out["levels"][i]

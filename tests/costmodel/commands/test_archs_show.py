@@ -53,3 +53,21 @@ def test_refusals(cli, args, msg):
     p = cli("archs", *args)
     assert p.returncode == 2 and msg in p.stderr and p.stderr.count("\n") == 1, p.stderr
     assert p.stdout == ""
+
+
+def test_a_user_spec_without_energies_is_priced_from_the_tables(cli, tmp_path):
+    import yaml
+    data = load_arch("eyeriss").to_dict()
+    for lv in data["levels"]:
+        del lv["access_energy_pj"]
+    del data["mac"]["energy_pj"]
+    path = tmp_path / "no-energies.yaml"
+    path.write_text(yaml.safe_dump(data))
+    rep = shown(cli, str(path))
+    assert {r["energy_source"] for r in rep["levels"] if r["name"] != "DummyBuffer"} == {"tables"}
+    glb = {r["name"]: r for r in rep["levels"]}["GlobalBuffer"]
+    assert "CACTI 7" in glb["source"] and glb["energy_pj"]["read"] > glb["energy_pj"]["write"] > 0
+    data["technology"] = "fast"
+    path.write_text(yaml.safe_dump(data))
+    p = cli("archs", "--show", str(path))
+    assert p.returncode == 2 and "key 'technology'" in p.stderr and str(path) in p.stderr, p.stderr
