@@ -13,9 +13,9 @@ ADD_HELP = ("register FILE as a user arch: an arch spec .yaml or a Timeloop v1.0
 
 def register(sub) -> None:
     from ..cli import add_command
-    p = add_command(sub, "archs", help="list the targets (shipped and your own); --add/--remove your own",
-                    examples=["costmodel archs",
-                              "costmodel archs --add eyeriss-1024.cfg --name my-chip",
+    p = add_command(sub, "archs", help="list the targets (shipped and your own); --add/--remove your own; "
+                                       "--show one's energies and areas",
+                    examples=["costmodel archs --add eyeriss-1024.cfg --name my-chip",
                               "costmodel archs --remove my-chip",
                               "costmodel archs --show eyeriss --set levels.GlobalBuffer.entries=16384 --json"])
     p.add_argument("--add", metavar="FILE", help=ADD_HELP)
