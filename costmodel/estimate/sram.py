@@ -6,9 +6,10 @@ linear in the node, as Accelergy's CACTI plug-in interpolates between nodes. Out
 CACTI plug-in rules (cacti_wrapper.py, restated): narrower than 32 bits or shallower than 64 rows -> the
 32-bit / 64-row array scaled (dynamic energy x (0.7 x width scale + 0.3) x depth scale^0.78; leakage and
 area x width scale x depth scale); below 22 nm energy x sqrt(node/22), area x node/22, leakage x
-sqrt(node/22) x 0.79; above 90 nm everything x (node/90)^2. Banks: `n_banks` arrays of depth/n_banks rows
-each, one of them accessed (energy of one bank, area and leakage of all). Ports beyond one read-write port:
-one array per port (our assumption, said in the source).
+sqrt(node/22) x 0.79; above 90 nm everything x (node/90)^2. Banks: CACTI's own UCA banks where the table
+has them (2..32 banks, 1024 rows and deeper; log-log between bank counts), else `n_banks` arrays of
+depth/n_banks rows, one of them accessed (our assumption, said in the source). Ports beyond one read-write
+port: one array per port (our assumption, said in the source).
 """
 from __future__ import annotations
 
@@ -23,8 +24,8 @@ MIN_WIDTH, MIN_DEPTH = 32, 64
 
 
 @lru_cache(maxsize=None)
-def _grid() -> tuple:
-    rows = tables.load(TABLE)[1]
+def _grid(banks: float = 1) -> tuple:
+    rows = [r for r in tables.load(TABLE)[1] if r["n_banks"] == banks and r["n_rw_ports"] == 1]
     index = {(r["technology_nm"], r["width_bits"], r["depth"]): r for r in rows}
     nodes = sorted({k[0] for k in index})
     widths = sorted({k[1] for k in index})
@@ -32,42 +33,57 @@ def _grid() -> tuple:
     return index, nodes, widths, depths
 
 
+@lru_cache(maxsize=None)
+def bank_counts() -> tuple:
+    """(bank counts CACTI was run with, the shallowest depth of the banked runs)."""
+    rows = tables.load(TABLE)[1]
+    banked = [r["depth"] for r in rows if r["n_banks"] > 1]
+    return tuple(sorted({r["n_banks"] for r in rows})), (min(banked) if banked else math.inf)
+
+
 FIELDS = ("read_pj", "write_pj", "leak_mw_per_bank", "area_mm2")
 
 
-def _at_node(node: float, width: float, depth: float) -> tuple:
-    index, _, widths, depths = _grid()
+def _at_node(node: float, width: float, depth: float, banks: float = 1) -> tuple:
+    index, _, widths, depths = _grid(banks)
     w0, w1 = tables.bracket(widths, width)
     d0, d1 = tables.bracket(depths, depth)
     out = []
     for f in FIELDS:
         def val(w, d):
-            return index[node, w, d][f]
+            r = index[node, w, d]
+            return r[f] * (banks if f == "leak_mw_per_bank" else 1)      # leakage of every bank
         lo = tables.lerp(depth, d0, d1, val(w0, d0), val(w0, d1), log=True)
         hi = tables.lerp(depth, d0, d1, val(w1, d0), val(w1, d1), log=True)
         out.append(tables.lerp(width, w0, w1, lo, hi, log=True))
     return tuple(out)
 
 
-def _interp(node: float, width: float, depth: float) -> tuple:
-    """(read pJ, write pJ, leakage mW, area mm^2) of one bank at `node`, interpolated as the module says."""
+def _interp(node: float, width: float, depth: float, banks: float = 1) -> tuple:
+    """(read pJ, write pJ, leakage mW, area mm^2) of the array (`banks` CACTI banks) at `node`, interpolated as
+    the module says."""
     _, nodes, _, _ = _grid()
     if width < MIN_WIDTH or depth < MIN_DEPTH:
         w = max(math.ceil(width / 8) * 8, MIN_WIDTH)
         d = max(depth, MIN_DEPTH)
         ws, ds = width / w, depth / d
-        r, wr, lk, ar = _interp(node, w, d)
+        r, wr, lk, ar = _interp(node, w, d, banks)
         dyn = (ws * 0.7 + 0.3) * ds ** (1.56 / 2)
         return r * dyn, wr * dyn, lk * ws * ds, ar * ws * ds
+    if banks > 1:
+        counts = bank_counts()[0]
+        b0, b1 = tables.bracket(list(counts), banks)
+        a, b = _interp(node, width, depth, b0), _interp(node, width, depth, b1)
+        return tuple(tables.lerp(banks, b0, b1, x, y, log=True) for x, y in zip(a, b))
     if node < nodes[0]:
         s = node / nodes[0]
-        r, wr, lk, ar = _at_node(nodes[0], width, depth)
+        r, wr, lk, ar = _at_node(nodes[0], width, depth, banks)
         return r * s ** 0.5, wr * s ** 0.5, lk * s ** 0.5 * 0.79, ar * s
     if node > nodes[-1]:
         s = (node / nodes[-1]) ** 2
-        return tuple(v * s for v in _at_node(nodes[-1], width, depth))
+        return tuple(v * s for v in _at_node(nodes[-1], width, depth, banks))
     n0, n1 = tables.bracket(nodes, node)
-    a, b = _at_node(n0, width, depth), _at_node(n1, width, depth)
+    a, b = _at_node(n0, width, depth, banks), _at_node(n1, width, depth, banks)
     return tuple(tables.lerp(node, n0, n1, x, y) for x, y in zip(a, b))
 
 
@@ -77,11 +93,14 @@ def estimate(width: int, depth: int, node: float, n_banks: int = 1, n_rw_ports: 
     energy of one access [pJ], leakage per cycle of `cycle_seconds` [pJ], area [mm^2]."""
     if depth == 0:
         return Estimate(ActionEnergies(0.0, 0.0, 0.0, 0.0), 0.0, "no storage (0 entries)")
-    bank_depth = math.ceil(depth / n_banks)
-    r, w, leak_mw, area = _interp(node, width, bank_depth)
-    copies = n_banks * n_rw_ports
+    counts, shallowest = bank_counts()
+    if n_banks == 1 or (n_banks <= counts[-1] and depth >= shallowest):
+        r, w, leak_mw, area = _interp(node, width, depth, n_banks)       # CACTI's banks (or one bank)
+        copies, extra = n_rw_ports, f", {n_banks} CACTI banks" if n_banks > 1 else ""
+    else:
+        r, w, leak_mw, area = _interp(node, width, math.ceil(depth / n_banks))
+        copies, extra = n_banks * n_rw_ports, f", {n_banks} banks as {n_banks} arrays (assumed)"
     leak_pj = leak_mw * copies * cycle_seconds * 1e9          # mW x s = mJ; x 1e9 -> pJ
-    extra = f", {n_banks} banks" if n_banks > 1 else ""
     extra += f", {n_rw_ports} ports as {n_rw_ports} arrays (assumed)" if n_rw_ports > 1 else ""
     return Estimate(ActionEnergies(r, w, w, leak_pj), area * copies,
                     f"CACTI 7 table ({TABLE}), {node:g}nm, {width}b x {depth}{extra}")
