@@ -70,7 +70,8 @@ def register(sub) -> None:
                         "level are re-derived by the model the base numbers came from; a pinned number stays)")
     p.set_defaults(func=run)
 
-    p = add_command(sub, "sweep-pareto", help="a genotype's max cycle vs energy vs area on every swept variant (PEs as a column)",
+    p = add_command(sub, "sweep-pareto", help="a genotype's max cycle vs energy vs area on every swept variant "
+                                              "(PEs as a column)",
                     examples=["costmodel sweep-pareto --arch eyeriss --db /tmp/sweep.db --png /tmp/pareto.png",
                               "costmodel sweep-pareto --arch eyeriss --db /tmp/sweep.db --variant '*16x16*' --mode cell"])
     p.add_argument("--arch", required=True, help="the base arch the variants were derived from (e.g. eyeriss)")

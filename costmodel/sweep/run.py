@@ -22,7 +22,7 @@ from .variants import Axis, axes_from_mapping, expand, parse_set
 
 LOWERINGS = ("exact", "mdarts")
 SWEEP_DIR = Path(__file__).resolve().parent
-FILE_KEYS = ("name", "arch", "spaces", "lowerings", "backend", "axes")
+FILE_KEYS = ("name", "arch", "spaces", "lowerings", "backend", "axes", "keep_energies")
 
 
 @dataclass
@@ -62,7 +62,14 @@ def load_sweep_file(path: str) -> Sweep:
     return Sweep(arch=str(data["arch"]), axes=axes_from_mapping(data.get("axes"), path),
                  spaces=_as_list(data.get("spaces", "darts-search"), "spaces", path),
                  lowerings=_as_list(data.get("lowerings", "exact"), "lowerings", path),
-                 backend=data.get("backend"), name=str(data.get("name", Path(path).stem)))
+                 backend=data.get("backend"), name=str(data.get("name", Path(path).stem)),
+                 keep_energies=_flag(data.get("keep_energies", False), "keep_energies", path))
+
+
+def _flag(v, key: str, where: str) -> bool:
+    if not isinstance(v, bool):
+        raise CostModelError(f"{where}: {key} must be true or false, got {v!r}")
+    return v
 
 
 @dataclass
@@ -219,7 +226,7 @@ def sweep_from_args(args) -> Sweep:
     sw.axes = list(sw.axes) + [parse_set(s) for s in args.set or []]
     if args.name:
         sw.name = args.name
-    sw.keep_energies = bool(getattr(args, "keep_energies", False))
+    sw.keep_energies = sw.keep_energies or bool(getattr(args, "keep_energies", False))
     return sw
 
 
