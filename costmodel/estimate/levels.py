@@ -75,7 +75,7 @@ def storage_energy(lv: dict, node: float, model: str, cycle=None) -> ActionEnerg
                                    lv.get("cluster_size") or 1, dram=_class(lv) == "DRAM").energy
     cls, attrs, _ = _attrs(lv, node, cycle)
     cluster = 1 if cls == "DRAM" else (lv.get("cluster_size") or 1)
-    return estimate(cls, attrs).energy.scaled(1.0 / cluster, leak_k=1.0)
+    return estimate(cls, attrs).energy.scaled(1.0 / cluster)          # a cluster shares one array
 
 
 def mac_energy(mac: dict, node: float, model: str, cycle=None) -> ActionEnergies:

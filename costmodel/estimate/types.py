@@ -17,9 +17,8 @@ class ActionEnergies:
     def as_dict(self) -> dict:
         return {"read": self.read, "write": self.write, "update": self.update, "leak": self.leak}
 
-    def scaled(self, k: float, leak_k: float | None = None) -> "ActionEnergies":
-        lk = k if leak_k is None else leak_k
-        return ActionEnergies(self.read * k, self.write * k, self.update * k, self.leak * lk)
+    def scaled(self, k: float) -> "ActionEnergies":
+        return ActionEnergies(self.read * k, self.write * k, self.update * k, self.leak * k)
 
 
 @dataclass(frozen=True)
