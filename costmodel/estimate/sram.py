@@ -7,9 +7,9 @@ CACTI plug-in rules (cacti_wrapper.py, restated): narrower than 32 bits or shall
 32-bit / 64-row array scaled (dynamic energy x (0.7 x width scale + 0.3) x depth scale^0.78; leakage and
 area x width scale x depth scale); below 22 nm energy x sqrt(node/22), area x node/22, leakage x
 sqrt(node/22) x 0.79; above 90 nm everything x (node/90)^2. Banks: CACTI's own UCA banks where the table
-has them (2..32 banks, 1024 rows and deeper; log-log between bank counts), else `n_banks` arrays of
-depth/n_banks rows, one of them accessed (our assumption, said in the source). Ports beyond one read-write
-port: one array per port (our assumption, said in the source).
+has them (2..32 banks, 1024 rows and deeper; log-log between bank counts); more than 32 banks are taken as
+32, banks of a shallower array as one bank (said in the source). Ports beyond one read-write port: one
+array per port (our assumption, said in the source).
 """
 from __future__ import annotations
 
@@ -70,8 +70,8 @@ def _interp(node: float, width: float, depth: float, banks: float = 1) -> tuple:
         r, wr, lk, ar = _interp(node, w, d, banks)
         dyn = (ws * 0.7 + 0.3) * ds ** (1.56 / 2)
         return r * dyn, wr * dyn, lk * ws * ds, ar * ws * ds
-    if banks > 1:
-        counts = bank_counts()[0]
+    counts = bank_counts()[0]
+    if banks not in counts:          # between two bank counts CACTI was run with
         b0, b1 = tables.bracket(list(counts), banks)
         a, b = _interp(node, width, depth, b0), _interp(node, width, depth, b1)
         return tuple(tables.lerp(banks, b0, b1, x, y, log=True) for x, y in zip(a, b))
@@ -94,12 +94,13 @@ def estimate(width: int, depth: int, node: float, n_banks: int = 1, n_rw_ports: 
     if depth == 0:
         return Estimate(ActionEnergies(0.0, 0.0, 0.0, 0.0), 0.0, "no storage (0 entries)")
     counts, shallowest = bank_counts()
-    if n_banks == 1 or (n_banks <= counts[-1] and depth >= shallowest):
-        r, w, leak_mw, area = _interp(node, width, depth, n_banks)       # CACTI's banks (or one bank)
-        copies, extra = n_rw_ports, f", {n_banks} CACTI banks" if n_banks > 1 else ""
-    else:
-        r, w, leak_mw, area = _interp(node, width, math.ceil(depth / n_banks))
-        copies, extra = n_banks * n_rw_ports, f", {n_banks} banks as {n_banks} arrays (assumed)"
+    banks, extra = n_banks, f", {n_banks} CACTI banks" if n_banks > 1 else ""
+    if n_banks > 1 and depth < shallowest:
+        banks, extra = 1, f", {n_banks} banks taken as 1 (the table has banks from {shallowest:g} rows)"
+    elif n_banks > counts[-1]:
+        banks, extra = counts[-1], f", {n_banks} banks taken as {counts[-1]:g} (the table's most)"
+    r, w, leak_mw, area = _interp(node, width, depth, banks)
+    copies = n_rw_ports
     leak_pj = leak_mw * copies * cycle_seconds * 1e9          # mW x s = mJ; x 1e9 -> pJ
     extra += f", {n_rw_ports} ports as {n_rw_ports} arrays (assumed)" if n_rw_ports > 1 else ""
     return Estimate(ActionEnergies(r, w, w, leak_pj), area * copies,

@@ -27,18 +27,20 @@ def test_every_table_names_its_tool_commit_and_date(name, tool):
     assert any("2026-" in h for h in header) or "2026-" in " ".join(header)
 
 
-@pytest.mark.parametrize("r", rows("cacti_rerun.csv"), ids=lambda r: f"{r['technology_nm']}nm-{r['width_bits']}x{r['depth']}")
+@pytest.mark.parametrize("r", rows("cacti_rerun.csv"),
+                         ids=lambda r: f"{r['technology_nm']}nm-{r['width_bits']}x{r['depth']}-{r['n_banks']}banks")
 def test_cacti_reruns_equal_the_table_and_the_estimator(r):
-    node, width, depth = float(r["technology_nm"]), int(r["width_bits"]), int(r["depth"])
+    node, width, depth, banks = float(r["technology_nm"]), int(r["width_bits"]), int(r["depth"]), int(r["n_banks"])
     shipped = next(s for s in tables.load("cacti_sram.csv")[1]
-                   if (s["technology_nm"], s["width_bits"], s["depth"]) == (node, width, depth))
+                   if (s["technology_nm"], s["width_bits"], s["depth"], s["n_banks"]) == (node, width, depth, banks))
     for col in ("read_pj", "write_pj", "leak_mw_per_bank", "area_mm2", "cycle_ns"):
         assert shipped[col] == float(r[col]), col
-    e = estimate("SRAM", {"width": width, "depth": depth, "technology": f"{node:g}nm"})
+    e = estimate("SRAM", {"width": width, "depth": depth, "technology": f"{node:g}nm", "n_banks": banks})
     assert e.energy.read == pytest.approx(float(r["read_pj"]), rel=1e-12)
     assert e.energy.write == e.energy.update == pytest.approx(float(r["write_pj"]), rel=1e-12)
     assert e.area_mm2 == pytest.approx(float(r["area_mm2"]), rel=1e-12)
-    assert e.energy.leak == pytest.approx(float(r["leak_mw_per_bank"]) * 1e-9 * 1e9, rel=1e-12)   # 1 ns cycle
+    leak_pj = float(r["leak_mw_per_bank"]) * banks * 1e-9 * 1e9            # every bank, 1 ns cycle
+    assert e.energy.leak == pytest.approx(leak_pj, rel=1e-12)
 
 
 @pytest.mark.parametrize("r", rows("accelergy_library_rerun.csv"),
