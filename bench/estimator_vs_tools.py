@@ -22,7 +22,7 @@ from costmodel.resources import reference_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 CLASS = {"SRAM": "SRAM", "smartbuffer_SRAM": "SRAM", "regfile": "regfile", "smartbuffer_RF": "regfile",
-         "DRAM": "DRAM", "intmac": "intmac"}
+         "DRAM": "DRAM", "intmac": "intmac", "fpmac": "fpmac"}
 
 
 def rows(path: Path) -> list[dict]:
@@ -62,7 +62,12 @@ def reruns() -> float:
         e = estimate(r["component_class"], {**a, "depth": int(r["depth"])} if r["depth"] else a)
         for got, want in ((e.energy.read, r["read_pj"]), (e.area_mm2 * 1e6, r["area_um2"])):
             worst = max(worst, abs(got / float(want) - 1))
-    print(f"shipped tables vs fresh CACTI / Accelergy Library runs: max relative difference {worst:.2e}")
+    for r in rows(data / "accelergy_aladdin_rerun.csv"):
+        e = estimate("fpmac", {"exponent": int(r["exponent"]), "mantissa": int(r["mantissa"]), "technology": "45nm",
+                               "global_cycle_seconds": float(r["global_cycle_seconds"])})
+        for got, want in ((e.energy.read, r["compute_pj"]), (e.area_mm2 * 1e6, r["area_um2"])):
+            worst = max(worst, abs(got / float(want) - 1))
+    print(f"shipped tables vs fresh CACTI / Accelergy Library / Aladdin runs: max relative difference {worst:.2e}")
     return worst
 
 
@@ -83,13 +88,14 @@ def accelergy() -> dict:
         if cls == "DRAM" and r["type"]:
             a["type"] = r["type"]
         e = estimate(cls, a)
-        pairs = {"read": (e.energy.read, r["compute_pj"] if cls == "intmac" else r["read_pj"]),
+        mac = cls in ("intmac", "fpmac")
+        pairs = {"read": (e.energy.read, r["compute_pj"] if mac else r["read_pj"]),
                  "write": (e.energy.write, r["write_pj"]), "leak": (e.energy.leak, r["leak_pj"]),
                  "area": (e.area_mm2 * 1e6, r["area_um2"])}
         cells = []
         for q, (got, want) in pairs.items():
-            if want in ("", None) or float(want) == 0 or (cls == "intmac" and q == "write"):
-                cells.append(f"{'-' if want in ('', None) or cls == 'intmac' and q == 'write' else ('0=0' if got == 0 else 'x/0'):>7}")
+            if want in ("", None) or float(want) == 0 or (mac and q == "write"):
+                cells.append(f"{'-' if want in ('', None) or mac and q == 'write' else ('0=0' if got == 0 else 'x/0'):>7}")
                 continue
             ratio = got / float(want)
             ratios[q].append(ratio)

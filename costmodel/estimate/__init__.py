@@ -10,11 +10,13 @@ Classes and their sources (one module each; tables generated ONCE from the real 
   regfile (smartbuffer_RF)          Accelergy Library plug-in table    `regfile`
   DRAM                              Accelergy CACTI plug-in DRAM table `dram`
   intmac (mac)                      Accelergy Library plug-in table    `mac`
+  fpmac                             Accelergy Aladdin plug-in table    `fpmac`
   model="timeloop-v1.0"             Timeloop v1.0's built-in model     `timeloop_v1` (loopnest/pat.py)
 
 Attributes (Accelergy's names): ``width`` [bits per access], ``depth`` [rows], ``technology`` ["45nm"],
 ``n_banks``, ``n_rdwr_ports``, ``type`` (DRAM), ``datawidth``/``multiplier_width`` (MAC),
-``global_cycle_seconds`` (leakage per cycle). Networks/wires are not modelled (0, as in Timeloop v1.0).
+``exponent``/``mantissa`` (fpmac), ``global_cycle_seconds`` (leakage per cycle).
+Networks/wires are not modelled (0, as in Timeloop v1.0).
 A spec's levels are estimated by `costmodel.estimate.levels`.
 """
 from __future__ import annotations
@@ -22,13 +24,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..errors import CostModelError
-from . import dram, mac, regfile, sram, timeloop_v1
+from . import dram, fpmac, mac, regfile, sram, timeloop_v1
 from .tables import node_nm
 from .types import ZERO, ActionEnergies, Estimate
 
 DEFAULT_NODE_NM = 45.0           # when neither the component nor the spec names a node (Accelergy's exercises)
 CLASSES = {"sram": "SRAM", "smartbuffer_sram": "SRAM", "regfile": "regfile", "smartbuffer_rf": "regfile",
-           "dram": "DRAM", "intmac": "intmac", "mac": "intmac"}
+           "dram": "DRAM", "intmac": "intmac", "mac": "intmac", "fpmac": "fpmac"}
 MODELS = ("tables", "timeloop-v1.0")
 
 __all__ = ["ActionEnergies", "Estimate", "ZERO", "estimate", "CLASSES", "MODELS", "DEFAULT_NODE_NM"]
@@ -57,6 +59,12 @@ def estimate(component_class: str, attributes: Mapping, model: str = "tables") -
         raise CostModelError(f"estimator model {model!r}: use one of {', '.join(MODELS)}")
     a = dict(attributes)
     cycle = float(a.get("global_cycle_seconds") or a.get("cycle_seconds") or 1e-9)
+    if cls == "fpmac":              # exponent + mantissa; or a width: IEEE half / single / double
+        width = _int(a, ("width", "datawidth", "multiplier_width"), what, 32)
+        ieee = {16: (5, 10), 32: (8, 23), 64: (11, 52)}.get(width, (8, width - 9))
+        e = _int(a, ("exponent",), what, ieee[0])
+        m = _int(a, ("mantissa",), what, max(ieee[1], 1))
+        return fpmac.estimate(e, m, node_nm(a.get("technology"), DEFAULT_NODE_NM), cycle)
     if cls == "intmac":
         width = _int(a, ("multiplier_width", "datawidth", "width", "word_bits"), what, 16)
         if model == "timeloop-v1.0":

@@ -20,7 +20,8 @@ def rows(name):
 
 @pytest.mark.parametrize("name,tool", [("cacti_sram.csv", "CACTI 7 (HewlettPackard/cacti commit"),
                                        ("accelergy_library.csv", "Accelergy Library plug-in"),
-                                       ("accelergy_dram.csv", "Accelergy CACTI plug-in")])
+                                       ("accelergy_dram.csv", "Accelergy CACTI plug-in"),
+                                       ("accelergy_aladdin_fpmac.csv", "Accelergy Aladdin plug-in")])
 def test_every_table_names_its_tool_commit_and_date(name, tool):
     header, body = tables.load(name)
     assert header[0].startswith(tool) and "commit" in header[0] and body
@@ -90,7 +91,7 @@ def test_bad_attributes_are_one_costmodel_error(cls, attrs, msg):
 
 
 @settings(max_examples=150, deadline=None)
-@given(cls=st.sampled_from(["SRAM", "regfile", "intmac", "DRAM"]), width=st.integers(1, 8192),
+@given(cls=st.sampled_from(["SRAM", "regfile", "intmac", "fpmac", "DRAM"]), width=st.integers(2, 8192),
        depth=st.integers(0, 1 << 22), node=st.sampled_from(["7nm", "16nm", "22nm", "28nm", "40nm", "65nm", "130nm"]),
        banks=st.integers(1, 64))
 def test_estimates_are_finite_and_non_negative(cls, width, depth, node, banks):
@@ -98,3 +99,13 @@ def test_estimates_are_finite_and_non_negative(cls, width, depth, node, banks):
     values = [*e.energy.as_dict().values(), e.area_mm2]
     assert all(math.isfinite(v) and v >= 0 for v in values), (e, values)
     assert e.source
+
+
+def test_aladdin_fpmac_reruns_equal_the_estimator():
+    for r in rows("accelergy_aladdin_rerun.csv"):
+        e = estimate("fpmac", {"exponent": int(r["exponent"]), "mantissa": int(r["mantissa"]), "technology": "45nm",
+                               "global_cycle_seconds": float(r["global_cycle_seconds"])})
+        assert e.energy.read == pytest.approx(float(r["compute_pj"]), rel=1e-12)
+        assert e.energy.leak == pytest.approx(float(r["leak_pj_per_cycle"]), rel=1e-12)
+        assert e.area_mm2 == pytest.approx(float(r["area_um2"]) * 1e-6, rel=1e-12)
+    assert "not scaled" in estimate("fpmac", {"width": 32, "technology": "22nm"}).source
