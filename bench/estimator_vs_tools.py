@@ -54,7 +54,8 @@ def reruns() -> float:
     worst = 0.0
     for r in rows(data / "cacti_rerun.csv"):
         e = estimate("SRAM", {"width": int(r["width_bits"]), "depth": int(r["depth"]),
-                              "technology": f"{r['technology_nm']}nm", "n_banks": int(r["n_banks"])})
+                              "technology": f"{r['technology_nm']}nm", "n_banks": int(r["n_banks"]),
+                              "n_rdwr_ports": int(r["n_rw_ports"])})
         for got, want in ((e.energy.read, r["read_pj"]), (e.energy.write, r["write_pj"]), (e.area_mm2, r["area_mm2"])):
             worst = max(worst, abs(got / float(want) - 1))
     for r in rows(data / "accelergy_library_rerun.csv"):
