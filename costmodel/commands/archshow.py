@@ -7,12 +7,13 @@ from ..errors import CostModelError
 
 
 def variant(arch: str, sets: list[str], keep: bool):
-    """(spec, energy notes) of ARCH with one value per --set path (a sweep variant, energies re-derived)."""
+    """(spec, energy notes, name) of ARCH with one value per --set path (a sweep variant, energies re-derived);
+    the name is the variant's as a sweep names it, e.g. ``eyeriss[levels.GlobalBuffer.entries=16384]``."""
     from ..arch import load_arch
     from ..sweep.variants import derive_noted, parse_set
     spec = load_arch(arch)
     if not sets:
-        return spec, ()
+        return spec, (), spec.name
     overrides = {}
     for text in sets:
         axis = parse_set(text)
@@ -20,7 +21,7 @@ def variant(arch: str, sets: list[str], keep: bool):
             raise CostModelError(f"--set {text!r}: --show takes one value per path (a sweep takes several)")
         overrides.update(axis.choices[0][1])
     name = f"{spec.name}[{','.join(f'{p}={v}' for p, v in overrides.items())}]"
-    return derive_noted(spec, overrides, name, keep)
+    return (*derive_noted(spec, overrides, name, keep), name)
 
 
 def report(spec) -> dict:
@@ -36,8 +37,8 @@ def report(spec) -> dict:
 
 
 def show(arch: str, sets: list[str], as_json: bool, keep: bool) -> int:
-    spec, notes = variant(arch, sets, keep)
-    rep = report(spec)
+    spec, notes, name = variant(arch, sets, keep)
+    rep = {**report(spec), "name": name}
     if as_json:
         print(json.dumps({**rep, "energy_notes": list(notes)}, indent=2))
         return 0

@@ -30,6 +30,7 @@ def test_done_when_end_to_end():
         assert r["energy_source"] == "timeloop-v1.0" and r["source"] and r["area_source"]
     assert plain["levels"][-1]["energy_pj"]["read"] == spec.mac.energy_pj
     assert any("re-derived levels.GlobalBuffer.access_energy_pj" in n for n in small["energy_notes"])
+    assert small["name"] == "eyeriss[levels.GlobalBuffer.entries=16384]" and plain["name"] == "eyeriss"
 
 
 def test_text_output_and_keep_energies(cli):
