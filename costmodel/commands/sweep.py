@@ -29,9 +29,10 @@ def run_pareto(args) -> int:
                         args.backend, args.variant)
     ycol = f"max_{args.metric}"
     print(f"{args.genotype} on {len(df)} variants of {args.arch} ({args.mode} mode, {args.lowering} lowering; "
-          f"{ycol} [cycles], energy [pJ], PEs; * = Pareto-optimal in all three)")
+          f"{ycol} [cycles], energy [pJ], area [mm^2], PEs; * = Pareto-optimal in max cycle, energy and area)")
     for _, r in df.sort_values([ycol, "energy_pj"]).iterrows():
-        print(f"{'*' if r.pareto else ' '} {r[ycol]:>12,.0f} {r.energy_pj:>16,.0f} {r.pes:>6}  {r.variant}")
+        print(f"{'*' if r.pareto else ' '} {r[ycol]:>12,.0f} {r.energy_pj:>16,.0f} {r.area_mm2:>10.3f} {r.pes:>6}  "
+              f"{r.variant}")
     if args.csv:
         df.to_csv(args.csv, index=False)
     if args.png:
@@ -64,9 +65,13 @@ def register(sub) -> None:
     p.add_argument("--batch", type=int, help="op-shapes per Dask task (default: a whole variant when there are "
                                               "two variants per worker, else split to keep every worker busy)")
     p.add_argument("--name", help="a name for this sweep, printed (default: the sweep file's stem)")
+    p.add_argument("--keep-energies", action="store_true",
+                   help="every variant keeps the base spec's per-access energies (default: the energies of a resized "
+                        "level are re-derived by the model the base numbers came from; a pinned number stays)")
     p.set_defaults(func=run)
 
-    p = add_command(sub, "sweep-pareto", help="a genotype's max cycle vs energy vs PEs on every swept variant",
+    p = add_command(sub, "sweep-pareto", help="a genotype's max cycle vs energy vs area on every swept variant "
+                                              "(PEs as a column)",
                     examples=["costmodel sweep-pareto --arch eyeriss --db /tmp/sweep.db --png /tmp/pareto.png",
                               "costmodel sweep-pareto --arch eyeriss --db /tmp/sweep.db --variant '*16x16*' --mode cell"])
     p.add_argument("--arch", required=True, help="the base arch the variants were derived from (e.g. eyeriss)")

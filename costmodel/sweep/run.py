@@ -22,7 +22,7 @@ from .variants import Axis, axes_from_mapping, expand, parse_set
 
 LOWERINGS = ("exact", "mdarts")
 SWEEP_DIR = Path(__file__).resolve().parent
-FILE_KEYS = ("name", "arch", "spaces", "lowerings", "backend", "axes")
+FILE_KEYS = ("name", "arch", "spaces", "lowerings", "backend", "axes", "keep_energies")
 
 
 @dataclass
@@ -34,6 +34,7 @@ class Sweep:
     lowerings: list = field(default_factory=lambda: ["exact"])
     backend: str | None = None
     name: str = ""
+    keep_energies: bool = False    # True: every variant keeps the base spec's per-access energies
 
 
 def _as_list(v, key: str, where: str) -> list:
@@ -61,7 +62,14 @@ def load_sweep_file(path: str) -> Sweep:
     return Sweep(arch=str(data["arch"]), axes=axes_from_mapping(data.get("axes"), path),
                  spaces=_as_list(data.get("spaces", "darts-search"), "spaces", path),
                  lowerings=_as_list(data.get("lowerings", "exact"), "lowerings", path),
-                 backend=data.get("backend"), name=str(data.get("name", Path(path).stem)))
+                 backend=data.get("backend"), name=str(data.get("name", Path(path).stem)),
+                 keep_energies=_flag(data.get("keep_energies", False), "keep_energies", path))
+
+
+def _flag(v, key: str, where: str) -> bool:
+    if not isinstance(v, bool):
+        raise CostModelError(f"{where}: {key} must be true or false, got {v!r}")
+    return v
 
 
 @dataclass
@@ -85,7 +93,7 @@ def plan(sweep: Sweep) -> Plan:
             raise CostModelError(f"unknown lowering {low!r} (use {' or '.join(LOWERINGS)})")
     base = load_arch(sweep.arch)
     base_name = base.name if Path(sweep.arch).suffix in (".yaml", ".yml") else sweep.arch
-    variants = expand(base, base_name, sweep.axes)
+    variants = expand(base, base_name, sweep.axes, sweep.keep_energies)
     be = None
     for v in variants:
         _, be = resolve(v.spec, sweep.backend)
@@ -145,6 +153,8 @@ def _execute(p: Plan, db: str, jobs: int | None, session, batch: int | None, pro
           f"in {where}, {n_todo} to compute on {executor}", flush=True)
     for v in p.variants:
         print(f"  {v.spec_hash}  {v.name}")
+        for note in v.energy_notes:
+            print(f"      {note}")
     stats = {"added": 0, "failed": 0, "not-expressible": 0}
 
     def write(spec, lowering, query, cost, wall):
@@ -216,6 +226,7 @@ def sweep_from_args(args) -> Sweep:
     sw.axes = list(sw.axes) + [parse_set(s) for s in args.set or []]
     if args.name:
         sw.name = args.name
+    sw.keep_energies = sw.keep_energies or bool(getattr(args, "keep_energies", False))
     return sw
 
 
