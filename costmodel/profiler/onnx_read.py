@@ -9,7 +9,6 @@ paths (``layer1.0.conv1``) so the table matches a profile of the torch module.
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 from ..errors import CostModelError
 from .events import function_event
@@ -64,11 +63,10 @@ def load(path: str, input_shape: tuple | None = None):
         from onnx import shape_inference
     except ImportError:
         raise CostModelError("reading .onnx files needs the onnx package: pip install 'hwnas-costmodel[onnx]'") from None
-    p = Path(path)
-    if not p.is_file():
-        raise CostModelError(f"{path}: no such ONNX file")
+    from ..userfiles import limit, read_bytes
+    data = read_bytes(path, "ONNX model", limit("ONNX_BYTES"))     # a regular file, size-capped, never a FIFO
     try:
-        model = onnx.load(str(p))
+        model = onnx.load_model_from_string(data)
     except Exception as e:
         raise CostModelError(f"{path} is not an ONNX model ({type(e).__name__}: {str(e).splitlines()[0]})") from None
     weights = _weights_as_inputs(model)
