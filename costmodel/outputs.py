@@ -69,16 +69,25 @@ def lut_files(db) -> list[tuple[str, Path]]:
             for side in LUT_SIDE_FILES]
 
 
-def check_outputs(outputs, inputs=(), db=None, use_db: bool = True, force: bool = False) -> None:
+def given_files(**named) -> list[tuple[str, str]]:
+    """[(what, path)] of the named arguments that are existing files (e.g. ``--arch my.yaml``, not ``eyeriss``)."""
+    return [(what.replace("_", " "), str(v)) for what, v in named.items()
+            if v and isinstance(v, (str, os.PathLike)) and os.path.isfile(v)]
+
+
+def check_outputs(outputs, inputs=(), db=None, use_db: bool = True, force: bool = False,
+                  folders_exist: bool = True) -> None:
     """Refuse (CostModelError) before any work: an output that is an input, the LUT (`db`, unless not
     `use_db`), or another output; an existing non-regular target; an existing file that is not ours
-    without `force`. `outputs` = [(flag, path or None, kind)]; `inputs` = [(what, path or None)]."""
+    without `force`. `outputs` = [(flag, path or None, kind)]; `inputs` = [(what, path or None)];
+    `folders_exist` False: the outputs' folders are created later (a spec folder), not checked here."""
     outputs = [(flag, path, kind) for flag, path, kind in outputs if path]
     read = [(what, p) for what, p in inputs if p] + (lut_files(db) if use_db else [])
     read = [(what, p, _identity(p)) for what, p in read]
     seen = []
     for flag, path, kind in outputs:
-        check_target(path, flag)
+        if folders_exist or os.path.lexists(path):
+            check_target(path, flag)
         me = _identity(path)
         for what, p, ident in read:
             if _same(me, ident):

@@ -24,6 +24,8 @@ def run_pareto(args) -> int:
     from ..sweep.pareto import plot, variant_points
     if args.mode not in MODES:
         raise CostModelError(f"--mode {args.mode!r}: use one of {', '.join(MODES)}")
+    from ..outputs import check_outputs
+    check_outputs([("--csv", args.csv, "csv"), ("--png", args.png, "image")], db=args.db, force=args.force)
     db = args.db or default_db()
     df = variant_points(LUT(db, create=False), args.arch, args.genotype, args.mode, args.metric, args.lowering,
                         args.backend, args.variant)
@@ -33,7 +35,9 @@ def run_pareto(args) -> int:
     for _, r in df.sort_values([ycol, "energy_pj"]).iterrows():
         print(f"{'*' if r.pareto else ' '} {r[ycol]:>12,.0f} {r.energy_pj:>16,.0f} {r.pes:>6}  {r.variant}")
     if args.csv:
-        df.to_csv(args.csv, index=False)
+        from ..userfiles import writing
+        with writing(args.csv, "--csv") as out:
+            df.to_csv(out, index=False)
     if args.png:
         plot(df, args.png, f"{args.genotype}: {len(df)} variants of {args.arch} ({args.mode} mode, {args.lowering}; "
                            f"LUT {Path(db).name})")
@@ -81,4 +85,6 @@ def register(sub) -> None:
     p.add_argument("--backend", help="analytic | timeloop | c64x (default: the arch's)")
     p.add_argument("--png", help="write the scatter plot here (needs matplotlib)")
     p.add_argument("--csv", help="write the points here")
+    p.add_argument("--force", action="store_true", help="replace an existing --csv/--png file that does not look "
+                                                        "like an earlier output (never the LUT)")
     p.set_defaults(func=run_pareto)
