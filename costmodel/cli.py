@@ -102,10 +102,9 @@ def query_from_args(args):
 
 
 def cmd_build(args) -> int:
-    from .build import build_lut
+    from .build import build_lut, check_jobs
     from .paths import resolve_lut
-    if args.jobs < 1:
-        raise CostModelError(f"--jobs {args.jobs}: must be >= 1")
+    check_jobs(args.jobs)
     return build_lut(args.arch, args.space or ["darts-search"], resolve_lut(args.db), args.lowering, args.backend,
                      args.jobs, args.dry_run)
 
@@ -194,7 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: darts-search)")
     add_db_arg(p)
     add_lowering_arg(p)
-    p.add_argument("--jobs", type=int, default=1, help="worker processes")
+    p.add_argument("--jobs", type=int, default=1, help="worker processes, at most 4 x the cores "
+                                                       "($COSTMODEL_MAX_JOBS) and never more than the rows to compute")
     p.add_argument("--dry-run", action="store_true", help="list what would be computed, write nothing")
     p.set_defaults(func=cmd_build)
 

@@ -27,6 +27,8 @@ LIMITS = {
     "FILE_BYTES": (1 << 20, "an arch spec, space, sweep, genotype or config file [bytes]"),
     "CSV_BYTES": (16 << 20, "a reference CSV [bytes]"),
     "ONNX_BYTES": (512 << 20, "an ONNX model file [bytes]"),
+    "JOBS": (4 * (os.cpu_count() or 1), "worker processes of --jobs (default 4 x the cores)"),
+    "VARIANTS": (1000, "variants of one sweep (also --max-variants)"),
 }
 MAX_FILE_BYTES = LIMITS["FILE_BYTES"][0]
 _CHUNK = 1 << 16

@@ -14,7 +14,7 @@ def run(args) -> int:
     from ..cli import default_db
     from ..sweep.run import run_sweep, sweep_from_args
     return run_sweep(sweep_from_args(args), args.db or default_db(), jobs=args.jobs, dask=args.dask,
-                     batch=args.batch)
+                     batch=args.batch, dask_timeout=args.dask_timeout, max_variants=args.max_variants)
 
 
 def run_pareto(args) -> int:
@@ -62,9 +62,15 @@ def register(sub) -> None:
     p.add_argument("--backend", help="analytic | timeloop | c64x (default: the arch's)")
     add_db_arg(p, "LUT file or SQLAlchemy URL, e.g. postgresql+psycopg://USER@HOST/DB")
     p.add_argument("--jobs", type=int, help="local worker processes (default 1); with --dask local: the worker count "
-                                            "(default: one per core)")
+                                            "(default: one per core); at most 4 x the cores ($COSTMODEL_MAX_JOBS)")
     p.add_argument("--dask", metavar="local|tcp://HOST:PORT",
                    help="run on Dask: 'local' starts a LocalCluster on 127.0.0.1, else a running scheduler's address")
+    p.add_argument("--dask-timeout", type=float, metavar="SECONDS",
+                   help="give up connecting to the scheduler, or waiting with no worker left, after this long "
+                        "(default: 20) [s]; the rows committed so far are kept")
+    p.add_argument("--max-variants", type=int, metavar="N",
+                   help="refuse a sweep of more than N variants before building any (default: 1000, or "
+                        "$COSTMODEL_MAX_VARIANTS)")
     p.add_argument("--batch", type=int, help="op-shapes per Dask task (default: a whole variant when there are "
                                               "two variants per worker, else split to keep every worker busy)")
     p.add_argument("--name", help="a name for this sweep, printed (default: the sweep file's stem)")
