@@ -92,7 +92,7 @@ def connect(address: str, workers: int | None, timeout: float = TIMEOUT_S):
         except CostModelError:
             raise
         except Exception as e:  # noqa: BLE001 -- OSError, TimeoutError, a garbage reply's ValueError, ...
-            raise CostModelError(f"--dask {address}: no Dask scheduler answered within {timeout:g} s "
+            raise CostModelError(f"--dask {address}: cannot reach the scheduler within {timeout:g} s "
                                  f"({type(e).__name__}: {str(e).splitlines()[0][:160] if str(e) else 'no reply'}); "
                                  f"is `dask scheduler` running there? (--dask-timeout S waits longer)") from None
     dash = "127.0.0.1:0" if _dashboard_served() else None
@@ -120,8 +120,8 @@ def probe(address: str, timeout: float) -> None:
         reply = asyncio.run(asyncio.wait_for(ask(), timeout))
     except Exception as e:  # noqa: BLE001 -- OSError, TimeoutError, a garbage reply's ValueError, ...
         why = f"{type(e).__name__}: {str(e).splitlines()[0][:160]}" if str(e) else type(e).__name__
-        raise CostModelError(f"--dask {address}: no Dask scheduler answered within {timeout:g} s ({why}); is "
-                             f"`dask scheduler` running there? (--dask-timeout S waits longer)") from None
+        raise CostModelError(f"--dask {address}: cannot reach the scheduler: none answered within {timeout:g} s "
+                             f"({why}); is `dask scheduler` running there? (--dask-timeout S waits longer)") from None
     if not isinstance(reply, dict) or reply.get("type") != "Scheduler":
         raise CostModelError(f"--dask {address}: what answers there is not a Dask scheduler "
                              f"(identity {str(reply)[:80]!r})")
