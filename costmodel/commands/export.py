@@ -10,11 +10,11 @@ FORCE_HELP = ("replace an existing --out file that does not look like an earlier
 def run(args) -> int:
     import json
 
-    from ..lut import LUT
     from ..outputs import check_outputs
     from ..userfiles import writing
     filters = {k: v for k, v in (("arch", args.arch), ("lowering", args.lowering)) if v}
     check_outputs([("--out", args.out, args.format)], db=args.db, force=args.force)   # before the LUT is opened
+    from ..lut import LUT
     lut = LUT(args.db, create=False)
     from ..sweep.store import with_variants   # a `variant` column (rows of swept arch variants), --variant filter
     df = with_variants(lut, lut.query(skip_bad_rows=args.skip_bad_rows, **filters), args.variant)

@@ -25,6 +25,7 @@ def run_pareto(args) -> int:
     if args.mode not in MODES:
         raise CostModelError(f"--mode {args.mode!r}: use one of {', '.join(MODES)}")
     from ..outputs import check_outputs
+    from ..redact import mask_url
     check_outputs([("--csv", args.csv, "csv"), ("--png", args.png, "image")], db=args.db, force=args.force)
     db = args.db or default_db()
     df = variant_points(LUT(db, create=False), args.arch, args.genotype, args.mode, args.metric, args.lowering,
@@ -40,7 +41,7 @@ def run_pareto(args) -> int:
             df.to_csv(out, index=False)
     if args.png:
         plot(df, args.png, f"{args.genotype}: {len(df)} variants of {args.arch} ({args.mode} mode, {args.lowering}; "
-                           f"LUT {Path(db).name})")
+                           f"LUT {Path(mask_url(db)).name})")
         print(f"wrote {args.png}")
     return 0
 

@@ -146,6 +146,7 @@ class Session:
         self.address, self.timeout, t0 = address, timeout, time.perf_counter()
         self.client, self.cluster = connect(address, workers, timeout)
         try:
+            self._wait_for_a_worker()
             self.client.run(_warm)          # import the cost model on every worker before the clock starts
         except BaseException:
             self.close()
@@ -153,6 +154,14 @@ class Session:
         self.info = self.client.scheduler_info()
         self.n_workers = max(1, len(self.info.get("workers", {})))
         self.startup_s = time.perf_counter() - t0
+
+    def _wait_for_a_worker(self) -> None:
+        """A scheduler without workers: wait `timeout` seconds for one to join, else one error (nothing written)."""
+        try:
+            self.client.wait_for_workers(1, timeout=self.timeout)
+        except Exception:  # noqa: BLE001 -- TimeoutError (dask's own class in some versions)
+            raise CostModelError(f"--dask {self.address}: no Dask worker joined the scheduler within {self.timeout:g} "
+                                 f"s; start `dask worker {self.address}` (--dask-timeout S waits longer)") from None
 
     def describe(self) -> str:
         dash = self.client.dashboard_link if (self.cluster is None or _dashboard_served()) else \
