@@ -26,7 +26,10 @@ def _mapper_overrides(items) -> dict:
         if not sep or not key:
             raise CostModelError(f"--mapper {item!r}: expected KEY=VALUE, e.g. algorithm=linear-pruned")
         import yaml                        # lazily: `costmodel --help` loads no heavy library
-        out[key] = yaml.safe_load(value) if value else value      # typed: 2 -> int, false -> bool
+        try:
+            out[key] = yaml.safe_load(value) if value else value      # typed: 2 -> int, false -> bool
+        except yaml.YAMLError as e:
+            raise CostModelError(f"--mapper {item!r}: the value is not a YAML scalar ({str(e).splitlines()[0]})") from None
     return out
 
 
