@@ -100,3 +100,21 @@ def test_strict_yaml_refuses_a_repeated_key_with_both_lines():
     with pytest.raises(CostModelError, match="malformed YAML"):
         load("a: [1\n", "f")
     assert load("- {a: 1}\n- {a: 2}\n", "f") == [{"a": 1}, {"a": 2}]     # same key in two mappings is fine
+
+
+def test_the_readme_lists_every_limit_with_its_default():
+    from pathlib import Path
+
+    from costmodel.genotypes import MAX_RANGE, MAX_TEXT
+    from costmodel.sweep.dask_exec import TIMEOUT_S
+    from costmodel.userfiles import LIMITS
+    readme = Path(__file__).resolve().parents[2] / "README.md"
+    text = readme.read_text().split("### Limits", 1)[1].split("\n## ", 1)[0]
+    shown = {"FILE_BYTES": "1 MiB", "CSV_BYTES": "16 MiB", "ONNX_BYTES": "512 MiB", "VARIANTS": "1,000",
+             "JOBS": "4 x the cores"}
+    sizes = {"1 MiB": 1 << 20, "16 MiB": 16 << 20, "512 MiB": 512 << 20, "1,000": 1000}
+    for name, (default, _) in LIMITS.items():
+        row = next(ln for ln in text.splitlines() if f"$COSTMODEL_MAX_{name}" in ln)
+        assert shown[name] in row, row
+        assert name == "JOBS" or sizes[shown[name]] == default
+    assert f"| {TIMEOUT_S:g} s |" in text and f"<= {MAX_RANGE} |" in text and f"{MAX_TEXT:,} characters" in text
