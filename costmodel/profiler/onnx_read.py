@@ -63,7 +63,11 @@ def load(path: str, input_shape: tuple | None = None):
         from onnx import shape_inference
     except ImportError:
         raise CostModelError("reading .onnx files needs the onnx package: pip install 'hwnas-costmodel[onnx]'") from None
+    import os
+
     from ..userfiles import limit, read_bytes
+    if not os.path.exists(path):
+        raise CostModelError(f"{path}: no such ONNX file")
     data = read_bytes(path, "ONNX model", limit("ONNX_BYTES"))     # a regular file, size-capped, never a FIFO
     try:
         model = onnx.load_model_from_string(data)
