@@ -7,7 +7,7 @@ import time
 
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from costmodel.commands.profile import parse_shape
+from costmodel.profiler.inputs import MAX_INPUT_ELEMENTS, MAX_INPUT_RANK, parse_shapes
 from costmodel.commands.specs import _mapper_overrides
 from costmodel.errors import CostModelError
 from costmodel.genotypes import GENOTYPE_OPS, MAX_RANGE, PUBLISHED, Genotype, from_string, to_string
@@ -94,14 +94,18 @@ def test_set_axes(text):
 
 
 @FUZZ
-@given(st.text(alphabet="0123456789x-+. eE_", max_size=40))
+@given(st.text(alphabet="0123456789x-+., eE_\u0663", max_size=60))
 @example("99999999999999999999x3x32x32")
+@example("1x3x16384x16384")
 def test_input_shapes(text):
     try:
-        shape = parse_shape(text)
+        shapes = parse_shapes(text)
     except CostModelError:
         return
-    assert shape and all(isinstance(v, int) and v >= 1 for v in shape)
+    import math
+    for shape in shapes:
+        assert 1 <= len(shape) <= MAX_INPUT_RANK and all(type(v) is int and v >= 1 for v in shape)
+        assert math.prod(shape) <= MAX_INPUT_ELEMENTS
 
 
 @FUZZ
