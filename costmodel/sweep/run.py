@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..arch import load_arch, read_yaml
+from ..arch import load_arch
 from ..build import row_kind
 from ..errors import CostModelError
 from ..evaluate import resolve
@@ -53,7 +53,11 @@ def load_sweep_file(path: str) -> Sweep:
     elif not Path(path).exists():
         known = ", ".join(p.stem for p in sorted(SWEEP_DIR.glob("*.yaml")))
         raise CostModelError(f"--file {path}: no such sweep file (packaged sweeps: {known})")
-    data = read_yaml(Path(path))
+    from ..strictyaml import load
+    from ..userfiles import read_text
+    data = load(read_text(path, "sweep file"), path)     # a regular file, size-capped; a repeated key is an error
+    if not isinstance(data, dict):
+        raise CostModelError(f"{path}: expected a YAML mapping {{{', '.join(FILE_KEYS)}}} at the top level")
     for key in data:
         if key not in FILE_KEYS:
             raise CostModelError(f"{path}: unknown key {key!r} (known: {', '.join(FILE_KEYS)})")
@@ -86,11 +90,13 @@ class Plan:
         return len(self.variants) * len(self.queries) * len(self.sweep.lowerings)
 
 
-def plan(sweep: Sweep) -> Plan:
-    """Build and validate everything; write nothing."""
+def plan(sweep: Sweep, max_variants: int | None = None) -> Plan:
+    """Build and validate everything; write nothing. More than `max_variants` variants (default: the
+    VARIANTS limit, 1,000) is refused before any variant is built."""
     for low in sweep.lowerings:
         if low not in LOWERINGS:
             raise CostModelError(f"unknown lowering {low!r} (use {' or '.join(LOWERINGS)})")
+    check_count(sweep.axes, max_variants)
     base = load_arch(sweep.arch)
     base_name = base.name if Path(sweep.arch).suffix in (".yaml", ".yml") else sweep.arch
     variants = expand(base, base_name, sweep.axes, sweep.keep_energies)
@@ -99,6 +105,20 @@ def plan(sweep: Sweep) -> Plan:
         _, be = resolve(v.spec, sweep.backend)
     queries = list(dict.fromkeys(q for name in sweep.spaces for q in load_space(name).queries))
     return Plan(sweep, variants, queries, be)
+
+
+def check_count(axes, max_variants: int | None = None) -> int:
+    """The number of variants `axes` make; CostModelError above the limit (before any is built)."""
+    import math
+
+    from ..userfiles import limit
+    cap = limit("VARIANTS") if max_variants is None else max_variants
+    n = math.prod(len(ax.choices) for ax in axes)
+    if n > cap:
+        sizes = " x ".join(f"{len(ax.choices)} ({ax.label})" for ax in axes)
+        raise CostModelError(f"the sweep has {n:,} variants ({sizes}), more than the limit of {cap:,}; pass "
+                             f"--max-variants {n} to run it anyway")
+    return n
 
 
 def find_missing(p: Plan, lut) -> int:
@@ -118,22 +138,29 @@ def find_missing(p: Plan, lut) -> int:
 
 
 def run_sweep(sweep: Sweep, db: str, jobs: int | None = None, dask: str | None = None, batch: int | None = None,
-              progress=None, report: dict | None = None) -> int:
+              progress=None, report: dict | None = None, dask_timeout: float | None = None,
+              max_variants: int | None = None) -> int:
     """Plan, register, compute what is missing, print a summary. Returns the exit code (1 if a row failed).
     `report`, if given, receives computed (rows), compute_s (Dask cluster start-up excluded), added, failed."""
-    if jobs is not None and jobs < 1:
-        raise CostModelError(f"--jobs {jobs}: must be >= 1")
+    from ..build import check_jobs
+    from .dask_exec import TIMEOUT_S
+    check_jobs(jobs)
+    timeout = TIMEOUT_S if dask_timeout is None else dask_timeout
+    if not 0 < timeout <= 86400:            # (NaN fails too)
+        raise CostModelError(f"--dask-timeout {dask_timeout}: give seconds in (0, 86400]")
+    if max_variants is not None and max_variants < 1:
+        raise CostModelError(f"--max-variants {max_variants}: must be >= 1")
     if batch is not None and batch < 1:
         raise CostModelError(f"--batch {batch}: must be >= 1")
     if dask is not None:
         from .dask_exec import check_address
         check_address(dask)
-    p = plan(sweep)
+    p = plan(sweep, max_variants)
     if dask is None:
         return _execute(p, db, jobs, None, batch, progress, report)
     from .dask_exec import Session
     print(f"sweep: {len(p.variants)} variants validated; connecting to Dask ({dask})...", flush=True)
-    with Session(dask, jobs) as session:     # reach the scheduler (or start a cluster) before the first write
+    with Session(dask, jobs, timeout) as session:     # reach the scheduler (or start a cluster) before the first write
         return _execute(p, db, jobs, session, batch, progress, report)
 
 

@@ -107,6 +107,6 @@ def test_an_unreachable_dask_scheduler_is_one_error_before_any_write(tmp_path):
     pytest.importorskip("distributed")
     db = tmp_path / "never.db"
     code, out, err = _main("sweep", "--arch", "eyeriss", "--set", "levels.GlobalBuffer.entries=8192", "--db", db,
-                           "--dask", "tcp://127.0.0.1:9")
+                           "--dask", "tcp://127.0.0.1:9", "--dask-timeout", "2")
     assert code == 2 and "--dask tcp://127.0.0.1:9: cannot reach the scheduler" in err, err
     assert not db.exists() and out == "sweep: 1 variants validated; connecting to Dask (tcp://127.0.0.1:9)...\n"
