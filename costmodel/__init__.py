@@ -12,7 +12,7 @@ from importlib import import_module
 
 __version__ = "0.1.0"
 _EXPORTS = {"Cost": "cost", "CostModelError": "errors", "LUT": "lut", "OpQuery": "ops", "evaluate_op": "evaluate",
-            "list_archs": "arch", "load_arch": "arch", "lower": "ops"}
+            "list_archs": "arch.registry", "load_arch": "arch.registry", "lower": "ops"}
 __all__ = sorted([*_EXPORTS, "profile"])
 
 

@@ -82,7 +82,7 @@ def run_validate(path: Path) -> int:
 
 
 def run(args) -> int:
-    from ..arch import load_arch
+    from ..arch.registry import load_arch
     from ..cli import query_from_args
     if isinstance(args.validate, str):
         return run_validate(Path(args.validate))

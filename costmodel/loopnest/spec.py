@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import presets
+from ..arch import presets
 from ..errors import CostModelError
 from .fields import DATASPACES, DIMS, _check_keys, _factors, _num, _perm, _req
 from .mapper_settings import objective_metrics, timeloop_mapper_settings
@@ -204,7 +204,7 @@ class AcceleratorSpec:
     #                                              'timeloop': the real timeloop-mapper's settings (v1.0 keys)
     technology: str = ""             # process node, e.g. "40nm" (Accelergy; Timeloop v1.0's pat ignores it)
     cycle_seconds: float | None = None   # clock period [s] (Accelergy's global_cycle_seconds; no cycle count uses it)
-    presets: dict = field(default_factory=dict)  # name -> overrides (costmodel.presets): fitted, never default
+    presets: dict = field(default_factory=dict)  # name -> overrides (costmodel.arch.presets): fitted, never default
 
     kind = "accelerator"
     KEYS = {"kind", "name", "description", "source", "default_backend", "levels", "mac", "pool", "mapper",
@@ -272,7 +272,7 @@ class AcceleratorSpec:
         return d
 
     def with_preset(self, preset: str) -> "AcceleratorSpec":
-        """The spec with a named preset's overrides applied (costmodel.presets); its name becomes ``NAME:PRESET``."""
+        """The spec with a named preset's overrides applied (costmodel.arch.presets); its name becomes ``NAME:PRESET``."""
         return presets.apply(self, preset)
 
     def extras(self) -> dict:

@@ -13,7 +13,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..arch import load_arch, read_yaml
+from ..arch.registry import load_arch
+from ..arch.reader import read_yaml
 from ..build import row_kind
 from ..errors import CostModelError
 from ..evaluate import resolve

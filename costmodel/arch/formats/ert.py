@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 
-from ..errors import CostModelError
+from ...errors import CostModelError
 
 CLUSTER_SCALED = {"legacy": True, "v0.4": True}
 VERSION = {"legacy": 0.3, "v0.4": 0.4}

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 
-from ..errors import CostModelError
-from ..loopnest.spec import DATASPACES, DIMS, AcceleratorSpec
+from ...errors import CostModelError
+from ...loopnest.fields import DATASPACES, DIMS
+from ..spec import AcceleratorSpec
 
 _FACTOR = re.compile(r"^([A-Za-z])\s*=?\s*(\d+)$")
 
@@ -95,7 +96,9 @@ def assemble(name: str, levels: list, mac: dict, constraints: dict, mapper: dict
                 _check_dims(c[kind].get("factors", {}), c[kind].get("permutation", ""), f"{at} {kind}")
                 d[kind] = c[kind]
         out.append(d)
-    metrics = [str(m) for m in (mapper.get("optimization-metrics") or ["edp"])]
+    metrics = mapper.get("optimization-metrics") or ["edp"]
+    if not isinstance(metrics, list) or not all(isinstance(m, str) for m in metrics):
+        raise CostModelError(f"{where}: mapper key 'optimization-metrics' must be a list of metric names")
     objective = ",".join(metrics)             # checked by the spec (objective_metrics)
     tl = {k: v for k, v in mapper.items() if k != "optimization-metrics"}
     extras = dict(extras or {})
