@@ -111,5 +111,5 @@ def check(model: type[BaseModel], data: Any, where: str, lines: dict | None = No
         elif kind in WHAT:
             msg = f"key {dotted} {WHAT[kind]}, got {got}"
         else:
-            msg = f"key {dotted}: {err['msg'].removeprefix('Value error, ')}"
+            msg = f"key {dotted} {err['msg'].removeprefix('Value error, ')}"
         raise located(where, lines, loc, msg, label) from None
