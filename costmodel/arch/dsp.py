@@ -56,7 +56,7 @@ class C64xSpec:
                 if not isinstance(ops, list):
                     raise CostModelError(f"{source}: layer_ops.{kind}.{count} must be a list of operations, got {ops!r}")
                 for op in ops:
-                    if op not in op_cycles:
+                    if not isinstance(op, str) or op not in op_cycles:
                         raise CostModelError(f"{source}: layer_ops.{kind}.{count}: {op!r} is not in op_cycles")
         for kind in LAYER_KINDS:
             if kind not in layer_ops:

@@ -12,122 +12,112 @@ from ...errors import CostModelError
 from ...timeloop.problem import from_v04_dim
 from . import ert as ertmod
 from .constraints import assemble, keep_of, parse_factors, parse_permutation
+from .schema import check, shown
+from .v04_schema import ALIASES, Constraint, Constraints, Document, MacAttrs, Node, Spatial, StorageAttrs, TopAttrs
 
-STORAGE_ATTRS = {"datawidth", "width", "depth", "entries", "block_size", "cluster_size", "read_bandwidth",
-                 "write_bandwidth", "technology", "global_cycle_seconds", "type", "n_banks"}
-ALIASES = {"memory_depth": "depth", "memory_width": "width"}       # timeloopfe's examples spell them so
-MAC_ATTRS = {"datawidth", "width", "technology", "global_cycle_seconds", "multiplier_width", "adder_width"}
 ALGORITHMS = {"linear-pruned": "linear_pruned", "random-pruned": "random_pruned", "hybrid": "hybrid",
               "exhaustive": "exhaustive", "random": "random"}
 
 
-def _walk(nodes, where):
-    for n in nodes:
-        if not isinstance(n, dict) or "!" not in n:
-            raise CostModelError(f"{where}: every architecture node needs a tag (!Component, !Container, ...)")
-        if n["!"] in ("Parallel", "Hierarchical"):
-            yield from _walk(n.get("nodes", []), where)
-        elif n["!"] in ("Component", "Container"):
-            yield n
+def _walk(nodes, where: str, path: tuple):
+    """(path, node) of every !Component / !Container, !Parallel / !Hierarchical children in order."""
+    for i, n in enumerate(nodes):
+        if n.tag in ("Parallel", "Hierarchical"):
+            yield from _walk(n.nodes or [], where, (*path, i, "nodes"))
+        elif n.tag in ("Component", "Container"):
+            yield (*path, i), n
         else:
-            raise CostModelError(f"{where}: unsupported node !{n['!']}")
+            raise CostModelError(f"{where}: unsupported node !{shown(n.tag)[1:-1] if n.tag else '(no tag)'}")
 
 
-def _constraint(d: dict, kind: str, at: str) -> dict:
-    bad = sorted(set(d) - {"factors", "permutation", "split", "keep", "bypass", "target", "type"})
-    if bad:
-        raise CostModelError(f"{at}: unsupported constraint key(s) {bad}")
+def _constraint(c: Constraint, kind: str, at: str) -> dict:
     if kind == "dataspace":
-        return keep_of(d.get("keep"), d.get("bypass"), at)
-    f = {from_v04_dim(k): b for k, b in parse_factors(d.get("factors"), at).items()}
-    perm = "".join(from_v04_dim(x) for x in parse_permutation(d.get("permutation", [])))
+        return keep_of(c.keep, c.bypass, at)
+    f = {from_v04_dim(k): b for k, b in parse_factors(c.factors, at).items()}
+    perm = "".join(from_v04_dim(x) for x in parse_permutation(c.permutation or []))
     out = {"factors": f, "permutation": perm}
-    if kind == "spatial" and d.get("split") is not None:
-        out["split"] = int(d["split"])
+    if kind == "spatial" and c.split is not None:
+        out["split"] = c.split
     return out
 
 
-def _level(n, attrs, ert, at) -> dict:
-    attrs = {ALIASES.get(k, k): v for k, v in attrs.items()}
-    bad = sorted(set(attrs) - STORAGE_ATTRS)
-    if bad:
-        raise CostModelError(f"{at}: unsupported attribute(s) {bad}")
-    wb, block = int(attrs.get("datawidth", 16)), int(attrs.get("block_size", 1))
-    cluster = int(attrs.get("cluster_size", 1))
-    if "width" in attrs and int(attrs["width"]) != wb * block * cluster:
-        raise CostModelError(f"{at}: width {attrs['width']} != datawidth x block_size x cluster_size "
+def _attrs(model, n: Node, where: str, path: tuple):
+    raw = {ALIASES.get(k, k): v for k, v in (n.attributes or {}).items()}
+    return check(model, raw, where, None, (*path, "attributes"), n.name)
+
+
+def _level(n: Node, a: StorageAttrs, ert, at) -> dict:
+    wb, block, cluster = a.datawidth, a.block_size, a.cluster_size
+    if a.width is not None and a.width != wb * block * cluster:
+        raise CostModelError(f"{at}: width {a.width} != datawidth x block_size x cluster_size "
                              f"= {wb * block * cluster}")
-    klass = str(n["class"])
-    tech = "DRAM" if "DRAM" in klass else "SRAM"
-    entries = attrs.get("entries", None if "depth" not in attrs else int(attrs["depth"]) * block)
+    tech = "DRAM" if "DRAM" in n.klass else "SRAM"
+    entries = a.entries if a.entries is not None else None if a.depth is None else a.depth * block
     if tech != "DRAM" and entries is None:
         raise CostModelError(f"{at}: storage without a size (depth or entries)")
-    if n["name"] not in ert:
+    if n.name not in ert:
         raise CostModelError(f"{at}: no energy: the ERT has no table for it")
-    d = {"name": n["name"], "technology": tech, "class": klass, "entries": None if tech == "DRAM" else int(entries),
-         "word_bits": wb, "access_energy_pj": ert[n["name"]] / (cluster if ertmod.CLUSTER_SCALED["v0.4"] else 1),
+    d = {"name": n.name, "technology": tech, "class": n.klass, "entries": None if tech == "DRAM" else entries,
+         "word_bits": wb, "access_energy_pj": ert[n.name] / (cluster if ertmod.CLUSTER_SCALED["v0.4"] else 1),
          "block_size": block, "cluster_size": cluster}
     for key in ("read_bandwidth", "write_bandwidth"):
-        if attrs.get(key) is not None:
-            d[key] = float(attrs[key])
+        if getattr(a, key) is not None:
+            d[key] = getattr(a, key)
     return d
 
 
 def read(docs: dict, extras: dict | None = None, where: str = "v0.4 spec"):
     """The `AcceleratorSpec` of timeloopfe v0.4 documents merged into one dict (architecture, ERT, mapper,
     variables; a problem, if present, is not part of the arch)."""
-    if "ERT" not in docs:
+    doc = check(Document, docs, where)
+    if doc.ERT is None:
         raise CostModelError(f"{where}: no ERT: the v0.4 files carry the energies in ERT.yaml")
-    ert = ertmod.read(docs, "v0.4", where)
-    nodes = list(_walk((docs.get("architecture") or {}).get("nodes", []), where))
-    if not nodes or nodes[0]["!"] != "Container":
+    ert = ertmod.read(doc.ERT, "v0.4", where)
+    nodes = list(_walk(doc.architecture.nodes if doc.architecture else [], where, ("architecture", "nodes")))
+    if not nodes or nodes[0][1].tag != "Container":
         raise CostModelError(f"{where}: the architecture must start with the top !Container")
-    name = str(nodes[0]["name"])
-    var = {**(nodes[0].get("attributes") or {}),
-           **{k: v for k, v in (docs.get("variables") or {}).items() if k != "version"}}
+    top_path, top = nodes[0]
+    var = check(TopAttrs, {**(top.attributes or {}), **(doc.variables.model_dump(exclude_unset=True)
+                                                        if doc.variables else {})}, where)
     levels, cons, mac, inst, mesh_x = [], {}, None, 1, 1
-    for n in nodes[1:]:
-        at = f"{where}: {n.get('name')}"
-        sp = n.get("spatial") or {}
-        if set(sp) - {"meshX", "meshY"}:
-            raise CostModelError(f"{at}: unsupported spatial key(s) {sorted(set(sp) - {'meshX', 'meshY'})}")
-        c = n.get("constraints") or {}
-        if sp or "spatial" in c:
+    for path, n in nodes[1:]:
+        at = f"{where}: {n.name}"
+        sp, c = n.spatial, n.constraints or Constraints()
+        if sp is not None or c.spatial is not None:
             if not levels:
                 raise CostModelError(f"{at}: a fan-out above the first storage level is unsupported")
-            if "spatial" in c:
-                cons.setdefault(levels[-1]["name"], {})["spatial"] = _constraint(c["spatial"], "spatial", at)
-            inst, mesh_x = inst * int(sp.get("meshX", 1)) * int(sp.get("meshY", 1)), mesh_x * int(sp.get("meshX", 1))
-        if n["!"] == "Container":
-            if set(c) - {"spatial"}:
-                raise CostModelError(f"{at}: unsupported container constraint(s) {sorted(set(c) - {'spatial'})}")
+            if c.spatial is not None:
+                cons.setdefault(levels[-1]["name"], {})["spatial"] = _constraint(c.spatial, "spatial", at)
+            sp = sp or Spatial()
+            inst, mesh_x = inst * sp.meshX * sp.meshY, mesh_x * sp.meshX
+        if n.tag == "Container":
+            other = sorted(k for k in ("dataspace", "temporal") if getattr(c, k) is not None)
+            if other:
+                raise CostModelError(f"{at}: unsupported container constraint(s) {other}")
             continue
-        attrs = n.get("attributes") or {}
-        if "mac" in str(n.get("class", "")) or str(n.get("class")) == "compute":
-            bad = sorted(set(attrs) - MAC_ATTRS)
-            if bad:
-                raise CostModelError(f"{at}: unsupported arithmetic attribute(s) {bad}")
-            mac = {"name": n["name"], "instances": inst, "mesh_x": mesh_x, "word_bits": int(attrs.get("datawidth", 16)),
-                   "energy_pj": ert.get(n["name"], None)}
-            if mac["energy_pj"] is None:
+        if "mac" in n.klass or n.klass == "compute":
+            a = _attrs(MacAttrs, n, where, path)
+            if n.name not in ert:
                 raise CostModelError(f"{at}: no energy: the ERT has no table for it")
+            mac = {"name": n.name, "instances": inst, "mesh_x": mesh_x, "word_bits": a.datawidth,
+                   "energy_pj": ert[n.name]}
             continue
-        levels.append({**_level(n, attrs, ert, at), "instances": inst, "mesh_x": mesh_x})
-        for kind in sorted(set(c) - {"spatial"}):
-            if kind not in ("dataspace", "temporal"):
-                raise CostModelError(f"{at}: unsupported constraint {kind!r}")
-            got = _constraint(c[kind], kind, at)
-            cons.setdefault(n["name"], {}).update(got if kind == "dataspace" else {kind: got})
+        levels.append({**_level(n, _attrs(StorageAttrs, n, where, path), ert, at), "instances": inst,
+                       "mesh_x": mesh_x})
+        for kind in ("dataspace", "temporal"):
+            if getattr(c, kind) is not None:
+                got = _constraint(getattr(c, kind), kind, at)
+                cons.setdefault(n.name, {}).update(got if kind == "dataspace" else {kind: got})
     if mac is None:
         raise CostModelError(f"{where}: no compute component (class intmac) at the bottom")
     ertmod.check_components(ert, [lv["name"] for lv in levels] + [mac["name"]], where)
     tl = {}
-    for k, v in (docs.get("mapper") or {}).items():
+    for k, v in (doc.mapper or {}).items():
         if k != "version":
-            key = k.replace("_", "-")
-            tl[key] = {a: b for b, a in ALGORITHMS.items()}.get(v, v) if k == "algorithm" else v
-    return assemble(name, levels, mac, cons, tl, where, extras=extras, technology=str(var.get("technology", "")),
-                    cycle_seconds=var.get("global_cycle_seconds"))
+            key = str(k).replace("_", "-")
+            tl[key] = {a: b for b, a in ALGORITHMS.items()}.get(v, v) if k == "algorithm" and isinstance(v, str) else v
+    return assemble(top.name, levels, mac, cons, tl, where, extras=extras, technology=var.technology or "",
+                    cycle_seconds=var.global_cycle_seconds)
 
 
 # timeloopfe adds these attributes (at these values) to every component it transpiles

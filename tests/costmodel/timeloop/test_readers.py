@@ -142,7 +142,7 @@ def test_v04_reader_names_what_it_cannot_hold():
     spec = load_arch("diannao")
     base = {k: dump(v) for k, v in file_data(DENSE, spec, "v0.4").items()}
     cases = [("width: 4096", "width: 2048", "width 2048 != datawidth x block_size x cluster_size = 4096"),
-             ("depth: 64\n      read", "dept: 64\n      read", "unsupported attribute(s) ['dept']"),
+             ("depth: 64\n      read", "dept: 64\n      read", "OutputBuffer: unsupported key 'dept'"),
              ("!Container\n    name: \"PsumRegFile_array\"", "!Pipelined\n    name: \"PsumRegFile_array\"",
               "unsupported node !Pipelined")]
     for old, new, words in cases:
