@@ -19,7 +19,8 @@ from costmodel.errors import CostModelError
 from costmodel.resources import reference_dir
 
 CONFIGS = reference_dir() / "timeloop-v1.0-configs" / "configs"
-FUZZ = settings(max_examples=600, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+DEEP = settings(FUZZ, max_examples=3000, derandomize=False)      # the slow run: 3,000 fresh examples per reader
 
 
 def _keys(node, out):
@@ -34,12 +35,9 @@ def _keys(node, out):
 
 
 def _v04_docs() -> dict:
-    spec = load_arch("eyeriss")
-    files = v04_files(spec, "NCKRSPQ")
-    docs = {}
-    for part in files.values():
-        docs.update(copy.deepcopy({k: (v.body if hasattr(v, "body") else v) for k, v in part.items()}))
+    """The v0.4 files of the shipped eyeriss, written and read back as merged documents."""
     from costmodel.arch.formats.yamlio import dump, load
+    files = v04_files(load_arch("eyeriss"), "NCKRSPQ")
     merged = {}
     for part in files.values():
         merged.update(load(dump(part)))
@@ -112,6 +110,16 @@ READERS = {
 def test_mutated_documents(fmt):
     @FUZZ
     @given(mutated(fmt))
+    def run(doc):
+        _only_costmodel_errors(READERS[fmt], doc)
+    run()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", sorted(READERS))
+def test_many_fresh_documents(fmt):
+    @DEEP
+    @given(st.one_of(mutated(fmt), st.dictionaries(st.sampled_from(KEYS), VALUES, max_size=6)))
     def run(doc):
         _only_costmodel_errors(READERS[fmt], doc)
     run()
