@@ -60,7 +60,8 @@ def _scan(text: str, where: str):
                 try:
                     token = cls(kind, m.group(0), where, row, col)
                 except Exception:            # e.g. an integer with a leading zero, a bad escape in a string
-                    raise CostModelError(f"{where}: line {row}, column {col}: not valid libconfig (a malformed {kind})") from None
+                    raise CostModelError(f"{where}: line {row}, column {col}: not valid libconfig (a malformed "
+                                         f"{kind})") from None
                 yield "token", token
                 col, pos = col + len(m.group(0)), m.end()
                 break

@@ -104,8 +104,7 @@ def test_an_include_inside_a_string_or_a_comment_is_inert(folders, tmp_path, mon
     assert "s3cr3t" not in str(spec.to_dict()) and '@include "secret.txt"' in spec.mac.name
     exact = EYERISS.replace('=   "MACs";', '= "\n@include "secret.txt"\n";', 1)      # the repro's unescaped form
     (folder / "exact.cfg").write_text(exact)
-    assert "s3cr3t" not in arch_text(folder / "exact.cfg")
-    _refused(folder / "exact.cfg", "not valid libconfig")
+    _refused(folder / "exact.cfg", "not valid libconfig")          # the string ends at @include "; then junk
     (folder / "commented.cfg").write_text(EYERISS + '# @include "secret.txt"\n/* @include "secret.txt" */\n')
     assert "s3cr3t" not in arch_text(folder / "commented.cfg")
     monkeypatch.setenv("COSTMODEL_CONFIG_DIR", str(tmp_path / "config"))
