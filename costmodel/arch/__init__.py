@@ -31,14 +31,11 @@ Import paths: ``costmodel.arch.registry.load_arch`` (and ``list_archs``, ``fitte
 ``from costmodel.arch import load_arch`` still works (resolved on first use below; nothing is imported at
 import time, so this package's ``__init__`` adds no import edge).
 """
-from importlib import import_module
+from ..lazy import exports
 
 _COMPAT = {"load_arch": "registry", "list_archs": "registry", "spec_hash": "spec", "dump_spec": "spec",
            "spec_class": "spec", "read_yaml": "reader", "parse_arch": "reader", "arch_text": "reader",
            "SUFFIXES": "reader", "arch_dir": "store", "shipped_archs": "store"}
 
-
-def __getattr__(name):
-    if name in _COMPAT:
-        return getattr(import_module(f".{_COMPAT[name]}", __name__), name)
-    raise AttributeError(f"module 'costmodel.arch' has no attribute {name!r}")
+__getattr__, __dir__ = exports(__name__, _COMPAT, globals(), cache=False)   # not cached: a submodule of the same
+#                                                    name (costmodel.arch.spec, ...) must stay the module

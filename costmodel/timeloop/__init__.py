@@ -10,21 +10,10 @@ The arch formats themselves (Timeloop v1.0 legacy, v0.4, ERT/ART, mapspace-const
 costmodel/arch/formats/. Nothing here imports timeloopfe or accelergy at module level; the names below are
 imported on first use (PEP 562), so importing one module of this package imports no other.
 """
-from importlib import import_module
+from ..lazy import exports
 
 _EXPORTS = {"file_data": "emit", "files_for": "emit", "timeloop_spec": "emit", "problem_dict": "problem",
             "check_instance": "problem", "TimeloopStats": "stats", "parse_stats": "stats", "read_stats": "stats",
             "read_map": "stats"}
 __all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name):
-    if name in _EXPORTS:
-        value = getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'costmodel.timeloop' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = exports(__name__, _EXPORTS, globals())

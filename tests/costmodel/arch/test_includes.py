@@ -121,3 +121,21 @@ def test_cli_refuses_an_escaping_include_with_one_line(folders, tmp_path):
     assert p.returncode == 2 and p.stderr.startswith("error: ") and p.stderr.count("\n") == 1
     assert "outside the config's folder" in p.stderr and "root:" not in p.stderr
     assert not (tmp_path / "config" / "archs" / "x").exists()
+
+
+def test_allow_include_outside_is_an_explicit_switch_of_archs_add(cli, folders, tmp_path):
+    folder, _ = folders
+    path = _split_cfg(folder, '@include "../outside/mapper.inc"')
+    (folder / "mapper.inc").rename(tmp_path / "outside" / "mapper.inc")
+    env = {"COSTMODEL_CONFIG_DIR": str(tmp_path / "config")}
+    refused = cli("archs", "--add", path, "--name", "x", env=env)
+    assert refused.returncode == 2 and "outside the config's folder" in refused.stderr
+    ok = cli("archs", "--add", path, "--name", "x", "--allow-include-outside", env=env)
+    assert ok.returncode == 0, ok.stderr
+    assert "mapper =" in (tmp_path / "config" / "archs" / "x" / "x.cfg").read_text()     # inlined: stands alone
+    assert cli("archs", "--allow-include-outside").returncode == 2                          # only with --add
+
+
+def test_old_import_path_still_resolves():
+    from costmodel.arch import load_arch as old
+    assert old is load_arch
