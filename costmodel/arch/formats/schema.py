@@ -72,8 +72,22 @@ class Open(BaseModel):
 
 
 WHAT = {"dict_type": "must be a mapping", "model_type": "must be a mapping", "model_attributes_type":
-        "must be a mapping", "list_type": "must be a list", "missing": "is missing", "extra_forbidden":
-        "is not a known key", "greater_than_equal": "is too small", "string_type": "must be a string"}
+        "must be a mapping", "list_type": "must be a list", "string_type": "must be a string"}
+
+
+def _key_path(data, loc: tuple, absent_ok: bool) -> tuple:
+    """The document keys of a pydantic error location (the labels pydantic adds for union members dropped; the
+    last key may be absent from the document when `absent_ok`: a missing key)."""
+    out, cur = [], data
+    for i, p in enumerate(loc):
+        if isinstance(cur, dict) and p in cur:
+            cur = cur[p]
+        elif isinstance(cur, list) and isinstance(p, int) and 0 <= p < len(cur):
+            cur = cur[p]
+        elif i < len(loc) - 1 or not absent_ok:      # e.g. 'list[Constraint]', 'function-before[_string(), str]'
+            continue
+        out.append(p)
+    return tuple(out)
 
 
 def line_of(lines: dict, path: tuple) -> int | None:
@@ -96,9 +110,9 @@ def check(model: type[BaseModel], data: Any, where: str, lines: dict | None = No
     try:
         return model.model_validate(data)
     except ValidationError as e:
-        err = e.errors(include_url=False)[0]
-        loc = path + tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        loc = tuple(p for p in loc if p not in ("list[str]", "list[function-before[_string(), str]]"))
+        errors = e.errors(include_url=False)
+        err = max(errors, key=lambda x: len(x["loc"]) if x["loc"][:1] == errors[0]["loc"][:1] else -1)   # most specific
+        loc = path + _key_path(data, tuple(err["loc"]), err["type"] in ("missing", "extra_forbidden"))
         kind, got = err["type"], shown(err.get("input"))
         dotted = ".".join(str(p) for p in loc)
         if kind == "extra_forbidden":
