@@ -1,7 +1,8 @@
 """Name resolution: the one place a name (or a path) becomes a spec.
 
 A name is, in this order: a user arch (``costmodel archs --add``), a shipped arch (a YAML file in
-``arch_dir()``; both kept by `costmodel.arch.store`), else a path to a spec file in any format `costmodel.arch.reader` reads.
+``arch_dir()``; both kept by `costmodel.arch.store`), else a path to a spec file in any format
+`costmodel.arch.reader` reads.
 ``NAME:PRESET`` is the spec with a named preset applied (`costmodel.arch.presets`).
 """
 from __future__ import annotations

@@ -6,7 +6,8 @@ top file's folder and, with symlinks followed, must stay inside it (``allow_outs
 ``--allow-include-outside`` / ``$COSTMODEL_ALLOW_INCLUDE_OUTSIDE=1``); it must be a regular file; includes nest at
 most `MAX_DEPTH` deep (libconfig's own limit) and all files together hold at most `MAX_TOTAL_BYTES`.
 `expand` gives the text with each directive replaced by the file it names (what a registered copy stores).
-Errors name the file, line and column, never the text: no included content reaches a message.
+Errors name the file, line and column, never the text: no included content reaches a message. After
+inlining, a line number counts in the inlined text (what a registered copy holds).
 """
 from __future__ import annotations
 
@@ -106,7 +107,7 @@ def _expand(path: Path, root: Path, allow: bool, seen: tuple, budget: list) -> s
             raise CostModelError(f"{where}: no such file in {root}") from None
         if not stat.S_ISREG(mode):
             raise CostModelError(f"{where}: not a regular file")
-        body = _expand(target, root, allow, (*seen, real), budget)
+        body = _expand(real_target, root, allow, (*seen, real), budget)   # the file checked is the file read
         out += [text[last:start], body if body.endswith("\n") or not body else body + "\n"]
         last = end + (1 if text[end:end + 1] == "\n" and (body.endswith("\n") or not body) else 0)
     return "".join(out) + text[last:]
