@@ -24,6 +24,8 @@ def parse_factors(value, where: str) -> dict:
     """'N1 C1 S0' | 'N=1 C=1' | 'N=1,C=1' | ['N=1', ...] -> {'N': 1, 'C': 1, ...}."""
     if value is None:
         return {}
+    if not isinstance(value, (str, list, tuple)):
+        raise CostModelError(f"{where}: factors must be a string or a list, e.g. 'N=1 C=1', got {type(value).__name__}")
     items = re.split(r"[\s,]+", value.strip()) if isinstance(value, str) else list(value)
     out = {}
     for item in items:

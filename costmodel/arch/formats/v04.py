@@ -13,7 +13,8 @@ from ...timeloop.problem import from_v04_dim
 from . import ert as ertmod
 from .constraints import assemble, keep_of, parse_factors, parse_permutation
 from .schema import check, shown
-from .v04_schema import ALIASES, Constraint, Constraints, Document, MacAttrs, Node, Spatial, StorageAttrs, TopAttrs
+from .v04_schema import (ALIASES, Constraint, Constraints, Document, MacAttrs, Node, Placed, Spatial, StorageAttrs,
+                         TopAttrs, Transpiled)
 
 ALGORITHMS = {"linear-pruned": "linear_pruned", "random-pruned": "random_pruned", "hybrid": "hybrid",
               "exhaustive": "exhaustive", "random": "random"}
@@ -126,11 +127,13 @@ _TLFE_DEFAULTS = {"has_power_gating": False, "n_banks": 2, "cluster_size": 1, "r
 _TLFE_PLACED = ("meshX", "meshY", "technology", "global_cycle_seconds", "version")
 
 
-def _count(name: str) -> tuple[str, int]:
+def _count(name: str, where: str) -> tuple[str, int]:
     """'PE[1..16]' -> ('PE', 16)."""
     if name.endswith("]") and "[" in name:
         base, rng = name[:-1].split("[", 1)
-        lo, hi = rng.split("..")
+        lo, _, hi = rng.partition("..")
+        if not (lo.isdigit() and hi.isdigit()) or int(hi) < int(lo):
+            raise CostModelError(f"{where}: component {shown(name)}: expected NAME[LOW..HIGH]")
         return base, int(hi) - int(lo) + 1
     return name, 1
 
@@ -139,16 +142,16 @@ def read_transpiled(doc: dict, extras: dict | None = None, where: str = "timeloo
     """The `AcceleratorSpec` of what timeloopfe made of v0.4 files (its ``parsed-processed-input.yaml``):
     its ``inter_<name>_spatial`` levels must be pure fan-outs (every temporal factor 1, keep nothing)
     and become the container they came from again; its default attributes are dropped."""
-    top = doc["architecture"]["subtree"][0]
+    d = check(Transpiled, doc, where)
+    top = d.architecture.subtree[0]
     pending, by_target = {}, {}
-    for c in (doc.get("architecture_constraints") or {}).get("targets", []):
-        by_target.setdefault(str(c["target"]), {})[c["type"] if c["type"] != "bypass" else "dataspace"] = {
-            k: v for k, v in c.items() if k not in ("target", "type")}
-    attrs_top = {k: v for k, v in (top.get("attributes") or {}).items() if k in ("technology", "global_cycle_seconds")}
-    nodes = [{"!": "Container", "name": top["name"].removesuffix("_top_level"), "attributes": attrs_top}]
+    for c in (d.architecture_constraints.targets if d.architecture_constraints else []):
+        by_target.setdefault(c.target, {})[c.type if c.type != "bypass" else "dataspace"] = dict(c.model_extra)
+    attrs_top = {k: v for k, v in (top.attributes or {}).items() if k in ("technology", "global_cycle_seconds")}
+    nodes = [{"!": "Container", "name": top.name.removesuffix("_top_level"), "attributes": attrs_top}]
     count, mesh_x = 1, 1
-    for comp in top.get("local", []):
-        name, n = _count(str(comp["name"]))
+    for i, comp in enumerate(top.local):
+        name, n = _count(comp.name, where)
         cons = by_target.get(name, {})
         if name.startswith("inter_") and name.endswith("_spatial"):
             t = cons.get("temporal", {})
@@ -157,21 +160,23 @@ def read_transpiled(doc: dict, extras: dict | None = None, where: str = "timeloo
                 raise CostModelError(f"{where}: {name} is not a pure fan-out level")
             pending = {"spatial": cons["spatial"]} if "spatial" in cons else {}
             continue
-        a = comp.get("attributes") or {}
-        mx = int(a.get("meshX", 1))
+        a = comp.attributes or {}
+        mx = check(Placed, a, where, None, ("architecture", "subtree", 0, "local", i, "attributes"), name).meshX
         if n != count or pending:
             fx = mx // mesh_x
+            if fx < 1 or n % count or (n // count) % fx:
+                raise CostModelError(f"{where}: {name}: {n} instances on meshX {mx} do not fan out from the "
+                                     f"{count} instances on meshX {mesh_x} above it")
             nodes.append({"!": "Container", "name": f"{name}_array", "spatial": {"meshX": fx, "meshY": n // count // fx},
                           "constraints": pending})
             count, mesh_x, pending = n, mx, {}
         attrs = {k: v for k, v in a.items() if k not in _TLFE_PLACED and not (k in _TLFE_DEFAULTS and v == _TLFE_DEFAULTS[k])}
-        nodes.append({"!": "Component", "name": name, "class": comp["class"], "attributes": attrs,
-                      "constraints": cons})
+        nodes.append({"!": "Component", "name": name, "class": comp.klass, "attributes": attrs, "constraints": cons})
     defaults = {"search_size": None, "sync_interval": None, "log_stats": False, "log_suboptimal": False,
                 "diagnostics": False, "penalize_consecutive_bypass_fails": False}
-    mapper = {k: v for k, v in (doc.get("mapper") or {}).items() if not (k in defaults and v == defaults[k])
+    mapper = {k: v for k, v in (d.mapper or {}).items() if not (k in defaults and v == defaults[k])
               and (k.replace("_", "-") in _known_mapper_keys() or k == "optimization_metrics")}
-    return read({"architecture": {"nodes": nodes}, "ERT": doc["ERT"], "mapper": mapper}, extras=extras, where=where)
+    return read({"architecture": {"nodes": nodes}, "ERT": d.ERT, "mapper": mapper}, extras=extras, where=where)
 
 
 def _known_mapper_keys():

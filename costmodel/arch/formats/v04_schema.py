@@ -83,3 +83,44 @@ class Document(Open):
     variables: Optional[TopAttrs] = None
     mapper: Optional[dict[str, Any]] = None
     ERT: Any = None
+
+
+# -- what timeloopfe makes of v0.4 files (its parsed-processed-input.yaml), read by `v04.read_transpiled`
+class Placed(Open):
+    """A transpiled component's attributes: the mesh it sits in (the rest is v0.4's `StorageAttrs`/`MacAttrs`)."""
+    meshX: PosInt = 1
+
+
+class TranspiledComponent(Open):
+    name: Str                                            # 'PE[1..16]': 16 instances
+    klass: Str = Field(alias="class")
+    attributes: Optional[dict[str, Any]] = None
+
+
+class TranspiledNode(Open):
+    name: Str
+    attributes: Optional[dict[str, Any]] = None
+    local: list[TranspiledComponent] = []
+
+
+class TranspiledConstraint(Open):
+    target: Str
+    type: Str
+
+
+class Transpiled(Open):
+    architecture: "TranspiledArch"
+    architecture_constraints: Optional["TranspiledTargets"] = None
+    mapper: Optional[dict[str, Any]] = None
+    ERT: Any
+
+
+class TranspiledArch(Open):
+    subtree: list[TranspiledNode] = Field(min_length=1)
+
+
+class TranspiledTargets(Open):
+    targets: list[TranspiledConstraint] = []
+
+
+Transpiled.model_rebuild()

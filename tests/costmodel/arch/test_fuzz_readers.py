@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import pytest
 import yaml
@@ -19,6 +20,7 @@ from costmodel.errors import CostModelError
 from costmodel.resources import reference_dir
 
 CONFIGS = reference_dir() / "timeloop-v1.0-configs" / "configs"
+TESTS_DATA = Path(__file__).resolve().parents[2] / "data" / "timeloop" / "timeloopfe"     # timeloopfe's own output
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 DEEP = settings(FUZZ, max_examples=3000, derandomize=False)      # the slow run: 3,000 fresh examples per reader
 
@@ -49,6 +51,7 @@ STOCK = {
                                                                     "sample.yaml")],
     "native": [yaml.safe_load(p.read_text()) for p in shipped_archs().values()],
     "v04": [_v04_docs()],
+    "transpiled": [yaml.safe_load(p.read_text()) for p in sorted(TESTS_DATA.glob("*/parsed-processed-input.yaml"))],
 }
 KEYS = sorted(set().union(*(_keys(d, set()) for docs in STOCK.values() for d in docs)), key=str)
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-2, 2 ** 70), st.floats(allow_nan=True),
@@ -103,6 +106,7 @@ READERS = {
     "legacy": lambda d: legacy.read(d, name="fuzz", where="fuzz.yaml"),
     "native": lambda d: native.read(d, where="fuzz.yaml") if isinstance(d, dict) else None,
     "v04": lambda d: v04.read(d, where="fuzz v0.4"),
+    "transpiled": lambda d: v04.read_transpiled(d, where="fuzz timeloopfe output"),
 }
 
 
