@@ -272,7 +272,7 @@ class AcceleratorSpec:
         return d
 
     def with_preset(self, preset: str) -> "AcceleratorSpec":
-        """The spec with a named preset's overrides applied (costmodel.arch.presets); its name becomes ``NAME:PRESET``."""
+        """The spec with a named preset's overrides applied (costmodel.arch.presets), named ``NAME:PRESET``."""
         return presets.apply(self, preset)
 
     def extras(self) -> dict:
