@@ -12,11 +12,13 @@
       native.py         the project's YAML (kind: accelerator | dsp)
       legacy.py         Timeloop v1.0 YAML / libconfig reader  (+ legacy_schema.py, legacy_write.py)
       libconfig.py      .cfg text: confined @include, key -> line
-      v04.py            timeloopfe v0.4 reader                 (+ v04_write.py)
+      v04.py            timeloopfe v0.4 reader (+ its output)  (+ v04_schema.py, v04_write.py)
       ert.py, constraints.py, yamlio.py, schema.py   shared: ERT/ART, constraint spellings, YAML, pydantic types
                    |
     spec.py          the typed specs by kind: AcceleratorSpec (loopnest/spec.py), C64xSpec (dsp.py);
                      spec_hash, dump_spec. Imports nothing above it.
+  presets.py imports no spec class and no registry (a spec is duck-typed: presets/to_dict/from_dict), so the
+  spec classes call it to check their own presets at load; tests/costmodel/test_layering.py checks all of this.
 
 Which room:
   a new file format (e.g. timeloopfe v4, Timeloop v3-native)  -> formats/<name>.py (+ <name>_schema.py with
