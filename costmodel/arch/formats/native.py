@@ -16,13 +16,21 @@ from .schema import Open, Str, check, line_of
 _DOTTED = re.compile(r"levels\[(\d+)\]|\b(mac|pool|mapper|presets|op_cycles|layer_ops|op_scale)\b|key '([\w.-]+)'")
 
 
+class LevelOutline(Open):
+    name: Optional[Str] = None
+    keep: Optional[list[Str]] = None
+    keep_or_bypass: Optional[list[Str]] = None
+    temporal: Optional[dict[str, Any]] = None
+    spatial: Optional[dict[str, Any]] = None
+
+
 class Outline(Open):
     kind: Str
     name: Optional[Str] = None
     description: Optional[Str] = None
     source: Optional[Str] = None
     default_backend: Optional[Str] = None
-    levels: Optional[list[dict[str, Any]]] = None
+    levels: Optional[list[LevelOutline]] = None
     mac: Optional[dict[str, Any]] = None
     pool: Optional[dict[str, Any]] = None
     mapper: Optional[dict[str, Any]] = None

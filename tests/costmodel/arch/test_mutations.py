@@ -66,6 +66,24 @@ def test_every_one_value_mutation_is_a_spec_or_a_costmodel_error(config):
     assert outcomes["error"] > outcomes["ok"] > 0           # both happen: the test can fail either way
 
 
+@pytest.mark.parametrize("arch", ["eyeriss", "diannao", "c64x"])
+def test_every_one_value_mutation_of_a_shipped_spec_is_a_spec_or_a_costmodel_error(arch):
+    """The same for the project's own YAML reader (costmodel.arch.formats.native)."""
+    from costmodel.arch.formats import native
+    from costmodel.arch.store import shipped_archs
+    doc = yaml.safe_load(shipped_archs()[arch].read_text())
+    outcomes = {"ok": 0, "error": 0}
+    for path in list(paths(doc)):
+        for value in VALUES:
+            try:
+                native.read(mutated(doc, path, value), where=f"{arch}.yaml")
+                outcomes["ok"] += 1
+            except CostModelError as e:
+                assert "\n" not in str(e)
+                outcomes["error"] += 1
+    assert outcomes["error"] > outcomes["ok"] > 0
+
+
 @pytest.mark.parametrize("key, value, words", [
     ("entries", 16.9, "must be an integer, got 16.9"),
     ("word-bits", True, "must be an integer, got True"),
