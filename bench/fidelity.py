@@ -16,7 +16,7 @@ import re
 import time
 from pathlib import Path
 
-from costmodel.arch import load_arch
+from costmodel.arch.registry import load_arch
 from costmodel.evaluate import evaluate_op
 from costmodel.ops import OpQuery
 from costmodel.loopnest.fidelity import compare, equal_line, summary_line

@@ -25,7 +25,7 @@ import sys
 import time
 from pathlib import Path
 
-from costmodel.arch import load_arch
+from costmodel.arch.registry import load_arch
 from costmodel.backends.analytic import AnalyticBackend
 from costmodel.loopnest.fidelity import PROBLEM_COLS, RESULT_COLS, read_reference
 from costmodel.resources import reference_dir

@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from costmodel.arch import load_arch
+from costmodel.arch.registry import load_arch
 from costmodel.backends.analytic import AnalyticBackend
 from costmodel.backends.timeloop import TimeloopBackend
 from costmodel.commands.specs import write_specs

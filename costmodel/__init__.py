@@ -8,11 +8,11 @@ Public API::
 The names are imported on first use (PEP 562), so ``import costmodel`` and ``costmodel --help``
 stay fast: pandas and SQLAlchemy load only when a LUT is opened.
 """
-from importlib import import_module
+from .lazy import exports
 
 __version__ = "0.1.0"
 _EXPORTS = {"Cost": "cost", "CostModelError": "errors", "LUT": "lut", "OpQuery": "ops", "evaluate_op": "evaluate",
-            "list_archs": "arch", "load_arch": "arch", "lower": "ops"}
+            "list_archs": "arch.registry", "load_arch": "arch.registry", "lower": "ops"}
 __all__ = sorted([*_EXPORTS, "profile"])
 
 
@@ -22,13 +22,4 @@ def profile(module, example_input, arch="eyeriss", **kwargs):
     return run(module, example_input, arch, **kwargs)
 
 
-def __getattr__(name):
-    if name in _EXPORTS:
-        value = getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'costmodel' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = exports(__name__, _EXPORTS, globals())

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from .arch import load_arch
+from .arch.registry import load_arch
 from .backends import get_backend
 from .cost import Cost, sum_costs
 from .errors import CostModelError

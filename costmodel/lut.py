@@ -29,7 +29,7 @@ from sqlalchemy import URL, create_engine, event, func, select
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from . import lutdb, lutrows
-from .arch import spec_hash
+from .arch.spec import spec_hash
 from .cost import Cost, STATUSES
 from .errors import CostModelError
 from .lutdb import KEY_COLUMNS, VALUE_COLUMNS, claims_table, costs_table, first_line, mask

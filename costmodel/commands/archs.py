@@ -1,5 +1,5 @@
 """`costmodel archs`: list the targets (shipped and user archs); ``--add FILE [--name N]`` registers a user arch,
-``--remove NAME`` unregisters one (`costmodel.registry`); ``--show ARCH [--set PATH=V ...] [--json]`` prints a
+``--remove NAME`` unregisters one (`costmodel.arch.store`); ``--show ARCH [--set PATH=V ...] [--json]`` prints a
 spec's levels with their per-action energies and areas (`costmodel.estimate.levels`), a variant's too."""
 from __future__ import annotations
 
@@ -23,6 +23,9 @@ def register(sub) -> None:
                                    "my-chip.cfg); then `--arch NAME` works in every command")
     p.add_argument("--force", action="store_true", help="with --add: replace a registered arch of that name, or "
                                                         "shadow a shipped arch")
+    p.add_argument("--allow-include-outside", action="store_true",
+                   help="with --add of a libconfig .cfg: follow @include files outside FILE's folder (confined to it "
+                        "by default; $COSTMODEL_ALLOW_INCLUDE_OUTSIDE=1 does the same for every command)")
     p.add_argument("--remove", metavar="NAME", help="unregister the user arch NAME (its copy is deleted)")
     p.add_argument("--show", metavar="ARCH", help="print ARCH's levels (and the MAC) with their per-action energies "
                                                   "[pJ] and areas [mm^2], each with its source")
@@ -34,7 +37,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from .. import registry
+    from ..arch import store as registry
     if sum(bool(x) for x in (args.add, args.remove, args.show)) > 1:
         raise CostModelError("give one of --add FILE, --remove NAME, --show ARCH, not both")
     if (args.set or args.json or args.keep_energies) and not args.show:
@@ -42,11 +45,15 @@ def run(args) -> int:
     if args.show:
         from .archshow import show
         return show(args.show, args.set or [], args.json, args.keep_energies)
-    if (args.name or args.force) and not args.add:
-        raise CostModelError(f"{'--name' if args.name else '--force'} goes with --add FILE")
+    for flag, given in (("--name", args.name), ("--force", args.force),
+                        ("--allow-include-outside", args.allow_include_outside)):
+        if given and not args.add:
+            raise CostModelError(f"{flag} goes with --add FILE")
     if args.add:
-        u, spec = registry.add(args.add, args.name, args.force)
-        from ..arch import spec_hash
+        u, spec, replaced = registry.add(args.add, args.name, args.force, args.allow_include_outside)
+        from ..arch.spec import spec_hash
+        if replaced is not None:
+            print(f"replaced the user arch {replaced.name} (registered from {replaced.source} at {replaced.registered})")
         print(f"registered {u.name}: a copy of {u.source} in {u.file}")
         print(f"  {describe(spec)}; spec hash {spec_hash(spec)}")
         print(f"  use --arch {u.name} in any command; edits of {u.source} change nothing until you "
@@ -68,8 +75,9 @@ def describe(spec) -> str:
 
 
 def listing() -> int:
-    from ..arch import arch_dir, load_arch, shipped_archs
-    from ..registry import user_arch_dir, user_archs
+    from ..arch.store import arch_dir, shipped_archs
+    from ..arch.registry import load_arch
+    from ..arch.store import user_arch_dir, user_archs
     shipped, user = shipped_archs(), user_archs()
     if not shipped and not user:
         raise CostModelError(f"no arch specs in {arch_dir()} (is $COSTMODEL_ARCH_SPECS right?) and no user archs")

@@ -37,7 +37,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from ..arch import load_arch
+    from ..arch.registry import load_arch
     from ..genotypes import PUBLISHED, parse_genotype
     from ..schedule import Scheduler
     from ..schedule.report import render, write_dot, write_png

@@ -93,7 +93,7 @@ def run_validate(path: Path) -> int:
 
 
 def run(args) -> int:
-    from ..arch import load_arch
+    from ..arch.registry import load_arch
     from ..cli import query_from_args
     from ..outputs import given_files
     if isinstance(args.validate, str):

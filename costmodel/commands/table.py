@@ -7,54 +7,14 @@ of at most ``--width`` characters (``--wide``: one block, however wide). Every o
 from __future__ import annotations
 
 from ..errors import CostModelError
+from ..tabulate import blocks, cell_format, pivot, split
 
 METRICS = ("compute_cycles", "cycles", "energy_pj", "utilization", "macs", "params")
 WIDTH = 100
-OTHER_COLUMNS = ["op", "n", "c_in", "c_out", "h", "w", "kernel", "stride", "dilation", "groups"]
-
-
-def split(df, metric: str):
-    """(ops x shapes grid of the cell-edge rows, the other ok rows) of one LUT selection."""
-    ok = df[df.status == "ok"].copy()
-    ok["shape"] = [f"C{c} {h}x{w} s{s}" for c, h, w, s in zip(ok.c_in, ok.h, ok.w, ok.stride)]
-    cell = (ok.c_in == ok.c_out) & ~ok.duplicated(["op", "shape"], keep=False)
-    cells, other = ok[cell], ok[~cell]
-    order = cells.drop_duplicates("shape").sort_values(["stride", "h", "c_in"], ascending=[True, False, True])
-    table = cells.pivot_table(index="op", columns="shape", values=metric, aggfunc="first", sort=False)
-    return table[list(order["shape"])], other[OTHER_COLUMNS + [metric]]
-
-
-def pivot(df, metric: str):
-    """ops x shapes of the cell-edge rows (c_in == c_out) of one LUT selection."""
-    return split(df, metric)[0]
-
-
-def cell_format(metric: str):
-    """How a table cell of `metric` prints: utilization to 3 decimals, everything else a whole number; '-' if absent."""
-    import pandas as pd
-    if metric == "utilization":
-        return lambda v: "-" if pd.isna(v) else f"{v:.3f}"
-    return lambda v: "-" if pd.isna(v) else f"{v:,.0f}"
-
-
-def blocks(text_table, width: int | None) -> list:
-    """Column blocks of a formatted (string) DataFrame, each printing within `width` characters."""
-    if width is None or text_table.empty:
-        return [text_table]
-    label = max([len(str(i)) for i in text_table.index] + [len(str(text_table.index.name or ""))])
-    out, cur, used = [], [], label
-    for col in text_table.columns:
-        w = 1 + max([len(str(col))] + [len(v) for v in text_table[col]])
-        if cur and used + w > width:
-            out.append(text_table[cur])
-            cur, used = [], label
-        cur.append(col)
-        used += w
-    return out + [text_table[cur]]
 
 
 def run(args) -> int:
-    from ..arch import spec_hash
+    from ..arch.spec import spec_hash
     from ..evaluate import resolve
     from ..lut import LUT
     if args.variant or args.by_variant:   # rows of swept arch variants (costmodel sweep)

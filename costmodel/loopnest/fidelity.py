@@ -162,7 +162,7 @@ def read_reference(path) -> list[tuple[str, str, Layer, int, int, float, str]]:
 
 def arch_path(arch: str, folder: Path) -> str:
     """A reference `arch` cell as load_arch takes it: a registered name as is, a file path resolved from `folder`."""
-    from ..arch import list_archs
+    from ..arch.registry import list_archs
     if arch in list_archs() or not Path(arch).suffix:
         return arch
     path = Path(arch) if Path(arch).is_absolute() else folder / arch
@@ -175,7 +175,7 @@ def arch_path(arch: str, folder: Path) -> str:
 def compare(path, backend: str = "analytic", fixed_mapping: bool = False) -> list[Comparison]:
     """Every reference row of the CSV at `path`, costed by `backend` on the row's arch (no caching in a LUT);
     with `fixed_mapping`, by the loop-nest model on the row's own Timeloop mapping."""
-    from ..arch import load_arch
+    from ..arch.registry import load_arch
     from .model import evaluate
     rows, specs = [], {}
     for label, arch, layer, rc, rt, re_, mapping in read_reference(path):

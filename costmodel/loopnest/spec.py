@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import presets
+from ..arch import presets
 from ..errors import CostModelError
 from .fields import DATASPACES, DIMS, _actions, _check_keys, _choice, _factors, _num, _perm, _req
 from .mapper_settings import objective_metrics, timeloop_mapper_settings
@@ -202,7 +202,7 @@ class AcceleratorSpec:
     #                                              'timeloop': the real timeloop-mapper's settings (v1.0 keys)
     technology: str = ""             # process node, e.g. "40nm" (Accelergy; Timeloop v1.0's pat ignores it)
     cycle_seconds: float | None = None   # clock period [s] (Accelergy's global_cycle_seconds; no cycle count uses it)
-    presets: dict = field(default_factory=dict)  # name -> overrides (costmodel.presets): fitted, never default
+    presets: dict = field(default_factory=dict)  # name -> overrides (costmodel.arch.presets): fitted, never default
     semantics: str = "timeloop-v1.0"  # which Timeloop's counting the model follows (SEMANTICS; loopnest/nest.py)
 
     kind, SEMANTICS = "accelerator", ("timeloop-v1.0", "timeloop-v3")
@@ -275,7 +275,7 @@ class AcceleratorSpec:
         return d
 
     def with_preset(self, preset: str) -> "AcceleratorSpec":
-        """The spec with a named preset's overrides applied (costmodel.presets); its name becomes ``NAME:PRESET``."""
+        """The spec with a named preset's overrides applied (costmodel.arch.presets), named ``NAME:PRESET``."""
         return presets.apply(self, preset)
 
     def extras(self) -> dict:

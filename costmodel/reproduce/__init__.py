@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from .. import presets
+from ..arch.registry import fitted as fitted_values
 from ..errors import CostModelError, did_you_mean
 
 
@@ -50,7 +50,7 @@ def preset_row(label: str, published, compute, preset: str, default: str, note: 
     """A Row computed on arch `preset` (``ARCH:PRESET``), fitted when the plain arch `default` gives a
     different number (that number goes in the note): which rows needed a fitted value is computed, not typed."""
     value, plain = compute(preset), compute(default)
-    fitted = bool(presets.fitted(preset)) and value != plain
+    fitted = bool(fitted_values(preset)) and value != plain
     tail = f"{default} (nothing fitted): {_fmt(plain)}" if fitted else f"the same on {default} (nothing fitted)"
     return Row(label, published, value, f"{note}; {tail}" if note else tail, arch=preset, fitted=fitted,
                claimed=claimed)
@@ -106,7 +106,7 @@ def render(name: str, rows: list[Row]) -> str:
         lines.append(f"{r.label:<{width}}  {_fmt(r.published):>12}  {_fmt(r.computed):>12}  {ratio:>7}  "
                      f"{a or '-':<{aw}}  {note}".rstrip())
     for preset in dict.fromkeys(r.arch for r in rows if r.fitted):
-        for path, (value, source) in presets.fitted(preset).items():
+        for path, (value, source) in fitted_values(preset).items():
             shown = yaml.safe_dump(value, default_flow_style=True).strip().removesuffix("...").strip()
             lines.append(f"fitted value of {preset}: {path} = {shown} ({source})")
     public = [r for r in rows if r.published is not None]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..arch import read_yaml
+from ..arch.reader import read_yaml
 from ..darts_net import CellShape, macro_cells, stem_query  # noqa: F401  (CellShape, macro_cells: re-exported)
 from ..errors import CostModelError, did_you_mean
 from ..ops import ALL_OPS, OpQuery

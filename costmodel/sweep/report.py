@@ -10,11 +10,11 @@ from . import store
 def run_table(args, pivot) -> int:
     """--variant GLOB: the usual ops x shapes table of the one variant it matches; --by-variant: variants x ops
     at one cell-edge shape (--shape, default the first one), for every variant matching --variant (default all)."""
-    from ..cli import default_db
-    from ..commands.table import blocks, cell_format
+    from ..paths import resolve_lut
+    from ..tabulate import blocks, cell_format
     from ..evaluate import resolve
     from ..lut import LUT
-    lut = LUT(args.db or default_db(), create=False)
+    lut = LUT(args.db or resolve_lut(), create=False)
     base, be = resolve(args.arch, args.backend)
     reg = store.variants(lut, arch=base.name, pattern=args.variant).drop_duplicates("spec_hash")
     if reg.empty:

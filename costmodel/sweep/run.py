@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..arch import load_arch
+from ..arch.registry import load_arch
 from ..build import row_kind
 from ..errors import CostModelError
 from ..evaluate import resolve

@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, inspect, select
 from sqlalchemy.exc import IntegrityError, ProgrammingError, OperationalError
 
-from ..arch import dump_spec, spec_class
+from ..arch.spec import dump_spec, spec_class
 from ..errors import CostModelError
 
 metadata = MetaData()

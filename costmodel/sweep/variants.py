@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from ..arch import spec_hash
+from ..arch.spec import spec_hash
 from ..errors import CostModelError
 
 

@@ -1,21 +1,21 @@
 """Timeloop input files for one layer on one arch spec, in two formats: {file name: YAML text}.
 
-  legacy  Timeloop v1.0 (what reference/timeloop-v1.0 ran): costmodel.timeloop.legacy; run as
+  legacy  Timeloop v1.0 (what reference/timeloop-v1.0 ran): costmodel.arch.formats.legacy_write; run as
           ``timeloop-mapper arch.yaml constraints.yaml mapper.yaml problem.yaml ERT.yaml``
-  v0.4    timeloopfe: costmodel.timeloop.v04 (constraints inline in arch.yaml, variables.yaml);
+  v0.4    timeloopfe: costmodel.arch.formats.v04_write (constraints inline in arch.yaml, variables.yaml);
           load as ``Specification.from_yaml_files(arch, variables, mapper, problem)`` + ERT/ART
 
-Both are serialisations of the one `AcceleratorSpec` (costmodel.loopnest.spec); the readers in the same
-modules give it back. Constraints name only the dimensions of the problem's shape (G is dropped for a
+Both are serialisations of the one `AcceleratorSpec` (costmodel.arch.spec); the readers beside them in
+costmodel/arch/formats/ give it back. Constraints name only the dimensions of the problem's shape (G is dropped for a
 G == 1 cnn-layer; a spatial split shrinks with the X dims dropped).
 """
 from __future__ import annotations
 
 from ..errors import CostModelError
 from ..workload import Layer
-from . import legacy, v04
+from ..arch.formats import legacy_write as legacy, v04_write as v04
+from ..arch.formats.yamlio import dump
 from . import problem as prob
-from .yamlio import dump
 
 INPUTS = {"legacy": ("arch.yaml", "constraints.yaml", "mapper.yaml", "problem.yaml"),
           "v0.4": ("arch.yaml", "variables.yaml", "mapper.yaml", "problem.yaml")}

@@ -1,7 +1,7 @@
 """Check a folder of Timeloop input files: our strict checks always, timeloopfe's own when it is there.
 
 Our checks catch what timeloopfe and Timeloop let through silently:
-  * the arch reads back into our spec (costmodel.timeloop.legacy / v04 readers): misspelled or unknown
+  * the arch reads back into our spec (costmodel.arch.formats.legacy / v04 readers): misspelled or unknown
     attributes, storage without a size, width != datawidth x block_size x cluster_size, keep/bypass left
     to the mapper, unknown constraint keys or dims, ERT actions Timeloop does not know, non-numeric or
     negative energies, ERT tables for components the arch lacks;
@@ -17,10 +17,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from ..arch.formats import legacy, v04
+from ..arch.formats.yamlio import load
 from ..errors import CostModelError
-from . import legacy, v04
 from .problem import check_instance
-from .yamlio import load
 
 TIMELOOPFE_CHECK = """import sys, logging, timeloopfe.v4 as tl
 from timeloopfe.common.backend_calls import _pre_call

@@ -2,8 +2,10 @@
 import pytest
 import yaml
 
-from costmodel import presets
-from costmodel.arch import dump_spec, load_arch
+from costmodel.arch import presets
+from costmodel.arch.registry import describe, fitted
+from costmodel.arch.spec import dump_spec
+from costmodel.arch.registry import load_arch
 from costmodel.backends.c64x import C64xSpec
 from costmodel.errors import CostModelError
 from costmodel.loopnest.spec import AcceleratorSpec
@@ -16,13 +18,13 @@ def _data(arch):
 @pytest.mark.parametrize("arch, preset", [("eyeriss", "mdarts-table3"), ("diannao", "mdarts-table4"),
                                           ("c64x", "deffarts-table2"), ("c64x", "deffarts-table3")])
 def test_every_shipped_preset_declares_what_it_fitted(arch, preset):
-    fit = presets.fitted(f"{arch}:{preset}")
+    fit = fitted(f"{arch}:{preset}")
     assert fit and all("Table" in source for _, source in fit.values())
     default = load_arch(arch).to_dict()
     changed = [path for path, (value, _) in fit.items()       # the preset is not the default
                if default[path.split(".", 1)[0]].get(path.split(".", 1)[1]) != value]
     assert changed
-    assert presets.fitted(arch) == {} and presets.describe(arch) == ""
+    assert fitted(arch) == {} and describe(arch) == ""
 
 
 def test_preset_spec_round_trips_and_is_named():

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from costmodel.arch import list_archs
+from costmodel.arch.registry import list_archs
 from costmodel.resources import shipped_lut_path
 
 SHIPPED = shipped_lut_path()

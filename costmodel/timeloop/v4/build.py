@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ...errors import CostModelError
 from ...loopnest.spec import AcceleratorSpec
-from ..constraints import keep_of, parse_factors, parse_permutation
+from ...arch.formats.constraints import keep_of, parse_factors, parse_permutation
 from ..problem import from_v04_dim
 from . import ert as ertmod
 from .yamlfiles import at

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from ...errors import CostModelError
-from ..ert import KNOWN_ACTIONS, component_name
+from ...arch.formats.ert import KNOWN_ACTIONS, component_name
 from .yamlfiles import at, load_files
 
 PRIORITY = {"read": ("random_read", "read"), "fill": ("random_fill", "random_write", "fill", "write"),

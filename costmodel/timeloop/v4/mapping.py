@@ -13,7 +13,7 @@ from __future__ import annotations
 from ...errors import CostModelError
 from ...loopnest.mapping import Loop, Mapping, MappingLevel
 from ...loopnest.spec import DATASPACES
-from ..constraints import parse_factors, parse_permutation
+from ...arch.formats.constraints import parse_factors, parse_permutation
 from ..problem import from_v04_dim
 from .yamlfiles import at
 

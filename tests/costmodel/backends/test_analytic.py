@@ -1,7 +1,7 @@
 """Backend `analytic`: maps then evaluates; memoised; pools per the spec's (our) pool model; never raises."""
 import pytest
 
-from costmodel.arch import load_arch
+from costmodel.arch.registry import load_arch
 from costmodel.backends import get_backend
 from costmodel.evaluate import evaluate_op
 from costmodel.ops import OpQuery, lower

@@ -2,7 +2,8 @@
 import pytest
 import yaml
 
-from costmodel.arch import load_arch, spec_hash
+from costmodel.arch.registry import load_arch
+from costmodel.arch.spec import spec_hash
 from costmodel.backends.c64x import C64xSpec
 from costmodel.errors import CostModelError
 from costmodel.evaluate import evaluate_op

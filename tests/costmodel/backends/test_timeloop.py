@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from costmodel.arch import load_arch
+from costmodel.arch.registry import load_arch
 from costmodel.backends.timeloop import TimeloopBackend
 from costmodel.errors import CostModelError
 from costmodel.evaluate import evaluate_op

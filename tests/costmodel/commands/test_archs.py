@@ -102,7 +102,8 @@ def test_the_copy_is_what_counts(cli, env, tmp_path):
 
 
 @pytest.mark.parametrize("text, words", [
-    ("arch = { storage = ( { name = \"DRAM\"; technology = \"DRAM\"; colour = 3; } ); };", "unsupported attribute"),
+    ("arch = { storage = ( { name = \"DRAM\"; technology = \"DRAM\"; colour = 3; } ); arithmetic = { name = \"M\"; }; };",
+     "line 1: DRAM: unsupported key 'colour'"),
     ("arch = { this is not libconfig", "not valid libconfig"),
 ])
 def test_a_bad_file_writes_nothing(cli, env, tmp_path, text, words):
@@ -154,7 +155,8 @@ def test_duplicate_shadow_and_remove(cli, env, tmp_path):
 def test_a_config_gets_max_pools_through_our_yaml(cli, env, tmp_path):
     """README's route: a config has no pool model (max pool not-expressible); its spec dumped as our YAML with a
     `pool:` section registers and costs max pools."""
-    from costmodel.arch import dump_spec, load_arch
+    from costmodel.arch.spec import dump_spec
+    from costmodel.arch.registry import load_arch
     add(cli, EYERISS_1024, "--name", "my-chip")
     pool = ("query", "--op", "max_pool_3x3", "--hw", "16", "--c-in", "16", "--stride", "2")
     p = cli(*pool, "--arch", "my-chip")

@@ -3,10 +3,10 @@ import csv
 import re
 import shutil
 
-from costmodel.arch import load_arch
+from costmodel.arch.registry import load_arch
 from costmodel.loopnest.fidelity import Comparison, compare, summary_line
 from costmodel.resources import reference_dir
-from costmodel.timeloop import legacy
+from costmodel.arch.formats import legacy
 from costmodel.workload import conv
 
 CONFIGS = reference_dir() / "timeloop-v1.0-configs"

@@ -3,7 +3,7 @@ from dataclasses import replace
 
 import pytest
 
-from costmodel.arch import load_arch
+from costmodel.arch.registry import load_arch
 from costmodel.errors import CostModelError
 from costmodel.loopnest import choices
 from costmodel.loopnest.mapper import search

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from costmodel.arch import load_arch
+from costmodel.arch.registry import load_arch
 from costmodel.loopnest.model import evaluate
 from costmodel.loopnest.problem import Problem
 from costmodel.resources import reference_dir

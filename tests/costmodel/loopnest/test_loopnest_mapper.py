@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from costmodel.arch import load_arch
+from costmodel.arch.registry import load_arch
 from costmodel.loopnest.mapper import search
 from costmodel.loopnest.mapspace import enumerate_mappings
 from costmodel.loopnest.model import evaluate

@@ -5,7 +5,7 @@ from dataclasses import replace
 import numpy as np
 from hypothesis import given, settings, strategies as st
 
-from costmodel.arch import load_arch
+from costmodel.arch.registry import load_arch
 from costmodel.loopnest.mapspace import (ID_ORDER, build_slots, dim_choices, enumerate_mappings, factorizations,
                                          mapspace_size)
 from costmodel.loopnest.nest import analyze

@@ -5,7 +5,7 @@ paper-encoding dataset with a mapping, and the exact-mode (G, dilation) referenc
 """
 import pytest
 
-from costmodel.arch import load_arch
+from costmodel.arch.registry import load_arch
 from costmodel.errors import CostModelError
 from costmodel.loopnest.model import evaluate
 from costmodel.loopnest.problem import Problem

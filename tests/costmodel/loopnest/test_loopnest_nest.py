@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 from hypothesis import given, settings, strategies as st
 
-from costmodel.arch import load_arch
+from costmodel.arch.registry import load_arch
 from costmodel.loopnest.mapspace import enumerate_mappings
 from costmodel.loopnest.nest import analyze
 from costmodel.loopnest.problem import Problem

@@ -5,7 +5,8 @@ import math
 import pytest
 import yaml
 
-from costmodel.arch import dump_spec, load_arch
+from costmodel.arch.spec import dump_spec
+from costmodel.arch.registry import load_arch
 from costmodel.errors import CostModelError
 from costmodel.loopnest.spec import AcceleratorSpec
 

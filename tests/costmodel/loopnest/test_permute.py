@@ -5,7 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from costmodel.arch import load_arch
+from costmodel.arch.registry import load_arch
 from costmodel.loopnest import permute
 from costmodel.loopnest.mapper import search
 from costmodel.loopnest.mapspace import _order, build_slots

@@ -202,7 +202,7 @@ def test_costs_through_evaluate_op_and_the_lut(tmp_path):
 
 
 def test_output_says_which_numbers_are_ours():
-    from costmodel.arch import load_arch
+    from costmodel.arch.registry import load_arch
     backend = type("Backend", (), {"name": "analytic", "version": "test"})
     table = CostTable(lambda key: Cost(cycles=1, compute_cycles=1), "test", spec=load_arch("eyeriss"),
                       backend=backend, lowering="mdarts")

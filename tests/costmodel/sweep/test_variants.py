@@ -1,7 +1,8 @@
 """Variants: dotted-path overrides on the spec's dict form, rebuilt by from_dict (validated), own spec hash."""
 import pytest
 
-from costmodel.arch import load_arch, spec_hash
+from costmodel.arch.registry import load_arch
+from costmodel.arch.spec import spec_hash
 from costmodel.errors import CostModelError
 from costmodel.sweep import derive, expand, parse_set
 from costmodel.sweep.variants import axes_from_mapping, set_path

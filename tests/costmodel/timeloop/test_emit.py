@@ -4,10 +4,10 @@ from dataclasses import replace
 import pytest
 import yaml
 
-from costmodel.arch import load_arch
+from costmodel.arch.registry import load_arch
 from costmodel.errors import CostModelError
 from costmodel.timeloop import file_data, files_for
-from costmodel.timeloop.yamlio import load
+from costmodel.arch.formats.yamlio import load
 from costmodel.workload import conv
 
 from yamlquote import unquoted_strings

@@ -11,17 +11,17 @@ from pathlib import Path
 import pytest
 import yaml
 
-from costmodel.arch import load_arch
+from costmodel.arch.registry import load_arch
 from costmodel.backends.analytic import AnalyticBackend
 from costmodel.backends.timeloop import TimeloopBackend
 from costmodel.commands.specs import write_specs
 from costmodel.ops import OpQuery
 from costmodel.resources import reference_dir
 from costmodel.timeloop import file_data, files_for, read_stats
-from costmodel.timeloop.constraints import restricted
+from costmodel.arch.formats.constraints import restricted
 from costmodel.timeloop.problem import from_v04_dim, layer_from_instance, problem_dims
 from costmodel.timeloop.runner import find_toolchain, timeloopfe_python
-from costmodel.timeloop.v04 import read_transpiled
+from costmodel.arch.formats.v04 import read_transpiled
 from costmodel.timeloop.validate import check_timeloopfe
 from costmodel.workload import Layer
 

@@ -9,7 +9,7 @@ import yaml
 from costmodel.errors import CostModelError
 from costmodel.ops import OpQuery, lower
 from costmodel.timeloop.problem import check_instance, problem_dict, shape_for
-from costmodel.timeloop.yamlio import dump, load
+from costmodel.arch.formats.yamlio import dump, load
 from costmodel.workload import Layer, conv
 
 from yamlquote import unquoted_strings

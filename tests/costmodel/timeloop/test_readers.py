@@ -4,12 +4,13 @@ from dataclasses import replace
 import pytest
 import yaml
 
-from costmodel.arch import load_arch
+from costmodel.arch.registry import load_arch
 from costmodel.errors import CostModelError
 from costmodel.loopnest.spec import AcceleratorSpec
 from costmodel.resources import reference_dir
-from costmodel.timeloop import file_data, legacy, v04
-from costmodel.timeloop.yamlio import dump, load
+from costmodel.arch.formats import legacy, v04
+from costmodel.timeloop import file_data
+from costmodel.arch.formats.yamlio import dump, load
 from costmodel.workload import conv
 
 REF = reference_dir()
@@ -104,7 +105,7 @@ def _stock(name):
 
 @pytest.mark.parametrize("edit,words", [
     (lambda d: d["architecture"]["subtree"][0]["local"][1]["attributes"].update({"word-bit": 16}),
-     "OutputBuffer: unsupported attribute(s) ['word-bit']"),
+     "OutputBuffer: unsupported key 'word-bit'"),
     (lambda d: d["architecture"]["subtree"][0]["local"][1]["attributes"].pop("entries"),
      "storage without a size"),
     (lambda d: d["mapspace"]["targets"][1]["constraints"][0]["attributes"].update(
@@ -113,7 +114,7 @@ def _stock(name):
      "utilization constraint on 'OutputBuffer': v1.0 allows it only at the innermost storage level"),
     (lambda d: d["mapspace"]["targets"][-1]["constraints"].append({"type": "utilization"}), "needs 'min'"),
     (lambda d: d["mapspace"]["targets"][1]["constraints"][1]["attributes"].update({"max-factors": "K=4"}),
-     "unsupported key(s) ['max-factors']"),
+     "unsupported key 'max-factors'"),
     (lambda d: d["mapspace"]["targets"].append({"name": "Nowhere", "constraints": []}), None),
     (lambda d: d["mapspace"]["targets"].append({"name": "Nowhere", "constraints": [{"type": "temporal"}]}),
      "constraint target(s) ['Nowhere'] are not storage levels"),
@@ -141,7 +142,7 @@ def test_v04_reader_names_what_it_cannot_hold():
     spec = load_arch("diannao")
     base = {k: dump(v) for k, v in file_data(DENSE, spec, "v0.4").items()}
     cases = [("width: 4096", "width: 2048", "width 2048 != datawidth x block_size x cluster_size = 4096"),
-             ("depth: 64\n      read", "dept: 64\n      read", "unsupported attribute(s) ['dept']"),
+             ("depth: 64\n      read", "dept: 64\n      read", "OutputBuffer: unsupported key 'dept'"),
              ("!Container\n    name: \"PsumRegFile_array\"", "!Pipelined\n    name: \"PsumRegFile_array\"",
               "unsupported node !Pipelined")]
     for old, new, words in cases:

@@ -1,7 +1,7 @@
 """`costmodel specs --validate`: our strict checks catch what timeloopfe and Timeloop let through."""
 import pytest
 
-from costmodel.arch import load_arch
+from costmodel.arch.registry import load_arch
 from costmodel.cli import main
 from costmodel.commands.specs import write_specs
 from costmodel.ops import OpQuery
@@ -33,10 +33,10 @@ CASES = [
     ("v0.4", "ERT.yaml", 'name: "update"', 'name: "updat"', "unknown action 'updat'"),
     ("legacy", "ERT.yaml", 'name: "diannao.DRAM"', 'name: "diannao.DRAM2"', "ERT tables for component(s) ['DRAM2']"),
     ("v0.4", "ERT.yaml", "energy: 200.0", "energy: -200.0", "energy must be a number >= 0"),
-    ("v0.4", "arch.yaml", "read_bandwidth: 16", "read_bandwith: 16", "unsupported attribute(s) ['read_bandwith']"),
-    ("legacy", "arch.yaml", "read_bandwidth: 16", "read_bandwith: 16", "unsupported attribute(s) ['read_bandwith']"),
-    ("v0.4", "arch.yaml", "depth: 64", "depht: 64", "unsupported attribute(s) ['depht']"),
-    ("legacy", "arch.yaml", "entries: 1024", "size: 1024", "unsupported attribute(s) ['size']"),
+    ("v0.4", "arch.yaml", "read_bandwidth: 16", "read_bandwith: 16", "unsupported key 'read_bandwith'"),
+    ("legacy", "arch.yaml", "read_bandwidth: 16", "read_bandwith: 16", "unsupported key 'read_bandwith'"),
+    ("v0.4", "arch.yaml", "depth: 64", "depht: 64", "unsupported key 'depht'"),
+    ("legacy", "arch.yaml", "entries: 1024", "size: 1024", "unsupported key 'size'"),
     ("v0.4", "arch.yaml", '"M=16"', '"M=32"', "need 32 x 1 (X x Y) but its fan-out is 16 x 1"),
     ("legacy", "ERT.yaml", "version: 0.3", "version: 0.4", "Timeloop v1.0 reads 0.2 or 0.3 only"),
     ("legacy", "constraints.yaml", "K=16", "K=32", "need 32 x 1 (X x Y) but its fan-out is 16 x 1"),

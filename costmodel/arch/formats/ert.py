@@ -17,8 +17,10 @@ Versions: the legacy ERT/ART say 0.3 (v1.0 accepts ERT 0.2/0.3 and ART 0.3 only)
 from __future__ import annotations
 
 import math
+from typing import Any, Optional
 
-from ..errors import CostModelError
+from ...errors import CostModelError
+from .schema import Open, Str, check
 
 CLUSTER_SCALED = {"legacy": True, "v0.4": True}
 VERSION = {"legacy": 0.3, "v0.4": 0.4}
@@ -51,6 +53,23 @@ def component_name(path: str) -> str:
     return path.rsplit(".", 1)[-1]
 
 
+class Action(Open):
+    name: Optional[Str] = None
+    energy: Any = None                                   # checked below: a number >= 0 [pJ]
+
+
+class Table(Open):
+    name: Str
+    actions: list[Action] = []
+
+
+class Ert(Open):
+    """``{version, tables}``: a list of {name, actions} (0.3 / 0.4), or ``{path: {action: {energy} or
+    [{arguments, energy}]}}`` (0.2)."""
+    version: Any = None
+    tables: list[Table] | dict[str, dict[str, Action | list[Action]]]
+
+
 def read(data, fmt: str, where: str) -> dict:
     """{component: max action energy [pJ] as written (cluster-scaled per `CLUSTER_SCALED`)} of an ERT.
 
@@ -62,13 +81,13 @@ def read(data, fmt: str, where: str) -> dict:
         raise CostModelError(f"{where}: ERT: expected a mapping with 'tables'")
     if fmt == "legacy" and ert.get("version") not in (0.2, 0.3, "0.2", "0.3"):
         raise CostModelError(f"{where}: ERT version {ert.get('version')!r}: Timeloop v1.0 reads 0.2 or 0.3 only")
-    t = ert["tables"]
-    items = [(x.get("name"), x.get("actions", [])) for x in t] if isinstance(t, list) else list(t.items())
+    t = check(Ert, ert, where, path=("ERT",)).tables
+    items = [(x.name, [a.model_dump() for a in x.actions]) for x in t] if isinstance(t, list) else [
+        (path, [{**a.model_dump(), "name": k} for k, v in acts.items() for a in (v if isinstance(v, list) else [v])])
+        for path, acts in t.items()]
     out = {}
     for path, actions in items:
         at = f"{where}: ERT {path}"
-        if isinstance(actions, dict):                      # ERT 0.2: {action: {energy} or [{arguments, energy}]}
-            actions = [{"name": k, **x} for k, v in actions.items() for x in (v if isinstance(v, list) else [v])]
         energies = []
         for a in actions:
             if a.get("name") not in KNOWN_ACTIONS:

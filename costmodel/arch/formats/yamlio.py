@@ -4,12 +4,15 @@ timeloopfe evaluates unquoted strings (``45nm``) as Python expressions, so nothi
 floats are always written as floats (``200.0``: timeloopfe types ERT energies as float and rejects
 ``200``); no anchors/aliases (``&id001``): every repeated object is written out.
 `Tagged` renders a mapping with a YAML tag (``!Component``, ``!Container``) for the v0.4 arch format.
+Reading: `load_lines` gives a document and the line of every key (for errors naming file, line and key).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import yaml
+
+from ...errors import CostModelError
 
 
 @dataclass(frozen=True)
@@ -57,3 +60,42 @@ _Loader.add_multi_constructor("!", lambda loader, suffix, node: {"!": suffix, **
 def load(text: str):
     """Read YAML back, tags kept as a '!' key (``!Component`` -> {'!': 'Component', ...}); for tests and checks."""
     return yaml.load(text, Loader=_Loader)
+
+
+def load_lines(text: str, where) -> tuple[dict, dict]:
+    """(the top-level mapping of YAML text, {key path: 1-based line} of every key and list item); one
+    CostModelError naming `where` if the text is not YAML or not a mapping."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as e:
+        if "!Container" in text or "!Component" in text:      # timeloopfe v4: costmodel.timeloop.v4 reads it
+            raise CostModelError(f"{where}: a timeloopfe v4 spec: run `costmodel model|mapper FILES --ert ERT "
+                                 f"--save-spec SPEC.yaml` (FILES as timeloopfe takes them), then use SPEC.yaml") from None
+        raise CostModelError(f"{where}: malformed YAML: {str(e).splitlines()[0]}") from None
+    except RecursionError:
+        raise CostModelError(f"{where}: malformed YAML: nested too deeply") from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise CostModelError(f"{where}: expected a YAML mapping at the top level")
+    lines: dict = {}
+    _lines(node, (), lines, set())
+    return data, lines
+
+
+def _lines(node, path: tuple, lines: dict, seen: set) -> None:
+    if id(node) in seen or len(path) > 64:         # an alias is walked once (no blow-up)
+        return
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        items = [(k.value if isinstance(k, yaml.ScalarNode) else None, k, v) for k, v in node.value]
+    elif isinstance(node, yaml.SequenceNode):
+        items = [(i, v, v) for i, v in enumerate(node.value)]
+    else:
+        return
+    for key, at, value in items:
+        if key is not None:
+            lines.setdefault((*path, key), at.start_mark.line + 1)
+            _lines(value, (*path, key), lines, seen)

@@ -11,14 +11,15 @@ A spec YAML (any kind) may carry::
 
 ``load_arch("ARCH:NAME")`` gives the spec with the overrides applied, named ``ARCH:NAME`` (its own
 ``presets`` dropped). A bad preset is reported when its spec loads, not when it is first used.
-`fitted(arch)` / `describe(arch)` give the fitted values of a preset by its ``ARCH:NAME``, for every
-output that uses it to label them.
+This module knows a spec only through its ``presets``/``to_dict``/``from_dict`` (it imports no spec class and
+no registry), so the spec classes call it to check their own presets. By NAME (``ARCH:NAME``):
+`costmodel.arch.registry.fitted` / `describe` give the fitted values, for every output that uses them.
 """
 from __future__ import annotations
 
 import copy
 
-from .errors import CostModelError
+from ..errors import CostModelError
 
 META = ("description", "fitted")
 
@@ -80,17 +81,7 @@ def apply(spec, name: str):
     return type(spec).from_dict(data, source=f"{spec.name} preset {name}")
 
 
-def fitted(arch: str) -> dict:
-    """{value path: (value, source)} of the fitted values of ``ARCH:PRESET``; {} for a plain arch."""
-    from .arch import load_arch
-    base, _, name = str(arch).partition(":")
-    if not name:
-        return {}
-    spec, data = load_arch(base), load_arch(arch).to_dict()
+def fitted_values(spec, name: str) -> dict:
+    """{value path: (value, source)} of the fitted values of `spec`'s preset `name`."""
+    data = apply(spec, name).to_dict()
     return {path: (_lookup(data, path), src) for path, src in spec.presets[name]["fitted"].items()}
-
-
-def describe(arch: str) -> str:
-    """One line naming a preset's fitted values and their sources ('' when none was fitted)."""
-    fit = fitted(arch)
-    return "; ".join(f"fitted {path} = {value!r} ({src})" for path, (value, src) in fit.items())

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 
-from ..errors import CostModelError
-from ..loopnest.spec import DATASPACES, DIMS, AcceleratorSpec
+from ...errors import CostModelError
+from ...loopnest.fields import DATASPACES, DIMS
+from ..spec import AcceleratorSpec
 
 _FACTOR = re.compile(r"^([A-Za-z])\s*=?\s*(\d+)$")
 
@@ -23,6 +24,8 @@ def parse_factors(value, where: str) -> dict:
     """'N1 C1 S0' | 'N=1 C=1' | 'N=1,C=1' | ['N=1', ...] -> {'N': 1, 'C': 1, ...}."""
     if value is None:
         return {}
+    if not isinstance(value, (str, list, tuple)):
+        raise CostModelError(f"{where}: factors must be a string or a list, e.g. 'N=1 C=1', got {type(value).__name__}")
     items = re.split(r"[\s,]+", value.strip()) if isinstance(value, str) else list(value)
     out = {}
     for item in items:
@@ -95,7 +98,9 @@ def assemble(name: str, levels: list, mac: dict, constraints: dict, mapper: dict
                 _check_dims(c[kind].get("factors", {}), c[kind].get("permutation", ""), f"{at} {kind}")
                 d[kind] = c[kind]
         out.append(d)
-    metrics = [str(m) for m in (mapper.get("optimization-metrics") or ["edp"])]
+    metrics = mapper.get("optimization-metrics") or ["edp"]
+    if not isinstance(metrics, list) or not all(isinstance(m, str) for m in metrics):
+        raise CostModelError(f"{where}: mapper key 'optimization-metrics' must be a list of metric names")
     objective = ",".join(metrics)             # checked by the spec (objective_metrics)
     tl = {k: v for k, v in mapper.items() if k != "optimization-metrics"}
     extras = dict(extras or {})
