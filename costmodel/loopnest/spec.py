@@ -11,10 +11,9 @@ Timeloop format is written from it and read back into it. Conventions (Timeloop'
   ones inside it) is dropped (free) -- what Timeloop v1.0's mapspace does (see mapspace.py).
 * permutation: dims INNER -> OUTER, one letter each (``"NKCPQRSG"``); spatial: the first ``split``
   dims go to mesh X, the rest to Y; no ``split`` = the mapper searches it (Timeloop's default).
-* keep: the data spaces a level keeps; ``keep_or_bypass``: those the mapper decides (Timeloop: a data
-  space named in neither keep nor bypass of the level's datatype constraint); the rest are bypassed.
+* keep: data spaces a level keeps; ``keep_or_bypass``: the mapper decides (named in neither list); rest bypassed.
 * dims: N C K R S P Q and G (groups; per-group C and K); G constraints are the exact-mode (grouped) ones.
-The pool model is ours, not Timeloop's (v1.0 cannot express pooling): see ``PoolModel``.
+The pool model (``PoolModel``) is ours: v1.0 cannot express pooling.
 """
 from __future__ import annotations
 
@@ -221,7 +220,8 @@ class AcceleratorSpec:
             raise CostModelError(f"{where}: key 'kind' must be 'accelerator' for an AcceleratorSpec")
         levels = _req(data, "levels", where)
         semantics = _choice(data, "semantics", cls.SEMANTICS, where)
-        if not isinstance(levels, list) or len(levels) < (least := 1 if semantics == "timeloop-v3" else 2):  # v3: 1 ok
+        least = 1 if semantics == "timeloop-v3" else 2                     # v3 takes a one-level arch
+        if not isinstance(levels, list) or len(levels) < least:
             raise CostModelError(f"{where}: key 'levels' must list at least {least} storage level(s) (outer -> inner)")
         lvs = tuple(StorageLevel.from_dict(lv, f"{where}: levels[{i}]") for i, lv in enumerate(levels))
         names = [lv.name for lv in lvs]
