@@ -28,6 +28,7 @@ import torch
 from costmodel.errors import CostModelError
 from costmodel.ops import DARTS_PRIMITIVES
 
+from . import checks
 from .space import SearchSpace
 
 # GDAS / AutoDL-Projects op names -> ours (AutoDL lib/models/cell_operations.py)
@@ -57,8 +58,7 @@ class Adapter:
         """(op weights normal, reduce, edge weights or None) of `model` now."""
         t = self.tensors(model)
         f = torch.sigmoid if self.weights == "sigmoid" else (lambda a: torch.softmax(a, dim=-1))
-        cost._check(t[0], False, self.normal)
-        cost._check(t[1], True, self.reduce)
+        t[0], t[1] = cost._check(t[0], False, self.normal), cost._check(t[1], True, self.reduce)
         edges = None
         if self.betas:
             edges = (edge_weights(t[2], cost.node_slices), edge_weights(t[3], cost.node_slices))
@@ -121,10 +121,7 @@ ADAPTERS = {
 
 def edge_weights(betas: torch.Tensor, slices) -> torch.Tensor:
     """PC-DARTS edge normalisation: softmax of the betas over each node's incoming edges -> [edges]."""
-    if betas.dim() != 1 or betas.shape[0] != slices[-1][1]:
-        raise CostModelError(f"betas have shape {tuple(betas.shape)}, need ({slices[-1][1]},) (one per edge)")
-    if bool(torch.isnan(betas).any()) or bool(torch.isposinf(betas).any()):
-        raise CostModelError("betas hold NaN or +inf (a diverged search?): the cost is undefined")
+    betas = checks.logits(betas, "betas (a diverged search?)", (slices[-1][1],))
     return torch.cat([torch.softmax(betas[s:e], dim=-1) for s, e in slices])
 
 
