@@ -33,6 +33,7 @@ import torch
 from costmodel.errors import CostModelError
 
 from . import checks
+from .attach import attach, warn_if_discarded
 from .cost_table import CostTables, cost_table, check_metric
 from .space import SearchSpace
 
@@ -163,7 +164,13 @@ class DartsCost(torch.nn.Module):
         if self.adapter is None:
             raise CostModelError("penalty(model) needs a DartsCost made by DartsCost.for_model(model, arch=...); "
                                  "with a SearchSpace use cost(alphas_normal, alphas_reduce)")
+        warn_if_discarded(model)                 # the unrolled trap (nas.attach): loud, not silent
         return self.adapter.penalty(self, model)
+
+    def attach(self, architect, lam: float = 1.0):
+        """Apply lam * penalty(architect.model) at every step of a DARTS `Architect`, first or second order,
+        instead of adding a line to its loss (`nas.attach`). Returns the architect."""
+        return attach(self, architect, lam)
 
     @classmethod
     def for_model(cls, model, arch=None, metric: str = "compute_cycles", lut=None, **kw) -> "DartsCost":
