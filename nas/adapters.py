@@ -68,6 +68,10 @@ class Adapter:
         """Op names in alpha column order, when the parameters name them (None: read from the model)."""
         return None
 
+    def network(self, model) -> dict:
+        """What the model's module structure says of the network (layers, c, steps) beyond its attributes."""
+        return {}
+
     def penalty(self, cost, model) -> torch.Tensor:
         pn, pr, edges = self.probs(cost, model)
         if cost.normal_costs.device != pn.device:
@@ -108,6 +112,18 @@ class NniAdapter(Adapter):
 
     def op_names(self, model):
         return tuple(self._cells(model)[self.normal].op_names) + ("none",)
+
+    def network(self, model) -> dict:
+        """NNI's DARTS space (nni.nas.hub.pytorch.DARTS, an NDS) keeps its cells in `stages`, not `cells`: every
+        cell of the network is one DifferentiableMixedCell after the DARTS strategy mutates it, so the cells
+        are counted; C is the space's `width` when it is a fixed int, steps a cell's `num_nodes`."""
+        cells = [m for m in model.modules() if isinstance(getattr(m, "_arch_alpha", None), torch.nn.ParameterDict)
+                 and getattr(m, "op_names", None) is not None]
+        out = {"layers": len(cells) or None, "steps": int(cells[0].num_nodes) if cells else None}
+        width = getattr(model, "width", None)
+        if isinstance(width, int) and not isinstance(width, bool):
+            out["c"] = width
+        return out
 
 
 ADAPTERS = {
@@ -155,12 +171,15 @@ def model_space(model, ad: Adapter, **given) -> SearchSpace:
     """The SearchSpace of `model` (see the module doc for what is read; `given` overrides)."""
     alphas = ad.tensors(model)[0]
     n_edges, n_ops = alphas.shape
-    steps = given.pop("steps", None) or _first(model, ("_steps",)) or _steps_from_edges(n_edges)
+    structure = ad.network(model)
+    steps = (given.pop("steps", None) or _first(model, ("_steps",)) or structure.get("steps")
+             or _steps_from_edges(n_edges))
     stem_mult = given.pop("stem_multiplier", None) or _first(model, ("_stem_multiplier", "stem_multiplier")) or 3
     layers = given.pop("layers", None) or _first(model, ("_layers", "_Layer", "layers"))
-    if layers is None and hasattr(model, "cells"):
+    if layers is None and isinstance(getattr(model, "cells", None), torch.nn.ModuleList):
         layers = len(model.cells)
-    c = given.pop("c", None) or _first(model, ("_C", "C"))
+    layers = layers or structure.get("layers")
+    c = given.pop("c", None) or _first(model, ("_C", "C")) or structure.get("c")
     if c is None:
         conv = next((m for m in model.modules() if isinstance(m, torch.nn.Conv2d)), None)
         c = conv.out_channels // stem_mult if conv is not None else None
