@@ -182,25 +182,31 @@ def check(block: Block) -> list:
 
 
 def write(kinds: set, only: str | None) -> int:
+    """Run the chosen blocks' commands, then put their outputs into the files (read again at the end, so edits
+    made meanwhile elsewhere in a file are kept; a block is found again by its begin marker's command)."""
     changed = 0
     for path in doc_files():
-        text = path.read_text()
-        for block in reversed(parse(path)):          # bottom-up: earlier line numbers stay valid
+        outputs = {}
+        for block in parse(path):
             if block.kind not in kinds or (only and only not in block.command):
                 continue
             if block.kind == "real_tools" and block.tools_missing():
                 print(f"skip {block.where}: needs {', '.join(block.tools_missing())}", file=sys.stderr)
                 continue
             print(f"run  {block.where}: {block.command}", file=sys.stderr)
-            new = block.render(run(block, in_place=True)[0])
+            outputs[(block.kind, block.command)] = block.render(run(block, in_place=True)[0])
+        if not outputs:
+            continue
+        lines = path.read_text().splitlines(keepends=True)
+        for block in reversed(parse(path)):          # bottom-up: earlier line numbers stay valid
+            new = outputs.get((block.kind, block.command))
+            if new is None:
+                continue
             end = f"<!-- end sha256:{digest(new)} -->" if block.kind in ("measured", "real_tools") else "<!-- end -->"
-            lines = text.splitlines(keepends=True)
             j = block.line + block.text.count("\n")   # 0-based index of the end marker
-            if new != block.text or lines[j].rstrip("\n") != end:
-                changed += 1
+            changed += new != block.text or lines[j].rstrip("\n") != end
             lines[block.line:j + 1] = [new, end + "\n"]
-            text = "".join(lines)
-        path.write_text(text)
+        path.write_text("".join(lines))
     return changed
 
 
