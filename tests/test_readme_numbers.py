@@ -40,7 +40,8 @@ def test_a_hand_edited_number_fails(tmp_path):
     fast = next(b for b in BLOCKS if b.kind == "fast" and any(c.isdigit() for c in b.text))
     i = next(i for i, c in enumerate(fast.text) if c.isdigit())
     edited = rn.Block(**{**fast.__dict__, "text": fast.text[:i] + str((int(fast.text[i]) + 1) % 10) + fast.text[i + 1:]})
-    assert rn.check(edited) and "now prints something else" in rn.check(edited)[0]
+    problems = rn.check(edited)
+    assert problems and "now prints something else" in problems[0]
     summed = [b for b in BLOCKS if b.kind in ("measured", "real_tools")]
     for b in summed:
         assert not rn.check(rn.Block(**{**b.__dict__, "kind": "measured"})), b.where   # checksum as stored
