@@ -100,9 +100,9 @@ def phase2_from_random(cost, band, *, seed: int = 0, max_rounds: int = 100, step
     """MDARTS phase 2 alone: DARTS-initialised alphas (1e-3 * N(0, 1), `seed`) projected round after
     round (u_max = `steps` Adam steps each, Adam moments kept) until `cost.cost` is inside `band`.
     Returns (the last Projection, rounds used)."""
-    band = check_band(*band) if isinstance(band, (tuple, list)) and len(band) == 2 else band
-    if not isinstance(band, tuple):
+    if not isinstance(band, (tuple, list)) or len(band) != 2:
         raise CostModelError(f"band must be a pair (C_L, C_H), got {band!r}")
+    band = check_band(*band)
     gen = torch.Generator().manual_seed(seed)
     space, dtype = cost.space, cost.normal_costs.dtype
     alphas = (1e-3 * torch.randn(space.n_edges, len(space.normal_ops), generator=gen).to(dtype),
