@@ -10,6 +10,7 @@
 # Run by tests/test_wheel.py (marked slow; part of the README test command, so CI runs it).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
+unset PYTHONPATH     # the wheel is checked, not a checkout a caller (e.g. PYTHONPATH=$PWD pytest) points at
 python="${PYTHON:-python}"
 work="${1:-}"
 if [ -z "$work" ]; then work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT; fi
