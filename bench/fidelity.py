@@ -38,6 +38,13 @@ def rows_of(path):
         return list(csv.DictReader(fh))
 
 
+def distinct(path) -> int:
+    """Distinct (arch, problem) pairs among a reference CSV's layer rows: datasets repeat a problem for
+    every op and shape that lowers to it, so row counts overstate the evidence."""
+    return len({(r["arch"], r.get("G") or "1", *(r[k] for k in DIMS)) for r in rows_of(path)
+                if r.get("R") and r.get("layer") != "total"})
+
+
 def fixed_mapping_check(path, cc_col, tot_col):
     n = ok_c = ok_t = ok_e = 0
     for r in rows_of(path):
@@ -81,13 +88,13 @@ def main(argv=None):
                                 ("paper-encoding dataset", main_csv, "cycles", "cycles_bw"),
                                 ("exact-mode dataset (G, dilation)", exact_csv, "cycles", "cycles_bw")):
         n, c, t, e = fixed_mapping_check(path, cc, tot)
-        print(f"   {name:34s} {c}/{n}  {t}/{n}  {e}/{n}")
+        print(f"   {name:34s} {c}/{n}  {t}/{n}  {e}/{n}  ({n} rows, {distinct(path)} distinct problems)")
     n, same = exhaustive_check(ref)
     print(f"2) mapper vs Timeloop's exhaustive search (exhaustive_check): identical cycles and energy {same}/{n}")
     print("3) mapper vs the stock Timeloop runs (EDP = energy x total cycles; the stock mapper stops early)")
     for name, path in (("paper-encoding dataset", main_csv), ("exact-mode dataset", exact_csv)):
         rows = compare(path)
-        print(f"   {name}: {summary_line(rows)}")
+        print(f"   {name} ({len(rows)} rows, {distinct(path)} distinct problems): {summary_line(rows)}")
         better = [r for r in rows if r.edp_ratio is not None and r.edp_ratio < 1 - 1e-6]
         if better:
             gains = sorted(1 - r.edp_ratio for r in better)

@@ -11,7 +11,13 @@ figure (every reference row: Timeloop re-ran duplicates, our memo answers them) 
 ZigZag runs in the interpreter given by --zigzag-python / $ZIGZAG_PYTHON, else in the venv of its own
 that --install-zigzag makes (pip install zigzag-dse six; bench/.zigzag-venv, used whenever it exists),
 else this one if it can import zigzag; if none can, the ratio is skipped and the reason printed.
-Last line: `lut_speed: vs timeloop R×, vs zigzag S×` (R on distinct problems, CPU time).
+When `timeloop-mapper` is on PATH, it is also timed LIVE, in the same run on the same machine: the
+`timeloop` backend (input files written, the stock mapper run, its stats parsed: what `build-lut --backend
+timeloop` does per problem) on an evenly spaced sample of the distinct problems (--timeloop-problems,
+default 6), against the embedded backend on the same sample; wall time and CPU time (the mapper's
+child-process CPU) are printed.
+Last line: `lut_speed: vs timeloop R× (recorded), L× (live, N problems), vs zigzag S×` (R on distinct
+problems, CPU time; L the same sample's CPU time, the mapper's threads included; n/a without Timeloop).
 """
 from __future__ import annotations
 
@@ -20,6 +26,8 @@ import csv
 import importlib.util
 import json
 import os
+import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -66,6 +74,8 @@ def main(argv=None):
     ap.add_argument("--install-zigzag", nargs="?", const=str(HERE / ".zigzag-venv"), metavar="VENV",
                     help="create VENV (default bench/.zigzag-venv) with zigzag-dse and measure ZigZag live in it")
     ap.add_argument("--zigzag-layers", type=int, default=8, help="conv layers of the set to run ZigZag on")
+    ap.add_argument("--timeloop-problems", type=int, default=6,
+                    help="distinct problems to time the real timeloop-mapper on, when it is on PATH")
     args = ap.parse_args(argv)
     ref_csv = Path(args.reference)
     rows = read_reference(ref_csv)
@@ -102,6 +112,8 @@ def main(argv=None):
     print(f"  all {len(rows)} rows (not like for like: Timeloop re-ran the {len(rows) - distinct} duplicates, our "
           f"memo answers them): {wall_all:,.1f} s vs ours {all_cpu:.3f} s CPU / {all_wall:.3f} s wall "
           f"-> {wall_all / all_cpu:,.0f}x CPU, {wall_all / all_wall:,.0f}x wall")
+
+    l_text = live_timeloop(first, specs, args.timeloop_problems)
 
     if args.install_zigzag and not args.zigzag_python:
         args.zigzag_python = install_zigzag(Path(args.install_zigzag))
@@ -143,7 +155,34 @@ def main(argv=None):
                 s_text = f"{zz['seconds'] / ours:,.0f}×"
             else:
                 print("  (ratio skipped: not every layer mapped)")
-    print(f"lut_speed: vs timeloop {r_cpu:,.0f}×, vs zigzag {s_text}")
+    print(f"lut_speed: vs timeloop {r_cpu:,.0f}× (recorded), {l_text}, vs zigzag {s_text}")
+
+
+def live_timeloop(first, specs, n: int) -> str:
+    """Time the real timeloop-mapper (through the `timeloop` backend) and ours on a sample of the distinct
+    problems, same machine, same run; returns the last line's `L× (live, N problems)` text."""
+    if shutil.which("timeloop-mapper") is None:
+        print("Timeloop live: skipped -- timeloop-mapper is not on PATH")
+        return "n/a (live: no timeloop-mapper)"
+    from costmodel.backends.timeloop import TimeloopBackend
+    step = max(1, len(first) // max(1, n))
+    sample = first[::step][:n]
+    real, ours = TimeloopBackend(), AnalyticBackend()
+    child0, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+    costs = [real.evaluate(layer, specs[arch]) for _, arch, layer, *_ in sample]
+    child1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    tl_wall = time.perf_counter() - t0
+    tl_cpu = (child1.ru_utime + child1.ru_stime) - (child0.ru_utime + child0.ru_stime)
+    t0, c0 = time.perf_counter(), time.process_time()
+    mine = [ours.evaluate(layer, specs[arch]) for _, arch, layer, *_ in sample]
+    our_wall, our_cpu = time.perf_counter() - t0, time.process_time() - c0
+    failed = sum(c.status != "ok" for c in costs)
+    same = sum(c.status == "ok" and c.compute_cycles == m.compute_cycles for c, m in zip(costs, mine))
+    print(f"Timeloop live ({real.version}, stock mapper settings of each spec) on {len(sample)} of the distinct "
+          f"problems: {tl_wall:.2f} s wall / {tl_cpu:.2f} s mapper CPU vs ours {our_wall:.3f} s wall / "
+          f"{our_cpu:.3f} s CPU -> {tl_wall / our_wall:,.0f}x wall, {tl_cpu / our_cpu:,.0f}x CPU "
+          f"({failed} failed; compute cycles equal on {same}/{len(sample)})")
+    return f"{tl_cpu / our_cpu:,.0f}× (live, {len(sample)} problems)"
 
 
 if __name__ == "__main__":

@@ -36,7 +36,6 @@ from .lutdb import KEY_COLUMNS, VALUE_COLUMNS, claims_table, costs_table, first_
 from .ops import OpQuery
 from .paths import resolve_lut
 
-DEFAULT_LUT = "lut_cache.db"
 CLAIM_TTL_S = 3600.0            # a work claim older than this is taken over (its build is presumed dead)
 COST_NUMBERS = ("cycles", "compute_cycles", "macs", "energy_pj", "utilization")   # the last two may be None
 

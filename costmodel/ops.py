@@ -131,7 +131,9 @@ def lower(query: OpQuery, mode: str = "exact") -> list[Layer]:
         return [dw1, pw1, dw2, pw2]
     if op.startswith("dil_conv"):
         dw = conv("dw", n, ci, ci, h, w, q.kernel, s, q.padding, 2, ci, mode)
-        true = conv("dw", n, ci, ci, h, w, q.kernel, s, q.padding, 2, ci, "exact")  # the feature map the pw sees
+        # the feature map the pw sees: the true one even in mdarts mode, a FITTED rule (MDARTS Table I's dil_conv
+        # rows; costmodel.reproduce.FITTED_RULES["mdarts-dil-pointwise"], counted by `reproduce mdarts-table1`)
+        true = conv("dw", n, ci, ci, h, w, q.kernel, s, q.padding, 2, ci, "exact")
         return [dw, conv("pw", n, ci, co, true.P, true.Q, 1, 1, 0, 1, 1, mode)]
     if op.startswith("dw_conv"):
         return [conv("dw", n, ci, ci, h, w, q.kernel, s, q.padding, 1, ci, mode)]

@@ -28,6 +28,7 @@ import torch
 from costmodel.errors import CostModelError
 from costmodel.ops import DARTS_PRIMITIVES
 
+from . import checks
 from .space import SearchSpace
 
 # GDAS / AutoDL-Projects op names -> ours (AutoDL lib/models/cell_operations.py)
@@ -57,8 +58,7 @@ class Adapter:
         """(op weights normal, reduce, edge weights or None) of `model` now."""
         t = self.tensors(model)
         f = torch.sigmoid if self.weights == "sigmoid" else (lambda a: torch.softmax(a, dim=-1))
-        cost._check(t[0], False, self.normal)
-        cost._check(t[1], True, self.reduce)
+        t[0], t[1] = cost._check(t[0], False, self.normal), cost._check(t[1], True, self.reduce)
         edges = None
         if self.betas:
             edges = (edge_weights(t[2], cost.node_slices), edge_weights(t[3], cost.node_slices))
@@ -67,6 +67,10 @@ class Adapter:
     def op_names(self, model):
         """Op names in alpha column order, when the parameters name them (None: read from the model)."""
         return None
+
+    def network(self, model) -> dict:
+        """What the model's module structure says of the network (layers, c, steps) beyond its attributes."""
+        return {}
 
     def penalty(self, cost, model) -> torch.Tensor:
         pn, pr, edges = self.probs(cost, model)
@@ -109,6 +113,18 @@ class NniAdapter(Adapter):
     def op_names(self, model):
         return tuple(self._cells(model)[self.normal].op_names) + ("none",)
 
+    def network(self, model) -> dict:
+        """NNI's DARTS space (nni.nas.hub.pytorch.DARTS, an NDS) keeps its cells in `stages`, not `cells`: every
+        cell of the network is one DifferentiableMixedCell after the DARTS strategy mutates it, so the cells
+        are counted; C is the space's `width` when it is a fixed int, steps a cell's `num_nodes`."""
+        cells = [m for m in model.modules() if isinstance(getattr(m, "_arch_alpha", None), torch.nn.ParameterDict)
+                 and getattr(m, "op_names", None) is not None]
+        out = {"layers": len(cells) or None, "steps": int(cells[0].num_nodes) if cells else None}
+        width = getattr(model, "width", None)
+        if isinstance(width, int) and not isinstance(width, bool):
+            out["c"] = width
+        return out
+
 
 ADAPTERS = {
     "darts": Adapter("darts", "alphas_normal", "alphas_reduce"),
@@ -121,10 +137,7 @@ ADAPTERS = {
 
 def edge_weights(betas: torch.Tensor, slices) -> torch.Tensor:
     """PC-DARTS edge normalisation: softmax of the betas over each node's incoming edges -> [edges]."""
-    if betas.dim() != 1 or betas.shape[0] != slices[-1][1]:
-        raise CostModelError(f"betas have shape {tuple(betas.shape)}, need ({slices[-1][1]},) (one per edge)")
-    if bool(torch.isnan(betas).any()) or bool(torch.isposinf(betas).any()):
-        raise CostModelError("betas hold NaN or +inf (a diverged search?): the cost is undefined")
+    betas = checks.logits(betas, "betas (a diverged search?)", (slices[-1][1],))
     return torch.cat([torch.softmax(betas[s:e], dim=-1) for s, e in slices])
 
 
@@ -158,12 +171,15 @@ def model_space(model, ad: Adapter, **given) -> SearchSpace:
     """The SearchSpace of `model` (see the module doc for what is read; `given` overrides)."""
     alphas = ad.tensors(model)[0]
     n_edges, n_ops = alphas.shape
-    steps = given.pop("steps", None) or _first(model, ("_steps",)) or _steps_from_edges(n_edges)
+    structure = ad.network(model)
+    steps = (given.pop("steps", None) or _first(model, ("_steps",)) or structure.get("steps")
+             or _steps_from_edges(n_edges))
     stem_mult = given.pop("stem_multiplier", None) or _first(model, ("_stem_multiplier", "stem_multiplier")) or 3
     layers = given.pop("layers", None) or _first(model, ("_layers", "_Layer", "layers"))
-    if layers is None and hasattr(model, "cells"):
+    if layers is None and isinstance(getattr(model, "cells", None), torch.nn.ModuleList):
         layers = len(model.cells)
-    c = given.pop("c", None) or _first(model, ("_C", "C"))
+    layers = layers or structure.get("layers")
+    c = given.pop("c", None) or _first(model, ("_C", "C")) or structure.get("c")
     if c is None:
         conv = next((m for m in model.modules() if isinstance(m, torch.nn.Conv2d)), None)
         c = conv.out_channels // stem_mult if conv is not None else None

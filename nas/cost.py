@@ -27,13 +27,13 @@ buffers (`.to(device, dtype)`), and there is no Python loop over edges (only ove
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import torch
 
 from costmodel.errors import CostModelError
 
+from . import checks
+from .attach import attach, warn_if_discarded
 from .cost_table import CostTables, cost_table, check_metric
 from .space import SearchSpace
 
@@ -41,19 +41,12 @@ CP_MODES = ("cell", "pair", "network")
 NONE_MODES = ("zero", "exclude", "successor")
 
 
-def usable_logits(a: torch.Tensor) -> bool:
-    """No NaN, no +inf, and a finite logit on every edge (-inf masks an op: a one-hot genotype's logits)."""
-    return not bool(torch.isnan(a).any() or torch.isposinf(a).any()) and bool((a > float("-inf")).any(-1).all())
-
-
 def smooth_max(x: torch.Tensor, temperature: float, dim: int = -1) -> torch.Tensor:
     """T * logsumexp(x / T) along `dim`; the exact max at T = 0 (an upper bound, off by <= T ln n)."""
-    t = float(temperature)
-    if not math.isfinite(t) or t < 0:
-        raise CostModelError(f"temperature = {temperature!r}: must be a finite number >= 0 (0 = the exact max)")
+    t = checks.number(temperature, "temperature", 0, hint=" (0 = the exact max)")
     if t == 0:
         return x.amax(dim=dim)
-    return temperature * torch.logsumexp(x / temperature, dim=dim)
+    return t * torch.logsumexp(x / t, dim=dim)
 
 
 class DartsCost(torch.nn.Module):
@@ -76,6 +69,10 @@ class DartsCost(torch.nn.Module):
             raise CostModelError(f"none={none!r}: use one of {NONE_MODES}")
         self.none_mode = none
         self.space, self.metric = space, metric
+        if op_costs is not None:
+            if not isinstance(op_costs, dict):
+                raise CostModelError(f"op_costs must be a dict {{op name: cost}}, got {type(op_costs).__name__}")
+            op_costs = {op: float(checks.costs(v, f"op_costs[{op!r}]")) for op, v in op_costs.items()}
         if tables is None and normal is not None:
             tables = _given_tables(space, normal, reduce, metric)
         if tables is None:
@@ -94,16 +91,21 @@ class DartsCost(torch.nn.Module):
         self._none = {red: (space.ops(red).index("none") if "none" in space.ops(red) else None) for red in (0, 1)}
 
     # -- expected cost (sum) -------------------------------------------------------------------
-    def _check(self, a: torch.Tensor, red: bool, name: str | None = None) -> None:
+    def _check(self, a, red: bool, name: str | None = None) -> torch.Tensor:
+        """Alphas of one cell type, checked at the boundary (`nas.checks.logits`): a float tensor [edges, ops]."""
         name = name or ("alphas_reduce" if red else "alphas_normal")
-        want = (self.space.n_edges, len(self.space.ops(red)))
-        if not isinstance(a, torch.Tensor):
-            raise CostModelError(f"{name} must be a torch.Tensor {want} (edges, ops), got {type(a).__name__}")
-        if tuple(a.shape) != want:
-            raise CostModelError(f"{name} has shape {tuple(a.shape)}, the space needs {want} (edges, ops)")
-        if not usable_logits(a):
-            raise CostModelError(f"{name} holds NaN or +inf values, or an edge whose logits are all -inf: "
-                                 f"a cost of them would be NaN")
+        return checks.logits(a, name, (self.space.n_edges, len(self.space.ops(red))))
+
+    def _check_weights(self, w, red: bool, name: str) -> torch.Tensor:
+        return checks.weights(w, name, (self.space.n_edges, len(self.space.ops(red))))
+
+    def _check_edges(self, edge_weights):
+        if edge_weights is None:
+            return None
+        if not isinstance(edge_weights, (tuple, list)) or len(edge_weights) != 2:
+            raise CostModelError("edge_weights must be a pair (w_normal [edges], w_reduce [edges])")
+        return tuple(checks.weights(w, f"edge_weights[{i}] ({'reduce' if i else 'normal'})", (self.space.n_edges,))
+                     for i, w in enumerate(edge_weights))
 
     def _charge_none(self, p: torch.Tensor, red: bool) -> torch.Tensor:
         k = self._none[int(red)]
@@ -122,15 +124,15 @@ class DartsCost(torch.nn.Module):
         """Expected cost of every edge ([cells_n, edges], [cells_r, edges]) from op weights [edges, ops]
         per cell type (softmax probabilities, GDAS one-hot samples, FairDARTS sigmoids) and optional
         edge weights (w_normal [edges], w_reduce [edges]), e.g. PC-DARTS's normalised betas."""
-        self._check(pn, False, "op weights (normal)")
-        self._check(pr, True, "op weights (reduce)")
+        pn = self._check_weights(pn, False, "op weights (normal)")
+        pr = self._check_weights(pr, True, "op weights (reduce)")
+        return self._edge_costs(pn, pr, self._check_edges(edge_weights))
+
+    def _edge_costs(self, pn, pr, edge_weights):
         en = (self.normal_costs * self._charge_none(pn.to(self.normal_costs.dtype), False)).sum(-1)
         er = (self.reduce_costs * self._charge_none(pr.to(self.reduce_costs.dtype), True)).sum(-1)
         if edge_weights is not None:
             wn, wr = edge_weights
-            for w, name in ((wn, "edge_weights[0] (normal)"), (wr, "edge_weights[1] (reduce)")):
-                if tuple(w.shape) != (self.space.n_edges,):
-                    raise CostModelError(f"{name} has shape {tuple(w.shape)}, the space needs ({self.space.n_edges},)")
             en, er = en * wn.to(en.dtype), er * wr.to(er.dtype)
         return en, er
 
@@ -141,10 +143,8 @@ class DartsCost(torch.nn.Module):
 
     def edge_costs(self, alphas_normal, alphas_reduce, edge_weights=None):
         """Expected cost of every edge: ([cells_n, edges], [cells_r, edges])."""
-        self._check(alphas_normal, False)
-        self._check(alphas_reduce, True)
-        return self.edge_costs_from_probs(torch.softmax(alphas_normal, dim=-1), torch.softmax(alphas_reduce, dim=-1),
-                                          edge_weights)
+        an, ar = self._check(alphas_normal, False), self._check(alphas_reduce, True)
+        return self._edge_costs(torch.softmax(an, dim=-1), torch.softmax(ar, dim=-1), self._check_edges(edge_weights))
 
     def cost_per_cell(self, alphas_normal, alphas_reduce, edge_weights=None):
         """Expected cost per cell row: ([cells_n], [cells_r])."""
@@ -164,7 +164,13 @@ class DartsCost(torch.nn.Module):
         if self.adapter is None:
             raise CostModelError("penalty(model) needs a DartsCost made by DartsCost.for_model(model, arch=...); "
                                  "with a SearchSpace use cost(alphas_normal, alphas_reduce)")
+        warn_if_discarded(model)                 # the unrolled trap (nas.attach): loud, not silent
         return self.adapter.penalty(self, model)
+
+    def attach(self, architect, lam: float = 1.0):
+        """Apply lam * penalty(architect.model) at every step of a DARTS `Architect`, first or second order,
+        instead of adding a line to its loss (`nas.attach`). Returns the architect."""
+        return attach(self, architect, lam)
 
     @classmethod
     def for_model(cls, model, arch=None, metric: str = "compute_cycles", lut=None, **kw) -> "DartsCost":
@@ -214,11 +220,13 @@ class DartsCost(torch.nn.Module):
             raise CostModelError(f"unknown critical-path mode {mode!r} (use one of {CP_MODES})")
         if self.metric == "energy_pj":
             raise CostModelError("energy has no critical path: it sums (use cost())")
-        self._check(alphas_normal, False)
-        self._check(alphas_reduce, True)
+        alphas_normal, alphas_reduce = self._check(alphas_normal, False), self._check(alphas_reduce, True)
+        temperature = checks.number(temperature, "temperature", 0, hint=" (0 = the exact max)")
+        edges = [None if w is None else checks.weights(w, name, (self.space.n_edges,)) for w, name in
+                 ((edge_weights_normal, "edge_weights_normal"), (edge_weights_reduce, "edge_weights_reduce"))]
         cn, cr = self.normal_costs, self.reduce_costs
-        args_n = (alphas_normal, False, temperature, edge_weights_normal)
-        args_r = (alphas_reduce, True, temperature, edge_weights_reduce)
+        args_n = (alphas_normal, False, temperature, edges[0])
+        args_r = (alphas_reduce, True, temperature, edges[1])
         if mode == "cell":
             zn, zr = cn.new_zeros(cn.shape[0]), cr.new_zeros(cr.shape[0])
             return (self._finish(cn, zn, zn, *args_n), self._finish(cr, zr, zr, *args_r))
@@ -251,7 +259,7 @@ def _given_tables(space: SearchSpace, normal, reduce, metric: str) -> CostTables
     cells = space.cost_cells()
     out = {}
     for red, arr in ((False, normal), (True, reduce)):
-        a = np.asarray(arr.detach().cpu() if isinstance(arr, torch.Tensor) else arr, dtype=np.float64)
+        a = checks.costs(arr, "reduce costs" if red else "normal costs")
         rows = [c for c in cells if c.reduction == red]
         want = (space.n_edges, len(space.ops(red)))
         if a.shape == want:

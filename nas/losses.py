@@ -11,13 +11,14 @@
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import torch
 
 from costmodel.errors import CostModelError
 
-from .cost import usable_logits
+from . import checks
 from .config import DEFFARTS_BETA  # 0.27, DEff-ARTS Sec. 3 / App. D.1
 DEFFARTS_NONE_COST = 10 ** 6 - 1     # DEff-ARTS App. D.1, Cost_zero
 
@@ -25,9 +26,8 @@ DEFFARTS_NONE_COST = 10 ** 6 - 1     # DEff-ARTS App. D.1, Cost_zero
 def separation_loss(*alphas: torch.Tensor) -> torch.Tensor:
     """MDARTS Eq. 2 summed over every edge of every alphas tensor given ([edges, M] each)."""
     total = 0
-    for a in alphas:
-        if not usable_logits(a):
-            raise CostModelError("separation_loss: the alphas hold NaN or +inf values, or an edge of all -inf")
+    for i, a in enumerate(alphas):
+        a = checks.logits(a, f"separation_loss: alphas #{i}")
         p = torch.softmax(a, dim=-1)
         total = total + ((p - 1.0 / a.shape[-1]) ** 2).sum()
     return -total
@@ -35,9 +35,17 @@ def separation_loss(*alphas: torch.Tensor) -> torch.Tensor:
 
 def band_penalty(l_co: torch.Tensor, c_low: float, c_high: float, tau: float) -> torch.Tensor:
     """tau * (max(C_L - L_co, 0) + max(0, L_co - C_H)): zero inside the QoS band [C_L, C_H]."""
+    c_low, c_high = check_band(c_low, c_high)
+    tau = checks.number(tau, "tau (band weight)", 0)
+    return tau * (torch.relu(c_low - l_co) + torch.relu(l_co - c_high))
+
+
+def check_band(c_low, c_high) -> tuple[float, float]:
+    """A QoS band (C_L, C_H) of finite numbers with C_L <= C_H, or one CostModelError."""
+    c_low, c_high = checks.number(c_low, "QoS band C_L"), checks.number(c_high, "QoS band C_H")
     if c_low > c_high:
         raise CostModelError(f"QoS band is empty: C_L = {c_low} > C_H = {c_high}")
-    return tau * (torch.relu(c_low - l_co) + torch.relu(l_co - c_high))
+    return c_low, c_high
 
 
 @dataclass
@@ -60,6 +68,14 @@ def project_to_band(alphas: tuple, l_co_fn, c_low: float, c_high: float, *, tau:
     band violation in [1/cost unit]. Pass the same dict as `optimizer_state` across calls to
     keep Adam's moments between rounds (the alternating search does).
     """
+    if not isinstance(alphas, (tuple, list)) or not alphas:
+        raise CostModelError("project_to_band: alphas must be a tuple of tensors, e.g. (alphas_normal, alphas_reduce)")
+    alphas = [checks.logits(a, f"project_to_band: alphas #{i}") for i, a in enumerate(alphas)]
+    c_low, c_high = check_band(c_low, c_high)
+    tau, lr = checks.number(tau, "tau (band weight)", 0), checks.number(lr, "lr", 0, strict=True)
+    weight_decay = checks.number(weight_decay, "weight_decay", 0)
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
+        raise CostModelError(f"steps = {steps!r}: must be an integer >= 0")
     anchors = [a.detach() for a in alphas]
     params = [a.detach().clone().requires_grad_(True) for a in alphas]
     opt = torch.optim.Adam(params, lr=lr, betas=betas, weight_decay=weight_decay)
@@ -75,6 +91,8 @@ def project_to_band(alphas: tuple, l_co_fn, c_low: float, c_high: float, *, tau:
         optimizer_state["adam"] = opt.state_dict()
     with torch.no_grad():
         final = float(l_co_fn(*params))
+    if not math.isfinite(final):
+        raise CostModelError(f"project_to_band: the cost function gave {final} (non-finite) on the projected alphas")
     return Projection(tuple(p.detach() for p in params), final, steps, c_low <= final <= c_high)
 
 
@@ -82,6 +100,9 @@ def phase2_from_random(cost, band, *, seed: int = 0, max_rounds: int = 100, step
     """MDARTS phase 2 alone: DARTS-initialised alphas (1e-3 * N(0, 1), `seed`) projected round after
     round (u_max = `steps` Adam steps each, Adam moments kept) until `cost.cost` is inside `band`.
     Returns (the last Projection, rounds used)."""
+    if not isinstance(band, (tuple, list)) or len(band) != 2:
+        raise CostModelError(f"band must be a pair (C_L, C_H), got {band!r}")
+    band = check_band(*band)
     gen = torch.Generator().manual_seed(seed)
     space, dtype = cost.space, cost.normal_costs.dtype
     alphas = (1e-3 * torch.randn(space.n_edges, len(space.normal_ops), generator=gen).to(dtype),
@@ -97,8 +118,10 @@ def phase2_from_random(cost, band, *, seed: int = 0, max_rounds: int = 100, step
 
 def deffarts_loss(l_com: torch.Tensor, gamma: float, beta: float = DEFFARTS_BETA) -> torch.Tensor:
     """DEff-ARTS cost term Gamma * L_com^beta (add it to the cross-entropy: Eq. 1)."""
-    if beta <= 0:
-        raise CostModelError(f"DEff-ARTS beta must be > 0, got {beta}")
+    beta = checks.number(beta, "DEff-ARTS beta", 0, strict=True)
+    gamma = checks.number(gamma, "DEff-ARTS gamma")
+    if not bool(torch.isfinite(torch.as_tensor(l_com)).all()):
+        raise CostModelError("deffarts_loss: L_com is NaN or infinite")
     return gamma * l_com.clamp_min(0) ** beta
 
 
@@ -107,6 +130,7 @@ def rapdarts_loss(costs: dict, lambdas: dict) -> torch.Tensor:
     missing = sorted(set(lambdas) - set(costs))
     if missing:
         raise CostModelError(f"RAPDARTS: lambda given for metric(s) {missing} with no cost; costs: {sorted(costs)}")
+    lambdas = {m: checks.number(v, f"RAPDARTS lambda[{m!r}]") for m, v in lambdas.items()}
     return sum(lambdas[m] * costs[m] for m in lambdas)
 
 
@@ -122,8 +146,8 @@ class ProfilerPenalty:
     """
 
     def __init__(self, baseline: float, scale: float = 1.0, nonlinear: str = "linear", aggregate: str = "add"):
-        if baseline <= 0:
-            raise CostModelError(f"penalty baseline must be > 0, got {baseline}")
+        baseline = checks.number(baseline, "penalty baseline", 0, strict=True)
+        scale = checks.number(scale, "penalty scale")
         if nonlinear not in NONLINEAR:
             raise CostModelError(f"unknown nonlinear {nonlinear!r} (use one of {NONLINEAR})")
         if aggregate not in AGGREGATE:

@@ -8,7 +8,7 @@ Points are rows of an [n, d] array of objectives. `senses` says per objective wh
                              ranks < k are removed (PRP-NAS Eq. 1)
   hypervolume(points, ref)   volume dominated by the points and bounded by `ref`: exact sweep in
                              2-D, exact slicing (HSO) in n-D
-  kendall_tau_b, spearman    rank correlations (tau-b handles ties)
+  kendall_tau_b, spearman    rank correlations (scipy.stats; tau-b handles ties)
   pareto_rank_correlation    tau-b (or Spearman) between the Pareto ranks of two evaluations
   dpp_select(points, k)      DPP-Net step 3: K candidates by Pareto rank, the last front cut by
                              crowding distance (most isolated first)
@@ -17,6 +17,7 @@ Points are rows of an [n, d] array of objectives. `senses` says per objective wh
 from __future__ import annotations
 
 import numpy as np
+from scipy import stats
 
 from costmodel.errors import CostModelError
 
@@ -103,39 +104,32 @@ def _hv(p: np.ndarray, r: np.ndarray) -> float:
     return vol
 
 
-def kendall_tau_b(x, y) -> float:
-    """Kendall's tau-b (ties in either ranking handled); nan if a ranking is constant."""
+def _rankings(x, y, name: str) -> tuple[np.ndarray, np.ndarray]:
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     if x.shape != y.shape or x.ndim != 1:
-        raise CostModelError(f"kendall_tau_b needs two 1-D rankings of equal length, got {x.shape} and {y.shape}")
-    i, j = np.triu_indices(len(x), k=1)
-    dx, dy = np.sign(x[i] - x[j]), np.sign(y[i] - y[j])
-    s = float((dx * dy).sum())
-    n_x, n_y = float((dx != 0).sum()), float((dy != 0).sum())
-    return s / np.sqrt(n_x * n_y) if n_x and n_y else float("nan")
+        raise CostModelError(f"{name} needs two 1-D rankings of equal length, got {x.shape} and {y.shape}")
+    if not (np.isfinite(x).all() and np.isfinite(y).all()):
+        raise CostModelError(f"{name}: the rankings hold NaN or infinite values")
+    return x, y
 
 
-def _average_ranks(v: np.ndarray) -> np.ndarray:
-    order = np.argsort(v, kind="mergesort")
-    ranks = np.empty(len(v))
-    sv = v[order]
-    start = 0
-    for k in range(1, len(v) + 1):
-        if k == len(v) or sv[k] != sv[start]:
-            ranks[order[start:k]] = (start + k - 1) / 2 + 1
-            start = k
-    return ranks
+def _correlation(fn, x, y) -> float:
+    """scipy's statistic; nan (undefined) when a ranking is constant or has fewer than 2 entries."""
+    if len(x) < 2 or np.ptp(x) == 0 or np.ptp(y) == 0:
+        return float("nan")
+    return float(fn(x, y).statistic)
+
+
+def kendall_tau_b(x, y) -> float:
+    """Kendall's tau-b (ties in either ranking handled; scipy.stats.kendalltau); nan if a ranking is constant."""
+    x, y = _rankings(x, y, "kendall_tau_b")
+    return _correlation(lambda a, b: stats.kendalltau(a, b, variant="b"), x, y)
 
 
 def spearman(x, y) -> float:
-    """Spearman's rho (Pearson correlation of the average ranks)."""
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    if x.shape != y.shape or x.ndim != 1:
-        raise CostModelError(f"spearman needs two 1-D rankings of equal length, got {x.shape} and {y.shape}")
-    rx, ry = _average_ranks(x), _average_ranks(y)
-    rx, ry = rx - rx.mean(), ry - ry.mean()
-    den = np.sqrt((rx ** 2).sum() * (ry ** 2).sum())
-    return float((rx * ry).sum() / den) if den else float("nan")
+    """Spearman's rho (scipy.stats.spearmanr: Pearson correlation of the average ranks); nan if constant."""
+    x, y = _rankings(x, y, "spearman")
+    return _correlation(stats.spearmanr, x, y)
 
 
 def pareto_rank_correlation(estimated, true, senses=None, method: str = "kendall") -> float:

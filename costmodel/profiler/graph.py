@@ -30,7 +30,6 @@ from ..errors import CostModelError
 from ..ops import OpQuery, lower
 
 LAYER_KINDS = ("conv", "conv1d", "linear", "max_pool", "avg_pool", "adaptive_avg_pool", "matmul")
-JOIN_KINDS = ("add", "concat")
 FUSED = ("batch_norm", "relu", "relu6", "leaky_relu", "hardtanh", "sigmoid", "tanh", "silu", "gelu",
          "hardswish", "hardsigmoid", "elu", "clip", "layer_norm", "group_norm", "softmax", "log_softmax")
 

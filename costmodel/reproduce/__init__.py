@@ -24,6 +24,9 @@ class Row:
 
     arch: the target (``ARCH`` or ``ARCH:PRESET``) the computed value comes from. fitted: the value
     depends on a fitted preset value (the plain arch gives another number; see `preset_row`).
+    rules: the names (keys of FITTED_RULES) of the rules, other than presets, that were chosen because
+    they make this table come out and that this row's number depends on. printed: the number the paper
+    prints when `published` is a corrected typo of it (counted apart: "as printed" vs "corrected").
     claimed: the module declares the row reproducible: `costmodel reproduce` exits 1 if it is not."""
 
     label: str
@@ -33,6 +36,8 @@ class Row:
     arch: str = ""
     fitted: bool = False
     claimed: bool = False
+    rules: tuple = ()
+    printed: float | None = None
 
     @property
     def reproduced(self) -> bool:
@@ -45,15 +50,27 @@ class Row:
         return self.computed / self.published
 
 
+# Rules other than presets that were chosen because they make a paper table come out (FITTED, like a preset's
+# values): name -> (what the rule is, the table it was inferred from). Rows name the ones they depend on.
+FITTED_RULES = {
+    "mdarts-dil-pointwise": ("in the `mdarts` lowering the 1x1 conv after a dil_conv's depthwise conv runs on the "
+                             "true (dilated, 32x32) map, not on the 34x34 / 36x36 map the stated P = (H - R + 2 pad)/s + 1 "
+                             "gives its input", "MDARTS Table I, the four dil_conv rows"),
+    "mdarts-table3-schedule": ("schedule mode `mdarts-table3`: a reduction cell then the normal cell after it in one "
+                               "DAG, one cost per op at the first cell's shapes (pools at stride 2, other ops at "
+                               "stride 1)", "MDARTS Table III, its public rows"),
+}
+
+
 def preset_row(label: str, published, compute, preset: str, default: str, note: str = "",
-               claimed: bool = False) -> Row:
+               claimed: bool = False, rules: tuple = (), printed=None) -> Row:
     """A Row computed on arch `preset` (``ARCH:PRESET``), fitted when the plain arch `default` gives a
     different number (that number goes in the note): which rows needed a fitted value is computed, not typed."""
     value, plain = compute(preset), compute(default)
     fitted = bool(fitted_values(preset)) and value != plain
     tail = f"{default} (nothing fitted): {_fmt(plain)}" if fitted else f"the same on {default} (nothing fitted)"
     return Row(label, published, value, f"{note}; {tail}" if note else tail, arch=preset, fitted=fitted,
-               claimed=claimed)
+               claimed=claimed, rules=tuple(rules), printed=printed)
 
 
 def failures(rows: list[Row]) -> list[Row]:
@@ -90,7 +107,7 @@ def _fmt(v) -> str:
 
 def render(name: str, rows: list[Row]) -> str:
     """A table of published vs computed (ratio, arch or preset used, note), the fitted values of every preset
-    a row needed, and the closing line ``NAME: N/M published numbers reproduced (K with fitted presets)``."""
+    and fitted rule a row needed, and the closing line of `summary`."""
     arch = [r.arch + (" (fitted)" if r.fitted else "") for r in rows]
     width, aw = max([len(r.label) for r in rows] + [5]), max([len(a) for a in arch] + [4])
     lines = [f"{'row':<{width}}  {'published':>12}  {'computed':>12}  {'ratio':>7}  {'arch':<{aw}}  note"]
@@ -101,6 +118,8 @@ def render(name: str, rows: list[Row]) -> str:
             note = tag + (f"; {r.note}" if r.note else "")
         else:
             note = r.note
+        if r.rules:
+            note = "; ".join(x for x in (note, f"fitted rule {', '.join(r.rules)}") if x)
         if r.claimed and not r.reproduced:
             note = "NOT REPRODUCED (claimed reproducible)" + (f"; {note}" if note else "")
         lines.append(f"{r.label:<{width}}  {_fmt(r.published):>12}  {_fmt(r.computed):>12}  {ratio:>7}  "
@@ -109,8 +128,23 @@ def render(name: str, rows: list[Row]) -> str:
         for path, (value, source) in fitted_values(preset).items():
             shown = yaml.safe_dump(value, default_flow_style=True).strip().removesuffix("...").strip()
             lines.append(f"fitted value of {preset}: {path} = {shown} ({source})")
-    public = [r for r in rows if r.published is not None]
-    fitted = sum(r.reproduced and r.fitted for r in public)
-    lines.append(f"{name}: {sum(r.reproduced for r in public)}/{len(public)} published numbers reproduced"
-                 + (f" ({fitted} with fitted presets)" if fitted else ""))
+    for rule in dict.fromkeys(x for r in rows for x in r.rules):
+        what, source = FITTED_RULES[rule]
+        lines.append(f"fitted rule {rule}: {what} ({source})")
+    lines.append(summary(name, rows))
     return "\n".join(lines)
+
+
+def summary(name: str, rows: list[Row]) -> str:
+    """``NAME: N/M published numbers reproduced[: P/M as printed, T against a corrected typo] (K with fitted
+    presets, R with fitted rules)``: every number that needed a fitted value or rule, or a corrected typo,
+    is counted as such."""
+    public = [r for r in rows if r.published is not None]
+    done = [r for r in public if r.reproduced]
+    line = f"{name}: {len(done)}/{len(public)} published numbers reproduced"
+    typos = sum(r.printed is not None for r in done)
+    if typos:
+        line += f": {len(done) - typos}/{len(public)} as printed, {typos} against a corrected typo"
+    extra = [f"{n} with fitted {what}" for n, what in ((sum(r.fitted for r in done), "presets"),
+                                                       (sum(bool(r.rules) for r in done), "rules")) if n]
+    return line + (f" ({', '.join(extra)})" if extra else "")

@@ -13,7 +13,9 @@ from . import Row, preset_row
 
 PRESET, DEFAULT = "c64x:deffarts-table2", "c64x"
 SHAPE = dict(c_in=3, h=32, c_out=3, stride=1)
-# (label, op, published cycles, note). The (Sep Conv 3x3)x2 entry is printed 368,340 in the paper.
+# (label, op, published cycles, note). The (Sep Conv 3x3)x2 entry is printed 368,340 in the paper: its
+# corrected value is counted apart ("as printed" vs "against a corrected typo").
+PRINTED = {"sep_conv_3x3": 368_340}
 PUBLISHED = [
     ("Max Pool 3x3", "max_pool_3x3", 27_648, ""),
     ("Avg Pool 3x3", "avg_pool_3x3", 30_720, ""),
@@ -34,7 +36,7 @@ def table2() -> list[Row]:
         if op == "avg_pool_3x3":
             note = "the default counts Appendix B's written k*k*H*W*C*mul + H*W*C*div"
         rows.append(preset_row(label, published, lambda arch: evaluate_op(arch, q).cycles, PRESET, DEFAULT, note,
-                               claimed=True))
+                               claimed=True, printed=PRINTED.get(op)))
     skip = evaluate_op(DEFAULT, OpQuery("skip_connect", **SHAPE)).cycles
     rows.append(Row("Skip Connect", None, skip, f"paper: {SKIP_PUBLISHED}; skip costs 0 by definition "
                                                 "(identity at stride 1), so it is not counted", arch=DEFAULT))

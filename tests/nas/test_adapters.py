@@ -275,3 +275,31 @@ def test_nni_cells_missing_a_label_is_one_clear_error():
     model.cells = nn.ModuleList([c for c in model.cells if c.label == "normal"])
     with pytest.raises(CostModelError, match="labelled \\['reduce'\\]"):
         DartsCost.for_model(model, metric="params", layers=3, c=16)
+
+
+class TinyNniNds(nn.Module):
+    """NNI 3.0's DARTS space (nni.nas.hub.pytorch.DARTS(width=8, num_cells=5), an NDS) after the DARTS strategy
+    mutated it: a `stem` (3*width channels on cifar), three `stages` of 1, 2, 2 cells (NDS's
+    (i + 1) * n // 3 - i * n // 3), the first cell of stages 2 and 3 a reduction; `width` and `num_cells` kept as
+    given; no `cells`, `_layers` or `_C` attribute."""
+
+    def __init__(self, width=8, num_cells=5):
+        super().__init__()
+        memo = {}
+        self.width, self.num_cells, self.num_nodes_per_cell, self.dataset = width, num_cells, 4, "cifar"
+        self.stem = nn.Sequential(nn.Conv2d(3, 3 * width, 3, padding=1, bias=False), nn.BatchNorm2d(3 * width))
+        per_stage = [(i + 1) * num_cells // 3 - i * num_cells // 3 for i in range(3)]
+        self.stages = nn.ModuleList(nn.ModuleList(NniMixedCell("reduce" if s > 0 and k == 0 else "normal", memo)
+                                                  for k in range(n)) for s, n in enumerate(per_stage))
+
+
+def test_nni_darts_space_is_read_without_layers():
+    model = TinyNniNds(width=8, num_cells=5)
+    assert not hasattr(model, "cells") and not hasattr(model, "_layers")
+    hw = DartsCost.for_model(model, metric="params")
+    assert (hw.space.layers, hw.space.c, hw.space.steps) == (5, 8, 4)
+    assert [c.reduction for c in hw.tables.normal_cells + hw.tables.reduce_cells] == [False] * 3 + [True] * 2
+    given = DartsCost.for_model(model, metric="params", layers=5, c=8)      # the old workaround agrees
+    assert torch.equal(given.normal_costs, hw.normal_costs) and given.uniform_cost == hw.uniform_cost
+    model.width = (8, 16)                         # a width still to be chosen: C from the stem conv instead
+    assert DartsCost.for_model(model, metric="params").space.c == 8

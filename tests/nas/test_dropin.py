@@ -1,4 +1,6 @@
-"""The README drop-in: `DartsCost.for_model` + `hw.penalty(model)` in a DARTS `architect.py`-style step."""
+"""The README drop-in: `DartsCost.for_model(model, arch="eyeriss")` + `hw.penalty(model)` in a DARTS
+`architect.py`-style step."""
+import pytest
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -28,7 +30,7 @@ class Architect:
     def __init__(self, model, lam):
         self.model = model
         self.optimizer = torch.optim.Adam(model.arch_parameters(), lr=3e-4, betas=(0.5, 0.999), weight_decay=1e-3)
-        self.hw = DartsCost.for_model(model, metric="params")     # README: arch="eyeriss"; params needs no backend
+        self.hw = DartsCost.for_model(model, arch="eyeriss")      # the README's line, the default LUT read-only
         self.lam = lam
 
     def step(self, x, y):
@@ -48,6 +50,7 @@ def test_cost_term_steers_the_architecture_step():
         model = TinyDartsModel()
         arch = Architect(model, lam)
         trace = [float(arch.hw.penalty(model))]
+        assert trace[0] == pytest.approx(1.0, abs=1e-3)                   # 1.0 at (near-)uniform alphas
         for _ in range(20):
             arch.step(x, y)
             trace.append(float(arch.hw.penalty(model)))

@@ -5,15 +5,22 @@ Uses the embedded Eyeriss backend (analytic, mdarts lowering) for every op cost.
 import pytest
 
 
-def test_table1_costs_give_the_table2_ceiling():
+@pytest.mark.parametrize("arch", ["eyeriss:mdarts-table3", "eyeriss"])
+def test_the_ceiling_is_every_edge_at_its_dearest_op(arch):
+    """DartsCost's ceiling against op costs asked of the toolkit one by one (not from its tables): it fails if
+    the tables miss an op, cost a pool at the wrong stride or an edge twice."""
+    from costmodel.darts_net import mdarts_table1_query
     from costmodel.evaluate import evaluate_op
-    from costmodel.ops import OpQuery
     from nas.mdarts_table2 import eyeriss_table1_cost
-    # on the fitted preset: 14 x sep_conv_5x5 (86,016, MDARTS Table I) + 14 x max_pool_3x3 at 1/cycle (36,864)
-    assert eyeriss_table1_cost().bounds()[1] == 14 * 86_016 + 14 * 9 * 16 * 16 * 16 == 1_720_320
-    # on the default (physical) pool model the reduction edges' dearest op is no longer the max pool
-    pool = evaluate_op("eyeriss", OpQuery("max_pool_3x3", 16, 32, stride=2), lowering="mdarts").compute_cycles
-    assert pool < 36_864 and eyeriss_table1_cost("eyeriss").bounds()[1] < 1_720_320
+    from nas.space import MDARTS_NORMAL, MDARTS_REDUCE
+    one = {op: evaluate_op(arch, mdarts_table1_query(op, 16, 32), lowering="mdarts").compute_cycles
+           for op in MDARTS_NORMAL + MDARTS_REDUCE}
+    cost = eyeriss_table1_cost(arch)
+    assert cost.bounds() == (14 * min(one[o] for o in MDARTS_NORMAL) + 14 * min(one[o] for o in MDARTS_REDUCE),
+                             14 * max(one[o] for o in MDARTS_NORMAL) + 14 * max(one[o] for o in MDARTS_REDUCE))
+    assert max(MDARTS_NORMAL, key=one.get) == "sep_conv_5x5" and one["sep_conv_5x5"] == 86_016   # MDARTS Table I
+    # the fitted serial max pool is what makes the max pool the dearest reduction op on the preset only
+    assert (max(MDARTS_REDUCE, key=one.get) == "max_pool_3x3") is (arch == "eyeriss:mdarts-table3")
 
 
 @pytest.mark.parametrize("band", [(0.5e6, 0.7e6), (0.9e6, 1.1e6)])   # MDARTS Table II, A and B

@@ -25,7 +25,6 @@ from .schema import Open, Str, check
 CLUSTER_SCALED = {"legacy": True, "v0.4": True}
 VERSION = {"legacy": 0.3, "v0.4": 0.4}
 STORAGE_ACTIONS = ("read", "write", "update", "leak")
-MAC_ACTIONS = ("compute", "leak")
 KNOWN_ACTIONS = {"read", "write", "update", "leak", "compute", "idle", "mac_random", "mac_reused", "mac_gated",
                  "transfer", "transfer_random", "metadata_read", "metadata_write", "gated_read", "gated_write",
                  "gated_update", "skipped_read", "skipped_write", "decompression_count", "compression_count"}

@@ -53,8 +53,9 @@ def test_reproduce_mdarts_table3(cli):
     p = cli("reproduce", "mdarts-table3")
     assert p.returncode == 0, p.stderr
     lines = p.stdout.splitlines()
-    m = re.fullmatch(r"mdarts-table3: (\d)/8 published numbers reproduced \((\d) with fitted presets\)", lines[-1])
-    assert m and int(m.group(1)) >= 3 and int(m.group(2)) >= 1
+    m = re.fullmatch(r"mdarts-table3: (\d)/8 published numbers reproduced \((\d) with fitted presets, (\d) with fitted rules\)",
+                     lines[-1])
+    assert m and int(m.group(1)) >= 3 and int(m.group(2)) >= 1 and m.group(3) == m.group(1)
     assert [line.split()[:3] for line in lines if line.split()[0] in ("DARTS_V2", "ENAS", "NSGANet")] == [
         ["DARTS_V2", "81,456", "81,456"], ["ENAS", "229,376", "229,376"], ["NSGANet", "139,904", "139,904"]]
 

@@ -23,7 +23,7 @@ def test_rendered_table_flags_the_typo():
     rows = table2()
     text = render("deffarts-table2", rows)
     # Skip Connect's 0 is listed, not counted (0 by definition); only the avg pool needed the fitted preset
-    assert text.splitlines()[-1] == "deffarts-table2: 6/6 published numbers reproduced (1 with fitted presets)"
+    assert text.splitlines()[-1] == "deffarts-table2: 6/6 published numbers reproduced: 5/6 as printed, 1 against a corrected typo (1 with fitted presets)"
     assert [r.label for r in rows if r.fitted] == ["Avg Pool 3x3"] and all(r.claimed for r in rows[:6])
     skip = rows[-1]
     assert skip.label == "Skip Connect" and skip.published is None and skip.computed == 0

@@ -20,7 +20,7 @@ def test_closing_line_counts_fitted_rows_and_omits_zero():
 
 def test_reproduce_exits_0_when_claimed_rows_reproduce(capsys):
     assert cli.main(["reproduce", "mdarts-table1"]) == 0
-    assert capsys.readouterr().out.splitlines()[-1] == "mdarts-table1: 12/12 published numbers reproduced"
+    assert capsys.readouterr().out.splitlines()[-1] == "mdarts-table1: 12/12 published numbers reproduced (4 with fitted rules)"
 
 
 def test_a_broken_spec_makes_reproduce_exit_1(tmp_path):
@@ -51,7 +51,7 @@ def test_all_runs_every_table_and_fails_if_any_claimed_row_fails(monkeypatch, ca
     monkeypatch.setattr(reproduce, "registry", lambda: tables)
     assert cli.main(["reproduce", "--all"]) == 1
     out, err = capsys.readouterr()
-    assert "deffarts-table2: 6/6 published numbers reproduced (1 with fitted presets)" in out
+    assert "deffarts-table2: 6/6 published numbers reproduced: 5/6 as printed, 1 against a corrected typo (1 with fitted presets)" in out
     assert out.splitlines()[-1] == "zz-broken: 0/1 published numbers reproduced"
     assert "zz-broken: claimed" in err
     tables.pop("zz-broken")

@@ -26,7 +26,10 @@ def test_table3_public_rows_exact_on_eyeriss():
     reproduced = sum(r.reproduced for r in rows.values())
     fitted = sum(r.reproduced and r.fitted for r in rows.values())
     assert reproduced >= 3 and fitted >= 1
-    assert text.splitlines()[-1] == f"mdarts-table3: {reproduced}/8 published numbers reproduced ({fitted} with fitted presets)"
+    assert text.splitlines()[-1] == (f"mdarts-table3: {reproduced}/8 published numbers reproduced ({fitted} with fitted "
+                                     f"presets, {reproduced} with fitted rules)")
+    assert all(r.rules == ("mdarts-table3-schedule",) for r in rows.values() if r.computed is not None)
+    assert "fitted rule mdarts-table3-schedule: schedule mode `mdarts-table3`" in text
 
 
 def test_table3_darts_v2_rests_on_the_fitted_max_pool_constant():
