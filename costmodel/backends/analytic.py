@@ -49,7 +49,7 @@ class AnalyticBackend:
             return Cost(status="failed", message=f"analytic backend: {type(e).__name__}: {e}")
         if res.mapping is None:
             return Cost(status="failed", message=f"{layer.name}: {res.message}")
-        macs = replace(problem, **dict(res.covered)).macs      # a partly covered problem: the part mapped
+        macs = problem.replace(**dict(res.covered)).macs      # a partly covered problem: the part mapped
         objective = spec.mapper.get("objective", "edp")
         cost = Cost(cycles=res.cycles, compute_cycles=res.compute_cycles, energy_pj=res.energy_pj,
                     utilization=macs / (res.cycles * spec.mac.instances), macs=macs,

@@ -15,8 +15,8 @@ format from it and reads every one back into it. Conventions (Timeloop's):
   dims go to mesh X, the rest to Y; no ``split`` = the mapper searches it (Timeloop's default).
 * keep: the data spaces a level keeps; ``keep_or_bypass``: those the mapper decides (Timeloop: a data
   space named in neither keep nor bypass of the level's datatype constraint); the rest are bypassed.
-* dims: N C K R S P Q and G (groups; per-group C and K). Constraints naming G are the exact-mode
-  (grouped) constraints of reference/timeloop-v1.0-exact/configs; for G = 1 they change nothing.
+* dims and data spaces are the problem shape's (loopnest.shape; written for the grouped CNN layer in the
+  stock specs: N C K R S P Q G); loopnest.bind drops what a problem's shape lacks.
 
 The pool model is ours, not Timeloop's (v1.0 cannot express pooling): see ``PoolModel``.
 """
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from .. import presets
 from ..errors import CostModelError
-from .fields import DATASPACES, DIMS, _check_keys, _factors, _num, _perm, _req
+from .fields import DATASPACES, DIMS, _check_keys, _factors, _num, _perm, _req, canonical  # noqa: F401 (API)
 from .mapper_settings import objective_metrics, timeloop_mapper_settings
 from .poolspec import PoolModel
 
@@ -117,8 +117,8 @@ class StorageLevel:
         choice = tuple(d.get("keep_or_bypass") or ())
         for key, spaces in (("keep", keep), ("keep_or_bypass", choice)):
             for k in spaces:
-                if k not in DATASPACES:
-                    raise CostModelError(f"{where}: key {key!r}: unknown data space {k!r} (use {', '.join(DATASPACES)})")
+                if not isinstance(k, str) or not k.isidentifier():
+                    raise CostModelError(f"{where}: key {key!r}: {k!r} is not a data-space name (e.g. {', '.join(DATASPACES)})")
         both = [k for k in keep if k in choice]
         if both:
             raise CostModelError(f"{where}: {both[0]} is in both 'keep' and 'keep_or_bypass' (kept, or the mapper's choice?)")
@@ -133,8 +133,7 @@ class StorageLevel:
                  cluster_size=_num(d, "cluster_size", where, default=1, minimum=1),
                  read_bandwidth=_num(d, "read_bandwidth", where, kind=float, default=None, minimum=0, allow_none=True),
                  write_bandwidth=_num(d, "write_bandwidth", where, kind=float, default=None, minimum=0, allow_none=True),
-                 keep=tuple(k for k in DATASPACES if k in keep),
-                 keep_or_bypass=tuple(k for k in DATASPACES if k in choice),
+                 keep=canonical(keep), keep_or_bypass=canonical(choice),
                  temporal=TemporalConstraint.from_dict(d.get("temporal"), f"{where}.temporal"),
                  spatial=SpatialConstraint.from_dict(d.get("spatial"), f"{where}.spatial"),
                  klass=str(d.get("class", "")),
@@ -229,8 +228,10 @@ class AcceleratorSpec:
             if b.instances % a.instances or b.mesh_x % a.mesh_x:
                 raise CostModelError(f"{where}: key 'levels': {b.name} instances/mesh_x ({b.instances}/{b.mesh_x}) "
                                      f"must be multiples of {a.name}'s ({a.instances}/{a.mesh_x})")
-        if lvs[0].entries is not None and lvs[0].keep != DATASPACES:
-            raise CostModelError(f"{where}: key 'levels': the outermost level must keep every data space")
+        stray = [(i, k) for i, lv in enumerate(lvs) for k in lv.keep + lv.keep_or_bypass if k not in lvs[0].keep]
+        if stray:
+            raise CostModelError(f"{where}: levels[{stray[0][0]}]: key 'keep': data space {stray[0][1]!r} is not kept by "
+                                 f"the outermost level {lvs[0].name} (it must keep every data space)")
         mac = Arithmetic.from_dict(_req(data, "mac", where), f"{where}: mac")
         if mac.instances % lvs[-1].instances or mac.mesh_x % lvs[-1].mesh_x:
             raise CostModelError(f"{where}: key 'mac': instances/mesh_x ({mac.instances}/{mac.mesh_x}) must be "

@@ -1,0 +1,201 @@
+"""A problem shape as data: Timeloop v1.0's ``problem: shape:`` (dimensions, coefficients, data spaces with
+projections, the read-write one), read from a YAML file or a packaged shape (costmodel/data/shapes).
+
+A data space is a list of axes; an axis a sum of terms (dim x coefficient), a coefficient a named parameter
+(e.g. ``Wstride``, default from ``coefficients``) or an integer. Dimension names are single letters (as in
+Timeloop v1.0's permutation strings). ``dimensions`` keeps Timeloop's order (dimension IDs: the mapping-ID
+order, first = least significant). ``unnamed-order`` (ours; Timeloop ignores it) is the order, inner ->
+outer, in which the mapper places dims a constraint permutation does not name (default: ``dimensions``).
+
+Packaged shapes (``SHAPES``): grouped-cnn-layer (the default), conv1d, conv1d-oc, gemm, batched-gemm,
+depthwise. Build a problem of any of them with ``costmodel.loopnest.problem.Problem(shape, bounds, params)``.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Union
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ..errors import CostModelError
+from ..resources import data_path
+
+SHAPES = ("grouped-cnn-layer", "conv1d", "conv1d-oc", "gemm", "batched-gemm", "depthwise")
+
+
+class _Coefficient(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    default: int = Field(1, ge=1)
+
+
+class _DataSpace(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    name: str
+    projection: list[list[list[Union[int, str]]]]            # axes -> terms -> [dim] / [dim, coefficient]
+    read_write: bool = Field(False, alias="read-write")
+
+
+class _Shape(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    name: str
+    dimensions: list[str] = Field(min_length=1)
+    unnamed_order: str | None = Field(None, alias="unnamed-order")
+    coefficients: list[_Coefficient] = []
+    data_spaces: list[_DataSpace] = Field(alias="data-spaces", min_length=2)
+
+    @field_validator("dimensions")
+    @classmethod
+    def _letters(cls, v):
+        bad = [d for d in v if not (len(d) == 1 and d.isalpha())]
+        if bad:
+            raise ValueError(f"dimension {bad[0]!r}: names are single letters (Timeloop v1.0's permutations)")
+        if len(set(v)) != len(v):
+            raise ValueError("dimension names must be distinct")
+        return v
+
+
+class Shape:
+    """An immutable problem shape. `spaces` = ((name, axes, read_write), ...) with axes = ((term, ...), ...),
+    term = (dim, coefficient name or int)."""
+
+    __slots__ = ("name", "dims", "order", "coefficients", "spaces", "dataspaces", "read_write", "_rel", "_hash")
+
+    def __init__(self, name: str, dims: tuple, spaces: tuple, coefficients: tuple = (), order: str | None = None):
+        self.name, self.dims = name, tuple(dims)
+        self.order = order or "".join(self.dims)
+        self.coefficients = tuple(coefficients)           # ((name, default), ...)
+        self.spaces = tuple(spaces)
+        self.dataspaces = tuple(s[0] for s in self.spaces)
+        self.read_write = tuple(s[0] for s in self.spaces if s[2])
+        self._rel = {n: frozenset(d for ax in axes for d, _ in ax) for n, axes, _ in self.spaces}
+        self._check()
+        self._hash = hash(self._key())
+
+    def _check(self):
+        where = f"problem shape {self.name!r}"
+        if sorted(self.order) != sorted(self.dims):
+            raise CostModelError(f"{where}: unnamed-order {self.order!r} must list the dimensions {''.join(self.dims)}")
+        coeffs = {c for c, _ in self.coefficients}
+        if len(set(self.dataspaces)) != len(self.dataspaces):
+            raise CostModelError(f"{where}: data-space names must be distinct")
+        if len(self.read_write) != 1:
+            raise CostModelError(f"{where}: exactly one data space must be read-write, got {len(self.read_write)}")
+        for n, axes, _ in self.spaces:
+            for ax in axes:
+                for d, c in ax:
+                    if d not in self.dims:
+                        raise CostModelError(f"{where}: data space {n!r} projects unknown dimension {d!r}")
+                    if not isinstance(c, int) and c not in coeffs:
+                        raise CostModelError(f"{where}: data space {n!r}: unknown coefficient {c!r}")
+        for d in self.dims:
+            if not any(d in r for r in self._rel.values()):
+                raise CostModelError(f"{where}: dimension {d!r} is in no data space's projection")
+
+    def relevant(self, dataspace: str) -> frozenset:
+        return self._rel[dataspace]
+
+    @property
+    def defaults(self) -> dict:
+        return dict(self.coefficients)
+
+    def axes(self, params: dict) -> dict:
+        """name -> axes with the coefficients' values: (((dim, int), ...), ...)."""
+        return {n: tuple(tuple((d, c if isinstance(c, int) else params[c]) for d, c in ax) for ax in axes)
+                for n, axes, _ in self.spaces}
+
+    def _key(self):
+        return (self.name, self.dims, self.order, self.coefficients, self.spaces)
+
+    def __eq__(self, other):
+        return isinstance(other, Shape) and self._key() == other._key()
+
+    def __hash__(self):
+        return self._hash
+
+    def __repr__(self):
+        return f"Shape({self.name!r}, dims={''.join(self.dims)}, dataspaces={self.dataspaces})"
+
+    def to_dict(self, ours: bool = True) -> dict:
+        """The Timeloop v1.0 ``shape`` mapping (with ``unnamed-order`` unless ``ours=False``)."""
+        out = {"name": self.name, "dimensions": list(self.dims)}
+        if ours and self.order != "".join(self.dims):
+            out["unnamed-order"] = self.order
+        if self.coefficients:
+            out["coefficients"] = [{"name": c, "default": v} for c, v in self.coefficients]
+        out["data-spaces"] = [{"name": n, "projection": [[[d] if c == 1 and isinstance(c, int) else [d, c]
+                                                          for d, c in ax] for ax in axes],
+                               **({"read-write": True} if rw else {})} for n, axes, rw in self.spaces]
+        return out
+
+
+def shape_from_dict(d, where: str = "problem shape") -> Shape:
+    """A Shape from Timeloop's ``shape`` mapping; one CostModelError naming the key on bad input."""
+    try:
+        s = _Shape.model_validate(d)
+    except ValidationError as e:
+        err = e.errors()[0]
+        loc = ".".join(str(x) for x in err["loc"]) or "shape"
+        raise CostModelError(f"{where}: key {loc!r}: {err['msg']}") from None
+    coeffs = {c.name for c in s.coefficients}
+    spaces = []
+    for ds in s.data_spaces:
+        axes = []
+        for ax in ds.projection:
+            terms = []
+            for t in ax:
+                names = [x for x in t if isinstance(x, str)]
+                dims = [x for x in names if x in s.dimensions]
+                if len(t) not in (1, 2) or len(dims) != 1:
+                    raise CostModelError(f"{where}: data space {ds.name!r}: term {t!r} must be [dim] or "
+                                         f"[dim, coefficient] (dims {s.dimensions}, coefficients {sorted(coeffs)})")
+                rest = [x for x in t if x != dims[0]] or [1]
+                terms.append((dims[0], rest[0]))
+            if not terms:
+                raise CostModelError(f"{where}: data space {ds.name!r} has an empty axis")
+            axes.append(tuple(terms))
+        spaces.append((ds.name, tuple(axes), ds.read_write))
+    return Shape(s.name, tuple(s.dimensions), tuple(spaces), tuple((c.name, c.default) for c in s.coefficients),
+                 s.unnamed_order)
+
+
+def read_problem_file(path) -> tuple[Shape, dict]:
+    """(shape, instance) of a Timeloop problem YAML (``problem: {shape: ..., instance: ...}``, or a bare
+    ``shape:``); the instance is {} when the file has none."""
+    from ..validate import read_text
+    path = Path(path)
+    try:
+        doc = yaml.safe_load(read_text(path, "problem shape"))
+    except yaml.YAMLError as e:
+        raise CostModelError(f"{path}: not YAML ({str(e).splitlines()[0]})") from None
+    top = doc.get("problem", doc) if isinstance(doc, dict) else None
+    if not isinstance(top, dict) or "shape" not in top:
+        raise CostModelError(f"{path}: expected 'problem: shape: ...' (a Timeloop problem shape)")
+    inst = top.get("instance") or {}
+    if not isinstance(inst, dict):
+        raise CostModelError(f"{path}: key 'problem.instance' must be a mapping")
+    return shape_from_dict(top["shape"], f"{path}: problem.shape"), inst
+
+
+@lru_cache(maxsize=None)
+def packaged(name: str) -> Shape:
+    """A packaged shape by name (SHAPES)."""
+    if name not in SHAPES:
+        raise CostModelError(f"unknown problem shape {name!r} (packaged: {', '.join(SHAPES)}; or give a YAML file)")
+    return read_problem_file(data_path("shapes", f"{name}.yaml"))[0]
+
+
+def load_shape(name_or_path) -> Shape:
+    """A packaged shape name or a Timeloop problem-shape YAML file."""
+    if isinstance(name_or_path, Shape):
+        return name_or_path
+    if str(name_or_path) in SHAPES:
+        return packaged(str(name_or_path))
+    return read_problem_file(name_or_path)[0]
+
+
+def cnn() -> Shape:
+    """The grouped CNN layer (the shape of every `Layer`)."""
+    return packaged("grouped-cnn-layer")
