@@ -28,8 +28,10 @@ class Layer:
     """One loop-nest layer in Timeloop's naming.
 
     C and K are TOTAL input/output channels; G is the number of groups (each group maps C/G
-    input channels to K/G outputs). H, W are the input height/width (unpadded); P, Q the output
-    height/width. A pool is a grouped layer with G = C = K (a window per channel): ``pool-avg`` is
+    input channels to K/G outputs). H, W are the input height/width (unpadded). Timeloop's convention,
+    used everywhere (Layer, loopnest.problem, the Timeloop emitters and readers): R (kernel width),
+    P (output width), Wstride, Wdilation, Wpad run along W; S (kernel height), Q (output height),
+    Hstride, Hdilation, Hpad along H. A pool is a grouped layer with G = C = K (a window per channel): ``pool-avg`` is
     linear (a k x k conv with constant weights), ``pool-max`` is element comparisons, not MACs.
     """
 
@@ -93,7 +95,8 @@ def out_size(h: int, k: int, stride: int, pad: int, dilation: int, mode: str) ->
 
 
 def conv(name, n, c_in, c_out, h, w, k, stride=1, pad=0, dilation=1, groups=1, mode="exact", kind="conv"):
-    """A conv (or pool) layer at input h x w, lowered per ``mode``."""
+    """A conv (or pool) layer at input h x w, lowered per ``mode``; `k`, `stride`, `pad` are ints or
+    (height, width) pairs, as torch's Conv2d takes them."""
     if mode not in LOWERINGS:
         raise CostModelError(f"unknown lowering {mode!r} (use one of {LOWERINGS})")
     kh, kw = (k, k) if isinstance(k, int) else k
@@ -103,9 +106,9 @@ def conv(name, n, c_in, c_out, h, w, k, stride=1, pad=0, dilation=1, groups=1, m
         groups, dil = 1, 1
     else:
         dil = dilation
-    p, q = out_size(h, kh, sh, ph, dil, mode), out_size(w, kw, sw, pw, dil, mode)
+    q, p = out_size(h, kh, sh, ph, dil, mode), out_size(w, kw, sw, pw, dil, mode)    # Q: height, P: width
     if p < 1 or q < 1:
-        raise CostModelError(f"{name}: impossible shape, output {p}x{q} from input {h}x{w} with kernel "
+        raise CostModelError(f"{name}: impossible shape, output {q}x{p} from input {h}x{w} with kernel "
                              f"{kh}x{kw}, stride {stride}, padding {pad}, dilation {dilation}")
-    return Layer(name=name, kind=kind, N=n, C=c_in, K=c_out, R=kh, S=kw, P=p, Q=q, H=h, W=w, G=groups,
+    return Layer(name=name, kind=kind, N=n, C=c_in, K=c_out, R=kw, S=kh, P=p, Q=q, H=h, W=w, G=groups,
                  Hstride=sh, Wstride=sw, Hdilation=dil, Wdilation=dil, Hpad=ph, Wpad=pw)

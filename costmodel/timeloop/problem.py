@@ -121,6 +121,6 @@ def layer_from_instance(inst: dict, name: str = "layer") -> Layer:
     Padding is implicit in Timeloop, so the input size is the one without padding."""
     d = {k: int(inst.get(k, 1)) for k in ("N", "C", "K", "R", "S", "P", "Q", "G", *COEFFICIENTS)}
     g = d.pop("G")
-    h = (d["P"] - 1) * d["Hstride"] + (d["R"] - 1) * d["Hdilation"] + 1
-    w = (d["Q"] - 1) * d["Wstride"] + (d["S"] - 1) * d["Wdilation"] + 1
+    h = (d["Q"] - 1) * d["Hstride"] + (d["S"] - 1) * d["Hdilation"] + 1     # Timeloop's: Q, S along H
+    w = (d["P"] - 1) * d["Wstride"] + (d["R"] - 1) * d["Wdilation"] + 1     # P, R along W
     return Layer(name=name, kind="conv", H=h, W=w, G=g, **{**d, "C": d["C"] * g, "K": d["K"] * g})
