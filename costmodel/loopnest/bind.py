@@ -15,6 +15,15 @@ from .speccache import spec_cache
 from .shape import Shape
 
 
+def restrict(factors: dict, permutation: str, split: int | None, dims) -> tuple:
+    """The constraint for a problem with only `dims`: other dims dropped; the split follows the X dims."""
+    f = {d: b for d, b in factors.items() if d in dims}
+    perm = "".join(d for d in permutation if d in dims)
+    if split is not None:
+        split -= sum(1 for d in permutation[:split] if d not in dims)
+    return f, perm, split
+
+
 def _names(spec) -> tuple[set, set]:
     dims, spaces = set(), set()
     for lv in spec.levels:
@@ -43,22 +52,16 @@ def bind(spec, shape: Shape):
     cache = spec_cache(spec)
     key = ("bound", shape.dims, shape.dataspaces)
     if key not in cache:
-        keep_dims, keep_spaces = set(shape.dims), set(shape.dataspaces)
-
-        def perm(p):
-            return "".join(d for d in p if d in keep_dims)
-
+        keep_spaces = set(shape.dataspaces)
         levels = []
         for lv in spec.levels:
-            t, s = lv.temporal, lv.spatial
-            split = s.split if s.split is None else len(perm(s.permutation[:s.split]))
+            tf, tp, _ = restrict(lv.temporal.factors, lv.temporal.permutation, None, shape.dims)
+            sf, sp, split = restrict(lv.spatial.factors, lv.spatial.permutation, lv.spatial.split, shape.dims)
             levels.append(replace(
                 lv, keep=tuple(k for k in lv.keep if k in keep_spaces),
                 keep_or_bypass=tuple(k for k in lv.keep_or_bypass if k in keep_spaces),
-                temporal=replace(t, factors={d: v for d, v in t.factors.items() if d in keep_dims},
-                                 permutation=perm(t.permutation)),
-                spatial=replace(s, factors={d: v for d, v in s.factors.items() if d in keep_dims},
-                                permutation=perm(s.permutation), split=split)))
+                temporal=replace(lv.temporal, factors=tf, permutation=tp),
+                spatial=replace(lv.spatial, factors=sf, permutation=sp, split=split)))
         cache[key] = replace(spec, levels=tuple(levels))
     _check(cache[key], shape)
     return cache[key]

@@ -14,7 +14,9 @@ from __future__ import annotations
 import re
 
 from ..errors import CostModelError
-from ..loopnest.spec import DATASPACES, DIMS, AcceleratorSpec
+from ..loopnest.bind import restrict  # noqa: F401 (API: the constraint of a problem with fewer dims)
+from ..loopnest.fields import SPEC_DIMS, canonical
+from ..loopnest.spec import DATASPACES, AcceleratorSpec
 
 _FACTOR = re.compile(r"^([A-Za-z])\s*=?\s*(\d+)$")
 
@@ -39,32 +41,24 @@ def parse_permutation(value) -> str:
     return "".join(str(value).split()) if isinstance(value, str) else "".join(str(v) for v in value or ())
 
 
-def restrict(factors: dict, permutation: str, split: int | None, dims) -> tuple:
-    """The constraint for a problem with only `dims`: other dims dropped; the split follows the X dims."""
-    f = {d: b for d, b in factors.items() if d in dims}
-    perm = "".join(d for d in permutation if d in dims)
-    if split is not None:
-        split -= sum(1 for d in permutation[:split] if d not in dims)
-    return f, perm, split
-
-
 def _check_dims(factors: dict, permutation: str, where: str) -> None:
-    bad = sorted({d for d in list(factors) + list(permutation) if d not in DIMS})
+    bad = sorted({d for d in list(factors) + list(permutation) if d not in SPEC_DIMS})
     if bad:
-        raise CostModelError(f"{where}: unsupported dimension(s) {bad} (our problem dims: {DIMS})")
+        raise CostModelError(f"{where}: unsupported dimension(s) {bad} (the packaged shapes' dims: {SPEC_DIMS})")
 
 
 def keep_of(keep, bypass, where: str) -> dict:
     """{"keep", "keep_or_bypass"} of Timeloop's keep/bypass lists: a data space in neither is the mapper's choice."""
     keep, bypass = list(keep or ()), list(bypass or ())
     for ds in keep + bypass:
-        if ds not in DATASPACES:
-            raise CostModelError(f"{where}: unknown data space {ds!r} (use {', '.join(DATASPACES)})")
+        if not isinstance(ds, str) or not ds.isidentifier():
+            raise CostModelError(f"{where}: {ds!r} is not a data-space name (e.g. {', '.join(DATASPACES)})")
     both = [ds for ds in keep if ds in bypass]
     if both:
         raise CostModelError(f"{where}: {both[0]} is both kept and bypassed")
-    return {"keep": tuple(ds for ds in DATASPACES if ds in keep),
-            "keep_or_bypass": tuple(ds for ds in DATASPACES if ds not in keep and ds not in bypass)}
+    named = canonical(DATASPACES + tuple(keep) + tuple(bypass))     # the CNN's and those the config names
+    return {"keep": canonical(keep),
+            "keep_or_bypass": tuple(ds for ds in named if ds not in keep and ds not in bypass)}
 
 
 def assemble(name: str, levels: list, mac: dict, constraints: dict, mapper: dict, where: str,

@@ -16,6 +16,7 @@ timeloopfe accepts a misspelled ``HStride`` and Timeloop then silently uses stri
 from __future__ import annotations
 
 from ..errors import CostModelError
+from ..loopnest.shape import cnn
 from ..workload import Layer
 
 FORMATS = ("legacy", "v0.4")
@@ -26,18 +27,12 @@ GROUPED_DIMS = ("R", "S", "P", "Q", "C", "K", "N", "G")
 
 
 def _shape(name: str, dims: tuple, grouped: bool, fmt: str) -> dict:
-    g = [[["G"]]] if grouped else []
-    spaces = [
-        {"name": "Weights", "projection": g + [[["C"]], [["K"]], [["R"]], [["S"]]]},
-        {"name": "Inputs", "projection": [[["N"]]] + g + [[["C"]], [["R", "Wdilation"], ["P", "Wstride"]],
-                                                          [["S", "Hdilation"], ["Q", "Hstride"]]]},
-        {"name": "Outputs", "projection": [[["N"]]] + g + [[["K"]], [["Q"]], [["P"]]]},
-    ]
+    """The packaged grouped CNN shape (loopnest.shape) in Timeloop's spelling; without G unless `grouped`."""
+    d = cnn().to_dict(ours=False)
     sep = "-" if fmt == "legacy" else "_"
-    spaces[2][f"read{sep}write"] = True
-    return {"name": name, "dimensions": list(dims),
-            "coefficients": [{"name": c, "default": 1} for c in COEFFICIENTS],
-            f"data{sep}spaces": spaces}
+    spaces = [{"name": ds["name"], "projection": [ax for ax in ds["projection"] if grouped or ax != [["G"]]],
+               **({f"read{sep}write": True} if ds.get("read-write") else {})} for ds in d["data-spaces"]]
+    return {"name": name, "dimensions": list(dims), "coefficients": d["coefficients"], f"data{sep}spaces": spaces}
 
 
 def shape_for(layer: Layer, fmt: str, grouped: bool = False) -> dict:
