@@ -56,9 +56,8 @@ def keep_of(keep, bypass, where: str) -> dict:
     both = [ds for ds in keep if ds in bypass]
     if both:
         raise CostModelError(f"{where}: {both[0]} is both kept and bypassed")
-    named = canonical(DATASPACES + tuple(keep) + tuple(bypass))     # the CNN's and those the config names
-    return {"keep": canonical(keep),
-            "keep_or_bypass": tuple(ds for ds in named if ds not in keep and ds not in bypass)}
+    return {"keep": canonical(keep), "bypass": canonical(bypass),      # keep_or_bypass: `assemble` (the rest)
+            "keep_or_bypass": tuple(ds for ds in DATASPACES if ds not in keep and ds not in bypass)}
 
 
 def assemble(name: str, levels: list, mac: dict, constraints: dict, mapper: dict, where: str,
@@ -75,12 +74,17 @@ def assemble(name: str, levels: list, mac: dict, constraints: dict, mapper: dict
     if unknown:
         raise CostModelError(f"{where}: constraint target(s) {unknown} are not storage levels ({', '.join(names)})")
     out = []
+    # the config's data spaces: the CNN layer's unless its keep/bypass lists name others (e.g. A, B, Z of a GEMM)
+    said = {ds for c in constraints.values() for ds in tuple(c.get("keep", ())) + tuple(c.get("bypass", ()))}
+    named = canonical(said) if said - set(DATASPACES) else DATASPACES
     for i, lv in enumerate(levels):
         c = constraints.get(lv["name"], {})
         at = f"{where}: {lv['name']}"
         keep, free = c.get("keep"), c.get("keep_or_bypass", ())
+        if keep is not None and "bypass" in c:
+            free = tuple(ds for ds in named if ds not in keep and ds not in c["bypass"])
         if keep is None:            # no datatype constraint: the mapper decides (the outermost level keeps all)
-            keep, free = (DATASPACES, ()) if i == 0 else ((), () if lv.get("entries") == 0 else DATASPACES)
+            keep, free = (named, ()) if i == 0 else ((), () if lv.get("entries") == 0 else named)
         d = {**lv, "keep": list(keep)}
         if free:
             d["keep_or_bypass"] = list(free)

@@ -42,6 +42,17 @@ def file_data(layer: Layer, spec, fmt: str = "v0.4", mapper: dict | None = None,
     return parts
 
 
+def problem_files(problem, spec, mapper: dict | None = None) -> dict[str, str]:
+    """{file name: YAML text}: legacy (Timeloop v1.0) input files for a loopnest Problem of any shape: the
+    shape inline in problem.yaml, the constraints restricted to its dims and data spaces (loopnest.bind)."""
+    from ..loopnest.bind import bind
+    spec = bind(timeloop_spec(spec), problem.shape)
+    parts = legacy.files(spec, problem.dims, mapper)
+    parts["problem.yaml"] = prob.shaped_problem_dict(problem)
+    header = f"legacy Timeloop input for {problem!r} on arch {spec.name!r}; written by costmodel (costmodel.timeloop.emit)"
+    return {name: dump(data, header) for name, data in parts.items()}
+
+
 def files_for(layer: Layer, spec, fmt: str = "v0.4", mapper: dict | None = None,
               with_energy: bool = True) -> dict[str, str]:
     """{file name: YAML text} of every input file for `layer` on `spec` in format `fmt` (legacy | v0.4)."""

@@ -86,6 +86,14 @@ def problem_dict(layer: Layer, fmt: str = "v0.4", grouped: bool = False) -> dict
     return {"problem": {"version": 0.4, "shape": to_v04_dims(shape), "instance": to_v04_dims(inst)}}
 
 
+def shaped_problem_dict(problem) -> dict:
+    """The legacy (Timeloop v1.0) problem file of a loopnest Problem of any shape: its shape inline."""
+    shape = problem.shape.to_dict(ours=False)
+    inst = {**problem.bounds, **problem.params}
+    check_instance(inst, shape)
+    return {"problem": {"shape": shape, "instance": inst}}
+
+
 def to_v04_dims(obj):
     """`obj` with our dimension names replaced by v0.4's (``V04_DIM_NAMES``) in keys and string leaves."""
     if isinstance(obj, dict):
