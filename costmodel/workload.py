@@ -95,20 +95,20 @@ def out_size(h: int, k: int, stride: int, pad: int, dilation: int, mode: str) ->
 
 
 def conv(name, n, c_in, c_out, h, w, k, stride=1, pad=0, dilation=1, groups=1, mode="exact", kind="conv"):
-    """A conv (or pool) layer at input h x w, lowered per ``mode``; `k`, `stride`, `pad` are ints or
-    (height, width) pairs, as torch's Conv2d takes them."""
+    """A conv (or pool) layer at input h x w, lowered per ``mode``; `k`, `stride`, `pad`, `dilation` are ints
+    or (height, width) pairs, as torch's Conv2d takes them."""
     if mode not in LOWERINGS:
         raise CostModelError(f"unknown lowering {mode!r} (use one of {LOWERINGS})")
     kh, kw = (k, k) if isinstance(k, int) else k
     ph, pw = (pad, pad) if isinstance(pad, int) else pad
     sh, sw = (stride, stride) if isinstance(stride, int) else stride
     if mode == "mdarts" and kind != "pool-max":
-        groups, dil = 1, 1
+        groups, (dh, dw) = 1, (1, 1)
     else:
-        dil = dilation
-    q, p = out_size(h, kh, sh, ph, dil, mode), out_size(w, kw, sw, pw, dil, mode)    # Q: height, P: width
+        dh, dw = (dilation, dilation) if isinstance(dilation, int) else dilation
+    q, p = out_size(h, kh, sh, ph, dh, mode), out_size(w, kw, sw, pw, dw, mode)    # Q: height, P: width
     if p < 1 or q < 1:
         raise CostModelError(f"{name}: impossible shape, output {q}x{p} from input {h}x{w} with kernel "
                              f"{kh}x{kw}, stride {stride}, padding {pad}, dilation {dilation}")
     return Layer(name=name, kind=kind, N=n, C=c_in, K=c_out, R=kw, S=kh, P=p, Q=q, H=h, W=w, G=groups,
-                 Hstride=sh, Wstride=sw, Hdilation=dil, Wdilation=dil, Hpad=ph, Wpad=pw)
+                 Hstride=sh, Wstride=sw, Hdilation=dh, Wdilation=dw, Hpad=ph, Wpad=pw)
