@@ -39,21 +39,19 @@ _tiles = tiles       # former names, kept for callers
 
 
 def candidates(problem: Problem, spec: AcceleratorSpec):
-    """The candidate enumeration of one concrete spec: (slots, ids, (T, spatial), size, factors_of, rows) --
-    every legal index factorization in mapping-ID order (mapspace.enumerate_mappings) and `rows`, those
-    meeting the spec's minimum utilization; or a MapResult saying why there is none."""
+    """The candidate enumeration of one concrete spec: (slots, ids, (T, spatial), size, factors_of, rows, why) --
+    every legal index factorization in mapping-ID order (mapspace.enumerate_mappings), `rows` those meeting
+    the spec's minimum utilization, and why there is none ('' if there are some)."""
     slots, _, ids, (T, spatial), size, factors_of = enumerate_mappings(problem, spec, with_factors=False)
+    rows, why = np.arange(ids.size), ""
     if ids.size == 0:
-        return MapResult(None, candidates=size, message=f"no valid mapping in a mapspace of {size} "
-                                                        f"index factorizations (fan-out / capacity)")
-    rows = np.arange(ids.size)
-    if spec.mapper.get("min_utilization"):       # Timeloop's utilization constraint: used MACs / all MACs
+        why = f"no valid mapping in a mapspace of {size} index factorizations (fan-out / capacity)"
+    elif spec.mapper.get("min_utilization"):       # Timeloop's utilization constraint: used MACs / all MACs
         used = np.broadcast_to(spatial(problem.dims, list(range(len(spec.levels)))), ids.shape)
         rows = rows[used >= spec.mapper["min_utilization"] * spec.mac.instances]
         if not rows.size:
-            return MapResult(None, candidates=size, message=f"no mapping reaches the minimum utilization "
-                                                            f"{spec.mapper['min_utilization']}")
-    return slots, ids, (T, spatial), size, factors_of, rows
+            why = f"no mapping reaches the minimum utilization {spec.mapper['min_utilization']}"
+    return slots, ids, (T, spatial), size, factors_of, rows, why
 
 
 def search(problem: Problem, spec: AcceleratorSpec, objective: str | None = None) -> MapResult:
@@ -102,15 +100,13 @@ def _search(problem: Problem, spec: AcceleratorSpec, metrics: tuple) -> MapResul
     """`search` on a concrete spec (splits and keep/bypass fixed)."""
     objective, later = metrics[0], metrics[1:]       # later metrics break ties within the tolerance
     tol = spec.mapper.get("tie_tolerance", 0.001)
-    slots, *_ = enumerate_mappings(problem, spec, with_factors=False)
+    slots, ids, (T, spatial), size, factors_of, rows, why = candidates(problem, spec)
     part = partial_dims(problem, slots)
     if part:                     # Timeloop v1.0 maps (and costs) the covered part only
         r = _search(problem.replace(**part), spec, metrics)
         return replace(r, covered=tuple(sorted(part.items())), message=coverage_note(problem, part))
-    found = candidates(problem, spec)
-    if isinstance(found, MapResult):
-        return found
-    slots, ids, (T, spatial), size, factors_of, rows = found
+    if why:
+        return MapResult(None, candidates=size, message=why)
     e_lb = energy_lower_bound(problem, spec, T, spatial)
     c_lb = cycles_lower_bound(problem, spec, T, spatial)
     combine = {"edp": lambda e, c: e * c, "energy": lambda e, c: e, "delay": lambda e, c: c}[objective]

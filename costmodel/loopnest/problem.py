@@ -127,9 +127,11 @@ class Problem:
     def used(self, dataspace: str) -> int:
         """Points of the data space some MAC really touches (a strided projection skips some; the AAHR
         box of `size` counts them)."""
-        axes = self.dataspaces()[dataspace]
         out = 1
-        for ax in axes:
+        for ax in self.dataspaces()[dataspace]:
+            if len(ax) == 1:
+                out *= self.bounds[ax[0][0]]
+                continue
             pts = {0}
             for d, c in ax:
                 pts = {x + i * c for x in pts for i in range(self.bounds[d])}
