@@ -87,6 +87,49 @@ class Layer:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class ShapedLayer:
+    """A layer of any problem shape (costmodel.loopnest.shape), costed by the analytic and timeloop
+    backends like a conv `Layer`, e.g. attention's QK^T for 4 heads of 64 tokens x 16:
+    ``ShapedLayer("qk", "batched-gemm", (("H", 4), ("M", 64), ("N", 64), ("K", 16)))``."""
+
+    name: str
+    shape: str                   # a packaged shape (loopnest.shape.SHAPES) or a Timeloop problem-shape YAML
+    bounds: tuple                # ((dim, bound), ...)
+    coefficients: tuple = ()     # ((coefficient, value), ...), e.g. (("Wstride", 2),)
+    weights: int = 0             # constant weights it holds (0: activation x activation, e.g. attention)
+    kind: str = "conv"           # a multiply-accumulate layer
+
+    def __post_init__(self):
+        for d, b in self.bounds:
+            if isinstance(b, bool) or not isinstance(b, int) or b < 1:
+                raise CostModelError(f"layer {self.name!r}: impossible shape, {d} = {b!r} (must be an integer >= 1)")
+        if self.macs > MAX_LAYER_MACS:
+            raise CostModelError(f"layer {self.name!r}: {self.macs:.3g} MACs is above the toolkit's limit of "
+                                 f"{MAX_LAYER_MACS:.0e} MACs per layer")
+
+    @property
+    def macs(self) -> int:
+        out = 1
+        for _, b in self.bounds:
+            out *= b
+        return out
+
+    @property
+    def params(self) -> int:
+        return self.weights
+
+    @property
+    def outputs(self) -> int:
+        """Elements of the shape's read-write data space [words]."""
+        from .loopnest.problem import Problem     # the shape is data read on demand (loopnest.shape)
+        p = Problem.from_layer(self)
+        return p.size(p.shape.read_write[0])
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
 def out_size(h: int, k: int, stride: int, pad: int, dilation: int, mode: str) -> int:
     """Output size of a window op; mdarts mode drops dilation and uses int((H - R + 2pad)/s) + 1."""
     if mode == "mdarts":

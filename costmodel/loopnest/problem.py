@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import CostModelError
-from ..workload import Layer
+from ..workload import Layer, ShapedLayer
 from .shape import Shape, cnn, load_shape
 
 
@@ -58,7 +58,9 @@ class Problem:
             object.__setattr__(self, k, v)
 
     @classmethod
-    def from_layer(cls, layer: Layer) -> "Problem":
+    def from_layer(cls, layer: Layer | ShapedLayer) -> "Problem":
+        if isinstance(layer, ShapedLayer):
+            return cls(layer.shape, dict(layer.bounds), dict(layer.coefficients))
         if layer.kind == "pool-max":
             raise CostModelError(f"layer {layer.name!r}: a max pool is not a MAC loop nest (use the pool model)")
         return cls(N=layer.N, C=layer.C // layer.G, K=layer.K // layer.G, R=layer.R, S=layer.S, P=layer.P,
