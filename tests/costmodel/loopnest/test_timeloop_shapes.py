@@ -3,7 +3,8 @@ other than the CNN layer -- GEMM, batched GEMM (DianNao, constraints renamed to 
 A, B, Z), Conv1D and Conv1D+OC (a two-level arch, exhaustive search) -- and on asymmetric kernels and strides
 as cnn-layer problems (stock eyeriss-256 and DianNao). The model on Timeloop's own mapping equals its
 stats.txt term by term; the embedded mapper's optimum is never worse (equal where Timeloop searched
-exhaustively). Inputs, stats and maps: tests/data/timeloop/v1.0-shapes, v1.0-asym (made by the lead)."""
+exhaustively). Inputs, stats and maps: tests/data/timeloop/v1.0-shapes, v1.0-asym (the lead's hand-written
+configs; the `*_emitted` folders hold the legacy files costmodel.timeloop.emit writes for eyeriss)."""
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from costmodel.loopnest.mapper import search
 from costmodel.loopnest.model import evaluate
 from costmodel.loopnest.problem import Problem
 from costmodel.loopnest.shape import read_problem_file
+from costmodel.timeloop.emit import problem_files
 from costmodel.timeloop.problem import layer_from_instance
 from costmodel.timeloop.stats import read_map, read_stats
 
@@ -33,15 +35,32 @@ def problem_of(run: Path) -> Problem:
     return Problem(shape, {d: inst[d] for d in shape.dims}, {k: v for k, v in inst.items() if k not in shape.dims})
 
 
+def spec_of(run: Path):
+    """The arch of a run: its own config, or (an emitted folder) the eyeriss spec it was written from."""
+    if (run / "constraints.yaml").exists():
+        return load_arch("eyeriss")
+    return load_arch(str(run / "arch.yaml"))
+
+
+def test_the_emitted_folders_are_what_we_write_today():
+    emitted = [r for r in RUNS if r.name.endswith("_emitted")]
+    assert len(emitted) == 3
+    for run in emitted:
+        mapper = yaml.safe_load((run / "mapper.yaml").read_text())["mapper"]
+        files = problem_files(problem_of(run), load_arch("eyeriss"), {"timeout": mapper["timeout"]})
+        for name, text in files.items():
+            assert (run / name).read_text() == text, (run.name, name)
+
+
 def test_every_run_is_here():
     assert {r.name for r in RUNS} >= {"gemm_diannao", "bgemm_diannao", "conv1d_2level", "conv1d_oc_2level",
                                       "conv1d_k2s2_C8", "conv1x7_s1x2_C16", "conv7x1_s2x1_C16"}
-    assert len(RUNS) == 10
+    assert len(RUNS) == 13
 
 
 @pytest.mark.parametrize("run", RUNS, ids=lambda r: f"{r.parent.name}-{r.name}")
 def test_model_equals_timeloop_term_by_term(run):
-    spec = load_arch(str(run / "arch.yaml"))
+    spec = spec_of(run)
     problem = problem_of(run)
     stats = read_stats(run / "timeloop-mapper.stats.txt")
     cost, ours = evaluate(problem, spec, read_map(run / "timeloop-mapper.map.txt"), detail=True)
@@ -60,7 +79,7 @@ def test_model_equals_timeloop_term_by_term(run):
 
 @pytest.mark.parametrize("run", RUNS, ids=lambda r: f"{r.parent.name}-{r.name}")
 def test_the_mapper_is_never_worse_than_timeloop(run):
-    spec = load_arch(str(run / "arch.yaml"))
+    spec = spec_of(run)
     stats = read_stats(run / "timeloop-mapper.stats.txt")
     res = search(problem_of(run), spec)
     ours, theirs = res.energy_pj * res.cycles, stats.energy_pj * stats.cycles
