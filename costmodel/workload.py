@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, asdict
 
 from .errors import CostModelError
+from .shape import load_shape
 from .validate import MAX_LAYER_MACS
 
 LOWERINGS = ("exact", "mdarts")
@@ -89,12 +90,12 @@ class Layer:
 
 @dataclass(frozen=True)
 class ShapedLayer:
-    """A layer of any problem shape (costmodel.loopnest.shape), costed by the analytic and timeloop
+    """A layer of any problem shape (costmodel.shape), costed by the analytic and timeloop
     backends like a conv `Layer`, e.g. attention's QK^T for 4 heads of 64 tokens x 16:
     ``ShapedLayer("qk", "batched-gemm", (("H", 4), ("M", 64), ("N", 64), ("K", 16)))``."""
 
     name: str
-    shape: str                   # a packaged shape (loopnest.shape.SHAPES) or a Timeloop problem-shape YAML
+    shape: str                   # a packaged shape (costmodel.shape.SHAPES) or a Timeloop problem-shape YAML
     bounds: tuple                # ((dim, bound), ...)
     coefficients: tuple = ()     # ((coefficient, value), ...), e.g. (("Wstride", 2),)
     weights: int = 0             # constant weights it holds (0: activation x activation, e.g. attention)
@@ -122,9 +123,8 @@ class ShapedLayer:
     @property
     def outputs(self) -> int:
         """Elements of the shape's read-write data space [words]."""
-        from .loopnest.problem import Problem     # the shape is data read on demand (loopnest.shape)
-        p = Problem.from_layer(self)
-        return p.size(p.shape.read_write[0])
+        s = load_shape(self.shape)
+        return s.size(s.read_write[0], dict(self.bounds), {**s.defaults, **dict(self.coefficients)})
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -1,6 +1,7 @@
 """Embedded Timeloop-v1.0-faithful loop-nest model (Eyeriss, DianNao, any Timeloop-style spec): backend ``analytic``.
 
-shape.py      a problem shape as data (Timeloop's problem-shape YAML; packaged: costmodel/data/shapes)
+(a problem shape as data -- Timeloop's problem-shape YAML, packaged in costmodel/data/shapes -- is
+costmodel/shape.py, a foundation module beside workload.py)
 problem.py    a Problem: shape + instance; the grouped CNN layer of a Layer (Problem(N=.., ...), from_layer)
 spec.py       AcceleratorSpec (arch_specs/<name>.yaml): levels, energies, mapspace constraints, pool model
 bind.py       a spec restricted to a problem's shape (constraint dims and keep lists it lacks dropped)

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from ..errors import CostModelError
 from .speccache import spec_cache
-from .shape import Shape
+from ..shape import Shape
 
 
 def restrict(factors: dict, permutation: str, split: int | None, dims) -> tuple:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..errors import CostModelError
 from ..validate import number
-from .shape import SHAPES, cnn, packaged
+from ..shape import SHAPES, cnn, packaged
 
 # The packaged grouped CNN layer's dims (in its unnamed-dim order) and data spaces: a spec's defaults
 # (a level keeps every data space) and its canonical keep order. The model takes both from the problem's shape.

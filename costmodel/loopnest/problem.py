@@ -1,4 +1,4 @@
-"""A Timeloop problem: a shape (loopnest.shape) and an instance (dimension bounds + coefficient values).
+"""A Timeloop problem: a shape (costmodel.shape) and an instance (dimension bounds + coefficient values).
 
 ``Problem(shape, bounds, params)`` takes any shape; ``Problem(N=.., C=.., K=.., R=.., S=.., P=.., Q=..,
 G=1, Wstride=1, ...)`` (keywords only) is the grouped CNN layer (C and K per group; a Layer's C and K are
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..errors import CostModelError
 from ..workload import Layer, ShapedLayer
-from .shape import Shape, cnn, load_shape
+from ..shape import Shape, cnn, load_shape
 
 
 @dataclass(frozen=True, init=False, eq=False, repr=False)
@@ -121,10 +121,7 @@ class Problem:
         return set(self.shape.relevant(dataspace))
 
     def size(self, dataspace: str) -> int:
-        out = 1
-        for axis in self.dataspaces()[dataspace]:
-            out *= sum((self.bounds[d] - 1) * c for d, c in axis) + 1
-        return out
+        return self.shape.size(dataspace, self.bounds, self.params)
 
     def used(self, dataspace: str) -> int:
         """Points of the data space some MAC really touches (a strided projection skips some; the AAHR

@@ -6,7 +6,7 @@ to the level below is > 1. A constraint factor fixes a slot as Timeloop v1.0 res
 K=16 at C = K = 36 leaves K free, which the reference's mapspace sizes confirm). Loop order inside a level
 follows the constraint permutation (inner -> outer; unnamed dims outermost, in the shape's unnamed-order);
 spatial loops sit inside the level's temporal loops. Index factorizations: every ordered factorization of
-each dim's (remaining) bound over its free slots. Dims come from the problem's shape (loopnest.shape).
+each dim's (remaining) bound over its free slots. Dims come from the problem's shape (costmodel.shape).
 """
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ format from it and reads every one back into it. Conventions (Timeloop's):
   dims go to mesh X, the rest to Y; no ``split`` = the mapper searches it (Timeloop's default).
 * keep: the data spaces a level keeps; ``keep_or_bypass``: those the mapper decides (Timeloop: a data
   space named in neither keep nor bypass of the level's datatype constraint); the rest are bypassed.
-* dims and data spaces are the problem shape's (loopnest.shape; written for the grouped CNN layer in the
+* dims and data spaces are the problem shape's (costmodel.shape; written for the grouped CNN layer in the
   stock specs: N C K R S P Q G); loopnest.bind drops what a problem's shape lacks.
 
 The pool model is ours, not Timeloop's (v1.0 cannot express pooling): see ``PoolModel``.

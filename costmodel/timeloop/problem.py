@@ -16,7 +16,7 @@ timeloopfe accepts a misspelled ``HStride`` and Timeloop then silently uses stri
 from __future__ import annotations
 
 from ..errors import CostModelError
-from ..loopnest.shape import cnn
+from ..shape import cnn
 from ..workload import Layer
 
 FORMATS = ("legacy", "v0.4")
@@ -27,7 +27,7 @@ GROUPED_DIMS = ("R", "S", "P", "Q", "C", "K", "N", "G")
 
 
 def _shape(name: str, dims: tuple, grouped: bool, fmt: str) -> dict:
-    """The packaged grouped CNN shape (loopnest.shape) in Timeloop's spelling; without G unless `grouped`."""
+    """The packaged grouped CNN shape (costmodel.shape) in Timeloop's spelling; without G unless `grouped`."""
     d = cnn().to_dict(ours=False)
     sep = "-" if fmt == "legacy" else "_"
     spaces = [{"name": ds["name"], "projection": [ax for ax in ds["projection"] if grouped or ax != [["G"]]],

@@ -16,7 +16,7 @@ from costmodel.loopnest.mapspace import enumerate_mappings
 from costmodel.loopnest.model import evaluate
 from costmodel.loopnest.nest import analyze
 from costmodel.loopnest.problem import Problem
-from costmodel.loopnest.shape import SHAPES, cnn, load_shape, packaged, read_problem_file, shape_from_dict
+from costmodel.shape import SHAPES, cnn, load_shape, packaged, read_problem_file, shape_from_dict
 from costmodel.resources import data_path, reference_dir
 
 

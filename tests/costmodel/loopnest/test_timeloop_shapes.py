@@ -14,7 +14,7 @@ from costmodel.arch import load_arch
 from costmodel.loopnest.mapper import search
 from costmodel.loopnest.model import evaluate
 from costmodel.loopnest.problem import Problem
-from costmodel.loopnest.shape import read_problem_file
+from costmodel.shape import read_problem_file
 from costmodel.timeloop.emit import problem_files
 from costmodel.timeloop.problem import layer_from_instance
 from costmodel.timeloop.stats import read_map, read_stats

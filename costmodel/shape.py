@@ -8,7 +8,8 @@ order, first = least significant). ``unnamed-order`` (ours; Timeloop ignores it)
 outer, in which the mapper places dims a constraint permutation does not name (default: ``dimensions``).
 
 Packaged shapes (``SHAPES``): grouped-cnn-layer (the default), conv1d, conv1d-oc, gemm, batched-gemm,
-depthwise. Build a problem of any of them with ``costmodel.loopnest.problem.Problem(shape, bounds, params)``.
+depthwise. A foundation module like workload.py (data only). Build a problem of any of them with
+``costmodel.loopnest.problem.Problem(shape, bounds, params)``; a layer with ``workload.ShapedLayer``.
 """
 from __future__ import annotations
 
@@ -19,8 +20,8 @@ from typing import Union
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ..errors import CostModelError
-from ..resources import data_path
+from .errors import CostModelError
+from .resources import data_path
 
 SHAPES = ("grouped-cnn-layer", "conv1d", "conv1d-oc", "gemm", "batched-gemm", "depthwise")
 
@@ -101,6 +102,13 @@ class Shape:
     def defaults(self) -> dict:
         return dict(self.coefficients)
 
+    def size(self, dataspace: str, bounds: dict, params: dict) -> int:
+        """Points of the AAHR box of `dataspace` over the whole problem (bounds per dim)."""
+        out = 1
+        for ax in self.axes(params)[dataspace]:
+            out *= sum((bounds[d] - 1) * c for d, c in ax) + 1
+        return out
+
     def axes(self, params: dict) -> dict:
         """name -> axes with the coefficients' values: (((dim, int), ...), ...)."""
         return {n: tuple(tuple((d, c if isinstance(c, int) else params[c]) for d, c in ax) for ax in axes)
@@ -164,7 +172,7 @@ def shape_from_dict(d, where: str = "problem shape") -> Shape:
 def read_problem_file(path) -> tuple[Shape, dict]:
     """(shape, instance) of a Timeloop problem YAML (``problem: {shape: ..., instance: ...}``, or a bare
     ``shape:``); the instance is {} when the file has none."""
-    from ..validate import read_text
+    from .validate import read_text
     path = Path(path)
     try:
         doc = yaml.safe_load(read_text(path, "problem shape"))
