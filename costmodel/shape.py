@@ -170,8 +170,9 @@ def shape_from_dict(d, where: str = "problem shape") -> Shape:
 
 
 def read_problem_file(path) -> tuple[Shape, dict]:
-    """(shape, instance) of a Timeloop problem YAML (``problem: {shape: ..., instance: ...}``, or a bare
-    ``shape:``); the instance is {} when the file has none."""
+    """(shape, instance) of a Timeloop problem YAML: ``problem: {shape: ..., instance: ...}``, a bare
+    ``shape:``, or Timeloop v1.0's built-in cnn-layer (instance keys right under ``problem:``; the grouped
+    CNN shape with G = 1). The instance is {} when the file has none."""
     from .validate import read_text
     path = Path(path)
     try:
@@ -179,6 +180,8 @@ def read_problem_file(path) -> tuple[Shape, dict]:
     except yaml.YAMLError as e:
         raise CostModelError(f"{path}: not YAML ({str(e).splitlines()[0]})") from None
     top = doc.get("problem", doc) if isinstance(doc, dict) else None
+    if isinstance(top, dict) and "shape" not in top and top and set(top) <= set(cnn().dims) | set(cnn().defaults):
+        return cnn(), {"G": 1, **top}               # Timeloop v1.0's built-in cnn-layer instance (no G)
     if not isinstance(top, dict) or "shape" not in top:
         raise CostModelError(f"{path}: expected 'problem: shape: ...' (a Timeloop problem shape)")
     inst = top.get("instance") or {}

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..errors import CostModelError
 from ..workload import Layer, ShapedLayer
-from ..shape import Shape, cnn, load_shape
+from ..shape import Shape, cnn, load_shape, read_problem_file
 
 
 @dataclass(frozen=True, init=False, eq=False, repr=False)
@@ -66,6 +66,16 @@ class Problem:
         return cls(N=layer.N, C=layer.C // layer.G, K=layer.K // layer.G, R=layer.R, S=layer.S, P=layer.P,
                    Q=layer.Q, G=layer.G, Wstride=layer.Wstride, Hstride=layer.Hstride,
                    Wdilation=layer.Wdilation, Hdilation=layer.Hdilation)
+
+    @classmethod
+    def from_file(cls, path) -> "Problem":
+        """The problem of a Timeloop problem YAML (shape + instance; costmodel.shape.read_problem_file)."""
+        shape, inst = read_problem_file(path)
+        try:
+            return cls(shape, {d: v for d, v in inst.items() if d in shape.dims},
+                       {k: v for k, v in inst.items() if k not in shape.dims})
+        except CostModelError as e:
+            raise CostModelError(f"{path}: {e}") from None
 
     def __getattr__(self, name):
         if name.startswith("_") or name in ("shape", "bounds", "params"):

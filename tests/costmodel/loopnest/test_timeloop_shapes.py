@@ -14,7 +14,6 @@ from costmodel.arch import load_arch
 from costmodel.loopnest.mapper import search
 from costmodel.loopnest.model import evaluate
 from costmodel.loopnest.problem import Problem
-from costmodel.shape import read_problem_file
 from costmodel.timeloop.emit import problem_files
 from costmodel.timeloop.problem import layer_from_instance
 from costmodel.timeloop.stats import read_map, read_stats
@@ -28,11 +27,8 @@ EXHAUSTIVE = {"conv1d_2level", "conv1d_oc_2level"}       # linear-pruned with ti
 
 
 def problem_of(run: Path) -> Problem:
-    doc = yaml.safe_load((run / "problem.yaml").read_text())["problem"]
-    if "shape" not in doc:                               # a cnn-layer instance (Timeloop's built-in shape)
-        return Problem.from_layer(layer_from_instance(doc))
-    shape, inst = read_problem_file(run / "problem.yaml")
-    return Problem(shape, {d: inst[d] for d in shape.dims}, {k: v for k, v in inst.items() if k not in shape.dims})
+    """The run's problem.yaml: a shape inline, or Timeloop's built-in cnn-layer instance."""
+    return Problem.from_file(run / "problem.yaml")
 
 
 def spec_of(run: Path):
@@ -97,3 +93,6 @@ def test_asymmetric_layers_are_the_torch_convention():
     ours = conv("c", layer.N, layer.C, layer.K, layer.H, layer.W, (layer.S, layer.R), (layer.Hstride, layer.Wstride))
     assert (ours.R, ours.S, ours.P, ours.Q) == (inst["R"], inst["S"], inst["P"], inst["Q"])
     assert (inst["R"], inst["Wstride"]) == (7, 2)
+    for run in (DATA / "v1.0-asym").glob("*/*/"):                  # both readers of a cnn-layer instance agree
+        inst = yaml.safe_load((run / "problem.yaml").read_text())["problem"]
+        assert Problem.from_layer(layer_from_instance(inst)) == problem_of(run)
