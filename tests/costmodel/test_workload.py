@@ -15,7 +15,7 @@ from costmodel.loopnest.fidelity import PROBLEM_COLS, read_reference
 from costmodel.loopnest.problem import Problem
 from costmodel.ops import OpQuery, lower
 from costmodel.timeloop.problem import instance_for, layer_from_instance
-from costmodel.workload import conv
+from costmodel.workload import ShapedLayer, conv, matmul
 
 pair = st.tuples(st.integers(1, 3), st.integers(1, 3))
 
@@ -73,3 +73,11 @@ def test_the_issues_examples(tmp_path):
                      "energy_pJ": 1.0})
     (_, _, read, *_), = read_reference(f)
     assert Problem.from_layer(read) == Problem.from_layer(layer) and (read.H, read.W) == (32, 15 * 2 + 7)   # the span read: H unpadded, W = (P - 1) x 2 + R
+
+
+def test_a_matmul_is_a_grouped_pointwise_conv():
+    layer = matmul("qk", 64, 64, 16, batch=4)
+    twin = ShapedLayer("qk", "batched-gemm", (("H", 4), ("M", 64), ("N", 64), ("K", 16)))
+    assert layer.macs == twin.macs == 262_144 and layer.outputs == twin.outputs == 4 * 64 * 64
+    assert Problem.from_layer(layer).size("Weights") == Problem.from_layer(twin).size("Weights") == 4 * 16 * 64
+    assert Problem.from_layer(layer).size("Inputs") == Problem.from_layer(twin).size("Inputs") == 4 * 64 * 16
