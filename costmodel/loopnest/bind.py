@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..errors import CostModelError
-from .speccache import spec_cache
 from ..shape import Shape
+from .speccache import spec_cache
 
 
 def restrict(factors: dict, permutation: str, split: int | None, dims) -> tuple:
@@ -35,12 +35,11 @@ def _names(spec) -> tuple[set, set]:
 
 def _check(spec, shape: Shape):
     outer = spec.levels[0]
-    if outer.entries is None or outer.keep:
-        missing = [ds for ds in shape.dataspaces if ds not in outer.keep]
-        if missing:
-            raise CostModelError(f"arch {spec.name!r} keeps no data space {missing[0]!r} of problem shape "
-                                 f"{shape.name!r} at its outermost level {outer.name} (it keeps "
-                                 f"{', '.join(outer.keep) or 'nothing'}); name the shape's data spaces in its keep lists")
+    missing = [ds for ds in shape.dataspaces if ds not in outer.keep]
+    if missing:
+        raise CostModelError(f"arch {spec.name!r} keeps no data space {missing[0]!r} of problem shape "
+                             f"{shape.name!r} at its outermost level {outer.name} (it keeps "
+                             f"{', '.join(outer.keep) or 'nothing'}); name the shape's data spaces in its keep lists")
 
 
 def bind(spec, shape: Shape):

@@ -13,6 +13,7 @@ import numpy as np
 
 from .bind import bind
 from .nest import span
+from ..shape import cnn
 from .problem import Problem
 from .slots import (Slot, _order, build_slots, dim_choices, factorizations, mapspace_size,  # noqa: F401 (API)
                     partial_dims)
@@ -29,7 +30,7 @@ def id_order(problem: Problem) -> str:
     return "".join(reversed(problem.shape.dims))
 
 
-ID_ORDER = "GNKCQPSR"        # id_order of the grouped CNN layer
+ID_ORDER = "".join(reversed(cnn().dims))        # id_order of the grouped CNN layer: GNKCQPSR
 
 
 class _DimTables:
