@@ -25,7 +25,8 @@ import numpy as np
 
 from . import choices, permute
 from .bind import bind
-from .bounds import CHUNK, PROBE, SMALL, cycles_lower_bound, energy_lower_bound, outer_bound
+from .bounds import (CHUNK, PROBE, SMALL, cycles_lower_bound, energy_lower_bound, outer_bound,  # noqa: F401 (API)
+                     outer_compulsory)
 from .mapspace import enumerate_mappings, partial_dims
 from .nest import analyze
 from .problem import Problem
@@ -35,7 +36,8 @@ from .selection import (MapResult, as_result, best_of, better, cost_of, coverage
 from .spec import AcceleratorSpec
 
 ROUNDS = 3           # re-searches with the loop order found pinned (configs that leave orders open)
-_tiles = tiles       # former names, kept for callers
+_tiles, _better, _best_of, _as_result, _cost, _outer_bound = tiles, better, best_of, as_result, cost_of, outer_bound
+#   ^ former names (before the split into bounds.py / selection.py), kept for callers
 
 
 def candidates(problem: Problem, spec: AcceleratorSpec):

@@ -146,3 +146,6 @@ class Problem:
                 pts = {x + i * c for x in pts for i in range(self.bounds[d])}
             out *= len(pts)
         return out
+
+
+READ_WRITE = cnn().read_write       # the grouped CNN layer's (former constant); the model uses problem.shape.read_write
