@@ -17,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass, asdict
 
 from .errors import CostModelError
-from .shape import load_shape
 from .validate import MAX_LAYER_MACS
 
 LOWERINGS = ("exact", "mdarts")
@@ -123,6 +122,7 @@ class ShapedLayer:
     @property
     def outputs(self) -> int:
         """Elements of the shape's read-write data space [words]."""
+        from .shape import load_shape           # YAML + pydantic: loaded when a shape is used, not at start-up
         s = load_shape(self.shape)
         return s.size(s.read_write[0], dict(self.bounds), {**s.defaults, **dict(self.coefficients)})
 
