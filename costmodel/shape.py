@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import CostModelError
 from .resources import data_path
@@ -26,36 +25,41 @@ from .resources import data_path
 SHAPES = ("grouped-cnn-layer", "conv1d", "conv1d-oc", "gemm", "batched-gemm", "depthwise")
 
 
-class _Coefficient(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: str
-    default: int = Field(1, ge=1)
+@lru_cache(maxsize=None)
+def _schema():
+    """The pydantic schema of Timeloop's ``shape`` mapping (built on first use: pydantic loads in ~0.1 s)."""
+    from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+    class _Coefficient(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        name: str
+        default: int = Field(1, ge=1)
 
-class _DataSpace(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    name: str
-    projection: list[list[list[Union[int, str]]]]            # axes -> terms -> [dim] / [dim, coefficient]
-    read_write: bool = Field(False, alias="read-write")
+    class _DataSpace(BaseModel):
+        model_config = ConfigDict(extra="forbid", populate_by_name=True)
+        name: str
+        projection: list[list[list[Union[int, str]]]]            # axes -> terms -> [dim] / [dim, coefficient]
+        read_write: bool = Field(False, alias="read-write")
 
+    class _Shape(BaseModel):
+        model_config = ConfigDict(extra="forbid", populate_by_name=True)
+        name: str
+        dimensions: list[str] = Field(min_length=1)
+        unnamed_order: str | None = Field(None, alias="unnamed-order")
+        coefficients: list[_Coefficient] = []
+        data_spaces: list[_DataSpace] = Field(alias="data-spaces", min_length=2)
 
-class _Shape(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    name: str
-    dimensions: list[str] = Field(min_length=1)
-    unnamed_order: str | None = Field(None, alias="unnamed-order")
-    coefficients: list[_Coefficient] = []
-    data_spaces: list[_DataSpace] = Field(alias="data-spaces", min_length=2)
+        @field_validator("dimensions")
+        @classmethod
+        def _letters(cls, v):
+            bad = [d for d in v if not (len(d) == 1 and d.isalpha())]
+            if bad:
+                raise ValueError(f"dimension {bad[0]!r}: names are single letters (Timeloop v1.0's permutations)")
+            if len(set(v)) != len(v):
+                raise ValueError("dimension names must be distinct")
+            return v
 
-    @field_validator("dimensions")
-    @classmethod
-    def _letters(cls, v):
-        bad = [d for d in v if not (len(d) == 1 and d.isalpha())]
-        if bad:
-            raise ValueError(f"dimension {bad[0]!r}: names are single letters (Timeloop v1.0's permutations)")
-        if len(set(v)) != len(v):
-            raise ValueError("dimension names must be distinct")
-        return v
+    return _Shape
 
 
 class Shape:
@@ -141,42 +145,47 @@ class Shape:
 
 def shape_from_dict(d, where: str = "problem shape") -> Shape:
     """A Shape from Timeloop's ``shape`` mapping; one CostModelError naming the key on bad input."""
+    from pydantic import ValidationError
     try:
-        s = _Shape.model_validate(d)
+        s = _schema().model_validate(d)
     except ValidationError as e:
         err = e.errors()[0]
         loc = ".".join(str(x) for x in err["loc"]) or "shape"
         raise CostModelError(f"{where}: key {loc!r}: {err['msg']}") from None
-    coeffs = {c.name for c in s.coefficients}
+    return _build(s.model_dump(by_alias=True), where)
+
+
+def _build(d: dict, where: str) -> Shape:
+    """A Shape from a ``shape`` mapping of the schema's form (checked by `_schema`, or packaged and tested)."""
+    dims, coeffs = d["dimensions"], [(c["name"], c.get("default", 1)) for c in d.get("coefficients") or []]
     spaces = []
-    for ds in s.data_spaces:
+    for ds in d["data-spaces"]:
         axes = []
-        for ax in ds.projection:
+        for ax in ds["projection"]:
             terms = []
             for t in ax:
-                names = [x for x in t if isinstance(x, str)]
-                dims = [x for x in names if x in s.dimensions]
-                if len(t) not in (1, 2) or len(dims) != 1:
-                    raise CostModelError(f"{where}: data space {ds.name!r}: term {t!r} must be [dim] or "
-                                         f"[dim, coefficient] (dims {s.dimensions}, coefficients {sorted(coeffs)})")
-                rest = [x for x in t if x != dims[0]] or [1]
-                terms.append((dims[0], rest[0]))
+                found = [x for x in t if isinstance(x, str) and x in dims]
+                if len(t) not in (1, 2) or len(found) != 1:
+                    raise CostModelError(f"{where}: data space {ds['name']!r}: term {t!r} must be [dim] or [dim, "
+                                         f"coefficient] (dims {dims}, coefficients {sorted(c for c, _ in coeffs)})")
+                rest = [x for x in t if x != found[0]] or [1]
+                terms.append((found[0], rest[0]))
             if not terms:
-                raise CostModelError(f"{where}: data space {ds.name!r} has an empty axis")
+                raise CostModelError(f"{where}: data space {ds['name']!r} has an empty axis")
             axes.append(tuple(terms))
-        spaces.append((ds.name, tuple(axes), ds.read_write))
-    return Shape(s.name, tuple(s.dimensions), tuple(spaces), tuple((c.name, c.default) for c in s.coefficients),
-                 s.unnamed_order)
+        spaces.append((ds["name"], tuple(axes), bool(ds.get("read-write", False))))
+    return Shape(d["name"], tuple(dims), tuple(spaces), tuple(coeffs), d.get("unnamed-order"))
 
 
-def read_problem_file(path) -> tuple[Shape, dict]:
+def read_problem_file(path, trusted: bool = False) -> tuple[Shape, dict]:
     """(shape, instance) of a Timeloop problem YAML: ``problem: {shape: ..., instance: ...}``, a bare
     ``shape:``, or Timeloop v1.0's built-in cnn-layer (instance keys right under ``problem:``; the grouped
-    CNN shape with G = 1). The instance is {} when the file has none."""
+    CNN shape with G = 1). The instance is {} when the file has none. `trusted` (the packaged shapes, whose
+    schema a test checks): built without loading the schema library."""
     from .validate import read_text
     path = Path(path)
     try:
-        doc = yaml.safe_load(read_text(path, "problem shape"))
+        doc = yaml.load(read_text(path, "problem shape"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as e:
         raise CostModelError(f"{path}: not YAML ({str(e).splitlines()[0]})") from None
     top = doc.get("problem", doc) if isinstance(doc, dict) else None
@@ -187,7 +196,8 @@ def read_problem_file(path) -> tuple[Shape, dict]:
     inst = top.get("instance") or {}
     if not isinstance(inst, dict):
         raise CostModelError(f"{path}: key 'problem.instance' must be a mapping")
-    return shape_from_dict(top["shape"], f"{path}: problem.shape"), inst
+    where = f"{path}: problem.shape"
+    return (_build(top["shape"], where) if trusted else shape_from_dict(top["shape"], where)), inst
 
 
 @lru_cache(maxsize=None)
@@ -195,7 +205,7 @@ def packaged(name: str) -> Shape:
     """A packaged shape by name (SHAPES)."""
     if name not in SHAPES:
         raise CostModelError(f"unknown problem shape {name!r} (packaged: {', '.join(SHAPES)}; or give a YAML file)")
-    return read_problem_file(data_path("shapes", f"{name}.yaml"))[0]
+    return read_problem_file(data_path("shapes", f"{name}.yaml"), trusted=True)[0]
 
 
 def load_shape(name_or_path) -> Shape:
