@@ -130,15 +130,6 @@ class ShapedLayer:
         return asdict(self)
 
 
-def matmul(name: str, m: int, n: int, k: int, batch: int = 1) -> Layer:
-    """``batch`` products [m x k] @ [k x n] as the grouped CNN layer: G = batch, per group C = k, K = n, P = m
-    (R = S = Q = 1), i.e. one 1x1 conv per batch element with its own weights. The same problem as
-    ``ShapedLayer(name, "batched-gemm", (("H", batch), ("M", m), ("N", n), ("K", k)))`` (equal on the same
-    mapping: tests/costmodel/loopnest/test_problem_shapes.py); on the stock specs, whose constraints are
-    written for the CNN layer's roles, it maps like a pointwise conv."""
-    return Layer(name=name, kind="conv", N=1, C=batch * k, K=batch * n, R=1, S=1, P=m, Q=1, H=1, W=m, G=batch)
-
-
 def out_size(h: int, k: int, stride: int, pad: int, dilation: int, mode: str) -> int:
     """Output size of a window op; mdarts mode drops dilation and uses int((H - R + 2pad)/s) + 1."""
     if mode == "mdarts":

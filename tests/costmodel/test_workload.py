@@ -15,7 +15,8 @@ from costmodel.loopnest.fidelity import PROBLEM_COLS, read_reference
 from costmodel.loopnest.problem import Problem
 from costmodel.ops import OpQuery, lower
 from costmodel.timeloop.problem import instance_for, layer_from_instance
-from costmodel.workload import ShapedLayer, conv, matmul
+from costmodel.matmul import matmul_bmkn, matmul_layer
+from costmodel.workload import ShapedLayer, conv
 
 pair = st.tuples(st.integers(1, 3), st.integers(1, 3))
 
@@ -76,7 +77,8 @@ def test_the_issues_examples(tmp_path):
 
 
 def test_a_matmul_is_a_grouped_pointwise_conv():
-    layer = matmul("qk", 64, 64, 16, batch=4)
+    layer = matmul_layer(4, 64, 16, 64, "qk")
+    assert matmul_bmkn(layer) == (4, 64, 16, 64) and (layer.P, layer.Q) == (64, 1)
     twin = ShapedLayer("qk", "batched-gemm", (("H", 4), ("M", 64), ("N", 64), ("K", 16)))
     assert layer.macs == twin.macs == 262_144 and layer.outputs == twin.outputs == 4 * 64 * 64
     assert Problem.from_layer(layer).size("Weights") == Problem.from_layer(twin).size("Weights") == 4 * 16 * 64
