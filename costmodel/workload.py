@@ -4,10 +4,10 @@ Data flow step 1 (op name + feature-map shape -> list[Layer]) is `costmodel.ops.
 
 Two lowering modes (see DESIGN.md):
   * ``exact`` (default): what PyTorch computes. Depthwise convs keep groups = C, dilation sets the
-    input footprint, P = floor((H + 2p - d(k-1) - 1)/s) + 1.
+    input footprint, Q = floor((H + 2p - d(S-1) - 1)/s) + 1 (P likewise from W).
   * ``mdarts``: how MDARTS Table I was produced with Timeloop's cnn-layer tuples: every conv
     sub-layer is a DENSE conv C_in -> C_out (groups ignored), dilation dropped,
-    P = floor((H - R + 2 pad)/s) + 1.
+    Q = floor((H - S + 2 pad)/s) + 1 (P likewise from W).
 
 ReLU and BatchNorm are element-wise and fused into the producing layer: they are not costed
 (neither MDARTS Table I nor DEff-ARTS Appendix B counts them).
