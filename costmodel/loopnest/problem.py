@@ -44,13 +44,12 @@ class Problem:
         if missing:
             raise CostModelError(f"{where}: no bound for dimension(s) {missing}")
         for k, v in {**bounds, **params}.items():
-            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-                try:
-                    ok = not isinstance(v, bool) and int(v) == v and v >= 1
-                except (TypeError, ValueError, OverflowError):
-                    ok = False
-                if not ok:
-                    raise CostModelError(f"{where}: {k} = {v!r} must be an integer >= 1")
+            try:
+                ok = not isinstance(v, bool) and int(v) == v and v >= 1      # ints (numpy's too), 2.0
+            except (TypeError, ValueError, OverflowError):
+                ok = False
+            if not ok:
+                raise CostModelError(f"{where}: {k} = {v!r} must be an integer >= 1")
         bounds = {d: int(bounds[d]) for d in shape.dims}
         params = {c: int(params.get(c, v)) for c, v in shape.coefficients}
         for k, v in (("shape", shape), ("bounds", bounds), ("params", params), ("_spaces", None),
