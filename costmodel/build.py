@@ -85,6 +85,19 @@ class _Pool:
         self.executor.shutdown(wait=not kill, cancel_futures=True)
 
 
+def check_jobs(jobs: int | None, flag: str = "--jobs") -> int | None:
+    """`jobs` if 1 <= jobs <= the JOBS limit (4 x the cores unless $COSTMODEL_MAX_JOBS says otherwise)."""
+    from .errors import CostModelError
+    from .userfiles import limit
+    if jobs is None:
+        return None
+    cap = limit("JOBS")
+    if jobs < 1 or jobs > cap:
+        raise CostModelError(f"{flag} {jobs}: must be 1..{cap} (4 x the {os.cpu_count() or 1} cores; "
+                             f"$COSTMODEL_MAX_JOBS raises the limit)")
+    return jobs
+
+
 def row_kind(status: str) -> str:
     """The summary count a stored row goes to: added (ok), not-expressible (the arch cannot express the op:
     stored as such, no failure) or failed."""
@@ -115,7 +128,8 @@ def build_lut(arch: str, spaces: list[str], db: str, lowering: str = "exact", ba
     t0 = time.perf_counter()
     job_arch = arch if isinstance(arch, str) else spec
     stats = {"added": 0, "failed": 0, "other": 0, "not-expressible": 0}
-    pool = _Pool(jobs) if jobs > 1 and len(todo) > 1 else None
+    jobs = max(1, min(jobs, len(todo)))   # never more workers than tasks
+    pool = _Pool(jobs) if jobs > 1 else None
     interrupted = True
     try:
         later = _run(lut, spec, be, lowering, job_arch, backend, todo, pool, jobs, stats)

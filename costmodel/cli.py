@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import os
 import pkgutil
 import sys
@@ -103,10 +102,9 @@ def query_from_args(args):
 
 
 def cmd_build(args) -> int:
-    from .build import build_lut
+    from .build import build_lut, check_jobs
     from .paths import resolve_lut
-    if args.jobs < 1:
-        raise CostModelError(f"--jobs {args.jobs}: must be >= 1")
+    check_jobs(args.jobs)
     return build_lut(args.arch, args.space or ["darts-search"], resolve_lut(args.db), args.lowering, args.backend,
                      args.jobs, args.dry_run)
 
@@ -135,31 +133,6 @@ def cmd_query(args) -> int:
     from .presets import fitted
     for path, (value, source) in fitted(args.arch if ":" in str(args.arch) else "").items():
         print(f"  FITTED by preset {args.arch}: {path} = {value} ({source})")
-    return 0
-
-
-def cmd_export(args) -> int:
-    from .lut import LUT
-    from .validate import output_path
-    filters = {k: v for k, v in (("arch", args.arch), ("lowering", args.lowering)) if v}
-    if args.out:
-        output_path(args.out, "--out")
-    lut = LUT(args.db, create=False)
-    from .sweep.store import with_variants   # a `variant` column (rows of swept arch variants), --variant filter
-    df = with_variants(lut, lut.query(**filters), args.variant)
-    try:
-        out = open(args.out, "w") if args.out else sys.stdout
-    except OSError as e:
-        raise CostModelError(f"--out {args.out}: cannot write: {e.strerror}") from None
-    try:
-        if args.format == "csv":
-            df.to_csv(out, index=False)
-        else:
-            json.dump(json.loads(df.to_json(orient="records", date_format="iso")), out, indent=1)
-            out.write("\n")
-    finally:
-        if args.out:
-            out.close()
     return 0
 
 
@@ -220,7 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: darts-search)")
     add_db_arg(p)
     add_lowering_arg(p)
-    p.add_argument("--jobs", type=int, default=1, help="worker processes")
+    p.add_argument("--jobs", type=int, default=1, help="worker processes, at most 4 x the cores "
+                                                       "($COSTMODEL_MAX_JOBS) and never more than the rows to compute")
     p.add_argument("--dry-run", action="store_true", help="list what would be computed, write nothing")
     p.set_defaults(func=cmd_build)
 
@@ -232,19 +206,6 @@ def build_parser() -> argparse.ArgumentParser:
     add_db_arg(p)
     add_query_args(p)
     p.set_defaults(func=cmd_query)
-
-    p = add_command(sub, "export", help="dump the LUT as CSV or JSON",
-                    examples=["costmodel export --arch eyeriss --out /tmp/eyeriss.csv",
-                              "costmodel export --format json --lowering mdarts | head",
-                              "costmodel export --db /tmp/sweep.db --variant '*pe_array=8x8*'"])
-    p.add_argument("--format", choices=("csv", "json"), default="csv", help="output format")
-    add_db_arg(p)
-    p.add_argument("--arch", help="only rows of this target (default: all)")
-    p.add_argument("--lowering", choices=("exact", "mdarts"), help="only rows of this lowering (default: all)")
-    p.add_argument("--variant", help="only rows of swept variants whose name matches this glob (* and ?; see "
-                                     "`costmodel sweep`); a LUT holding a sweep gets a `variant` column")
-    p.add_argument("--out", help="output file (default: stdout)")
-    p.set_defaults(func=cmd_export)
 
     p = add_command(sub, "reproduce", help="regenerate a paper table: published vs computed",
                     description="Regenerate a paper table: published vs computed. Exit status 0 when every row "
@@ -278,9 +239,11 @@ def main(argv=None) -> int:
         previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         args = build_parser().parse_args(argv)
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()       # a full /dev/full or a closed pipe shows here, not at interpreter exit
     except CostModelError as e:
-        print(f"error: {e}", file=sys.stderr)
+        from .redact import redact
+        print(f"error: {redact(e)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as e:
         signum = getattr(e, "signum", signal.SIGINT)
@@ -290,6 +253,16 @@ def main(argv=None) -> int:
     except BrokenPipeError:      # output piped into e.g. `head`, which stopped reading
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as e:         # standard output cannot be written (`> /dev/full`): one line, nothing more
+        import errno
+        if e.filename is not None or e.errno not in (errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG, errno.EBADF,
+                                                     errno.EROFS, errno.ECONNRESET):
+            raise                # not an output stream: a real fault, shown as such
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print(f"error: cannot write the output: {e.strerror or e}", file=sys.stderr)
+        return 2
+    else:
+        return code
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)

@@ -142,30 +142,68 @@ def validate(genotype: Genotype, source: str = "genotype") -> Genotype:
 
 
 # --- Parsing -------------------------------------------------------------------------------
+MAX_RANGE = 64                     # bounds of ``range(a, b)`` in a genotype string (node ids are small)
+MAX_TEXT = 1 << 20                 # characters of a genotype string
+
+
 def _literal(node: ast.AST, where: str):
-    """A literal, or ``range(a, b)`` (the DARTS string form prints concat as a range)."""
+    """The value of one node of the genotype grammar: str and int constants (a leading minus allowed),
+    lists and tuples of values, {str: value} mappings, and ``range(a, b)`` / ``range(b)`` with
+    0 <= a <= b <= MAX_RANGE. Nothing is evaluated; anything else is one CostModelError."""
+    if isinstance(node, ast.Constant) and type(node.value) in (str, int):
+        return node.value
+    if (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant)
+            and type(node.operand.value) is int):
+        return -node.operand.value
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return [_literal(e, where) for e in node.elts]
+    if isinstance(node, ast.Dict) and None not in node.keys:
+        keys = [_literal(k, where) for k in node.keys]
+        if all(isinstance(k, str) for k in keys):
+            return dict(zip(keys, (_literal(v, where) for v in node.values)))
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range":
-        return list(range(*[_literal(a, where) for a in node.args]))
+        args = [_literal(a, where) for a in node.args]
+        if node.keywords or not 1 <= len(args) <= 2 or not all(type(a) is int for a in args):
+            raise CostModelError(f"{where}: {_show(node)}: give range(a, b) with whole numbers a <= b")
+        lo, hi = (0, args[0]) if len(args) == 1 else args
+        if not 0 <= lo <= hi <= MAX_RANGE:
+            raise CostModelError(f"{where}: {_show(node)}: range bounds must satisfy 0 <= a <= b <= {MAX_RANGE}")
+        return list(range(lo, hi))
+    raise CostModelError(f"{where}: not a literal: {_show(node)} (a genotype holds lists of (op, node) pairs, "
+                         f"lists of node ids and range(a, b))")
+
+
+def _show(node: ast.AST) -> str:
     try:
-        return ast.literal_eval(node)
-    except ValueError:
-        raise CostModelError(f"{where}: not a literal: {ast.unparse(node)[:60]}") from None
+        text = ast.unparse(node)
+    except (ValueError, RecursionError):
+        text = type(node).__name__
+    return text[:60] + ("..." if len(text) > 60 else "")
 
 
 def from_string(text: str, source: str = "genotype string") -> Genotype:
-    """Parse ``Genotype(normal=[...], normal_concat=..., reduce=[...], reduce_concat=...)``."""
+    """Parse ``Genotype(normal=[...], normal_concat=..., reduce=[...], reduce_concat=...)`` (or a {...}
+    mapping) with the literal grammar of `_literal`: nothing in the text is evaluated."""
     text = text.strip()
+    if len(text) > MAX_TEXT:
+        raise CostModelError(f"{source}: {len(text):,} characters, more than the {MAX_TEXT:,} a genotype may have")
     if "=" in text.split("(", 1)[0]:  # "NAME = Genotype(...)"
         text = text.split("=", 1)[1].strip()
     try:
         tree = ast.parse(text, mode="eval").body
-    except SyntaxError as e:
-        raise CostModelError(f"{source}: not a Genotype(...) expression ({e.msg})") from None
+    except (SyntaxError, ValueError, MemoryError, RecursionError) as e:
+        raise CostModelError(f"{source}: not a Genotype(...) expression ({getattr(e, 'msg', None) or e})") from None
     if isinstance(tree, ast.Call):
-        if tree.args:
-            vals = [_literal(a, source) for a in tree.args]
-            return from_mapping(dict(zip(Genotype._fields, vals)), source)
-        return from_mapping({kw.arg: _literal(kw.value, source) for kw in tree.keywords}, source)
+        if not isinstance(tree.func, ast.Name) or tree.func.id != "Genotype":
+            raise CostModelError(f"{source}: expected Genotype(...), got {_show(tree.func)}(...)")
+        if any(kw.arg is None for kw in tree.keywords) or len(tree.args) > len(Genotype._fields):
+            raise CostModelError(f"{source}: Genotype(...) takes the four fields {', '.join(Genotype._fields)}")
+        data = dict(zip(Genotype._fields, (_literal(a, source) for a in tree.args)))
+        for kw in tree.keywords:
+            if kw.arg in data:
+                raise CostModelError(f"{source}: field {kw.arg!r} given twice")
+            data[kw.arg] = _literal(kw.value, source)
+        return from_mapping(data, source)
     return from_mapping(_literal(tree, source), source)
 
 

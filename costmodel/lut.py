@@ -28,7 +28,7 @@ import pandas as pd
 from sqlalchemy import URL, create_engine, event, func, select
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from . import lutdb
+from . import lutdb, lutrows
 from .arch import spec_hash
 from .cost import Cost, STATUSES
 from .errors import CostModelError
@@ -142,10 +142,10 @@ class LUT:
     def _row(self, key: dict, columns=None):
         if not self._tables(write=False):
             return None
-        cols = costs_table.c if columns is None else [costs_table.c[c] for c in columns]
-        stmt = select(*cols).where(*[costs_table.c[k] == v for k, v in key.items()])
+        stmt = select(*lutrows.columns(columns)).where(*[costs_table.c[k] == v for k, v in key.items()])
         with self._db("read") as conn:
-            return conn.execute(stmt).mappings().first()
+            row = conn.execute(stmt).mappings().first()
+        return None if row is None else lutrows.check([row], self.url)[0]
 
     def get(self, spec, backend, lowering: str, query: OpQuery) -> Cost | None:
         """The stored Cost of this key, or None; CostModelError for an ``ok`` row without usable numbers."""
@@ -205,8 +205,9 @@ class LUT:
                 conn.execute(claims_table.delete().where(claims_table.c.owner == self._owner))
 
     # -- reading many rows ---------------------------------------------------------------------
-    def query(self, **filters) -> pd.DataFrame:
-        """All rows matching column == value filters, as a DataFrame (e.g. ``lut.query(arch="c64x", op="sep_conv_3x3")``)."""
+    def query(self, skip_bad_rows: bool = False, **filters) -> pd.DataFrame:
+        """All rows matching column == value filters, as a DataFrame (e.g. ``lut.query(arch="c64x", op="sep_conv_3x3")``).
+        An unreadable row (`costmodel.lutrows`) is refused by id, or left out (a note on stderr) if `skip_bad_rows`."""
         unknown = set(filters) - set(KEY_COLUMNS + VALUE_COLUMNS)
         if unknown:
             raise CostModelError(f"unknown LUT column(s) {', '.join(sorted(unknown))}; columns: "
@@ -214,9 +215,10 @@ class LUT:
         columns = ["id", *KEY_COLUMNS, *VALUE_COLUMNS]
         if not self._tables(write=False):
             return pd.DataFrame([], columns=columns)
-        stmt = select(costs_table).where(*[costs_table.c[k] == v for k, v in filters.items()]).order_by(costs_table.c.id)
+        stmt = select(*lutrows.columns()).where(*[costs_table.c[k] == v for k, v in filters.items()])
         with self._db("read") as conn:
-            return pd.DataFrame(conn.execute(stmt).mappings().all(), columns=columns)
+            rows = conn.execute(stmt.order_by(costs_table.c.id)).mappings().all()
+        return pd.DataFrame(lutrows.check(rows, self.url, skip_bad_rows), columns=columns)
 
     def __len__(self) -> int:
         if not self._tables(write=False):

@@ -15,7 +15,6 @@ made keeps its journal mode. An existing file is checked (``PRAGMA quick_check``
 from __future__ import annotations
 
 import os
-import re
 import stat
 import time
 from contextlib import contextmanager
@@ -23,7 +22,6 @@ from pathlib import Path
 
 from sqlalchemy import (CheckConstraint, Column, DateTime, Float, Integer, MetaData, String, Table, Text,
                         UniqueConstraint, inspect, select, text)
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from .errors import CostModelError
@@ -63,11 +61,9 @@ meta_table = Table("lut_meta", metadata, Column("name", String(32), primary_key=
 
 
 def mask(url: str) -> str:
-    """The URL with its password replaced by ***, for every message and header."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:            # not parseable: mask anything that looks like user:password@
-        return re.sub(r"(//[^:/@]+:)[^@]*@", r"\1***@", str(url))
+    """The URL with its password and secret query values replaced by *** (`costmodel.redact.mask_url`)."""
+    from .redact import mask_url
+    return mask_url(url)
 
 
 def sqlite_path(url: str) -> Path | None:

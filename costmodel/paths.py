@@ -66,6 +66,17 @@ def resolve_lut(db: str | os.PathLike | None = None) -> str:
     return str(path)
 
 
+def lut_file(db: str | os.PathLike | None = None) -> Path | None:
+    """The SQLite file the LUT `db` names (as `resolve_lut` would pick it, without seeding anything), or None
+    for a database server URL."""
+    if db is None or str(db) == "":
+        db = os.environ.get(LUT_ENV) or user_lut_path()
+    text = str(db)
+    if text.startswith("sqlite:///"):
+        return Path(text[len("sqlite:///"):])
+    return None if "://" in text else Path(text)
+
+
 def _seed(path: Path) -> None:
     """Copy the shipped LUT to `path` atomically: a concurrent first use sees no file or a whole one, never a half."""
     from .resources import shipped_lut_path

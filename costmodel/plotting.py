@@ -17,11 +17,15 @@ def pyplot(hint: str = ""):
 
 
 def save(fig, path, dpi: int = 100) -> None:
-    """Write `fig` to `path` (format from the suffix) and close it; CostModelError naming the path if unwritable."""
+    """Write `fig` to `path` (format from the suffix, else PNG) atomically and close it; CostModelError naming the
+    path if unwritable."""
     import matplotlib.pyplot as plt
+
+    from .userfiles import writing_path
+    fmt = str(path).rsplit(".", 1)[-1].lower() if "." in str(path) else "png"
+    fmt = fmt if fmt in fig.canvas.get_supported_filetypes() else "png"
     try:
-        fig.savefig(path, dpi=dpi)
-    except OSError as e:
-        raise CostModelError(f"cannot write {path}: {e.strerror}") from None
+        with writing_path(path, "picture") as tmp:     # whole or not at all (a full disk leaves nothing)
+            fig.savefig(tmp, dpi=dpi, format=fmt)
     finally:
         plt.close(fig)

@@ -1,5 +1,6 @@
 """`costmodel archs`: list the targets (shipped and user archs); ``--add FILE [--name N]`` registers a user arch,
-``--remove NAME`` unregisters one (`costmodel.registry`)."""
+``--remove NAME`` unregisters one (`costmodel.registry`); ``--show ARCH [--set PATH=V ...] [--json]`` prints a
+spec's levels with their per-action energies and areas (`costmodel.estimate.levels`), a variant's too."""
 from __future__ import annotations
 
 from ..errors import CostModelError
@@ -12,23 +13,35 @@ ADD_HELP = ("register FILE as a user arch: an arch spec .yaml or a Timeloop v1.0
 
 def register(sub) -> None:
     from ..cli import add_command
-    p = add_command(sub, "archs", help="list the targets (shipped and your own); --add/--remove your own",
-                    examples=["costmodel archs",
-                              "costmodel archs --add eyeriss-1024.cfg --name my-chip",
-                              "costmodel archs --remove my-chip"])
+    p = add_command(sub, "archs", help="list the targets (shipped and your own); --add/--remove your own; "
+                                       "--show one's energies and areas",
+                    examples=["costmodel archs --add eyeriss-1024.cfg --name my-chip",
+                              "costmodel archs --remove my-chip",
+                              "costmodel archs --show eyeriss --set levels.GlobalBuffer.entries=16384 --json"])
     p.add_argument("--add", metavar="FILE", help=ADD_HELP)
     p.add_argument("--name", help="the name to register FILE under (default: FILE's stem, e.g. my-chip for "
                                    "my-chip.cfg); then `--arch NAME` works in every command")
     p.add_argument("--force", action="store_true", help="with --add: replace a registered arch of that name, or "
                                                         "shadow a shipped arch")
     p.add_argument("--remove", metavar="NAME", help="unregister the user arch NAME (its copy is deleted)")
+    p.add_argument("--show", metavar="ARCH", help="print ARCH's levels (and the MAC) with their per-action energies "
+                                                  "[pJ] and areas [mm^2], each with its source")
+    p.add_argument("--set", action="append", metavar="PATH=V", help="with --show: one value of a sweep path "
+                   "(levels.GlobalBuffer.entries=16384): show that variant, its energies re-derived as a sweep does")
+    p.add_argument("--keep-energies", action="store_true", help="with --show --set: keep the base spec's energies")
+    p.add_argument("--json", action="store_true", help="with --show: print JSON {name, area_mm2, levels: [...]}")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     from .. import registry
-    if args.add and args.remove:
-        raise CostModelError("give --add FILE or --remove NAME, not both")
+    if sum(bool(x) for x in (args.add, args.remove, args.show)) > 1:
+        raise CostModelError("give one of --add FILE, --remove NAME, --show ARCH, not both")
+    if (args.set or args.json or args.keep_energies) and not args.show:
+        raise CostModelError("--set, --json and --keep-energies go with --show ARCH")
+    if args.show:
+        from .archshow import show
+        return show(args.show, args.set or [], args.json, args.keep_energies)
     if (args.name or args.force) and not args.add:
         raise CostModelError(f"{'--name' if args.name else '--force'} goes with --add FILE")
     if args.add:

@@ -42,6 +42,8 @@ def register(subparsers) -> None:
     p.add_argument("--csv", metavar="FILE", help="write the per-layer table as CSV")
     p.add_argument("--png", metavar="FILE", help="draw per-layer cycles and energy by level as PNG (needs matplotlib)")
     p.add_argument("--dag-png", metavar="FILE", help="draw the DAG with its critical path as PNG (needs matplotlib)")
+    p.add_argument("--force", action="store_true", help="replace an existing --csv/--png/--dag-png file that does "
+                                                        "not look like an earlier output (never the LUT or the model)")
     p.set_defaults(func=run)
 
 
@@ -70,11 +72,6 @@ def load_factory(spec: str):
     return model
 
 
-def _check_out(path: str | None) -> None:
-    if path and not Path(path).resolve().parent.is_dir():
-        raise CostModelError(f"cannot write {path}: its folder does not exist")
-
-
 def run(args) -> int:
     from ..evaluate import resolve
     from ..profiler import cost_graph
@@ -82,8 +79,10 @@ def run(args) -> int:
     from ..profiler.inputs import parse_shapes
     shapes = parse_shapes(args.input)
     spec, be = resolve(args.arch, args.backend)
-    for f in (args.csv, args.png, args.dag_png):
-        _check_out(f)
+    from ..outputs import check_outputs, given_files
+    check_outputs([("--csv", args.csv, "csv"), ("--png", args.png, "image"), ("--dag-png", args.dag_png, "image")],
+                  given_files(the_model_file=args.model, the_arch_file=args.arch), db=args.db,
+                  use_db=not args.no_lut, force=args.force)
     if args.png or args.dag_png:
         from ..plotting import pyplot
         pyplot()                                  # matplotlib missing: one error before any work

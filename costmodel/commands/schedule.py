@@ -31,6 +31,8 @@ def register(subparsers) -> None:
     out = p.add_mutually_exclusive_group()
     out.add_argument("--dot", metavar="FILE", help="write the DAG (critical path in red) as Graphviz DOT")
     out.add_argument("--png", metavar="FILE", help="draw the DAG (critical path in red) as PNG; needs matplotlib")
+    p.add_argument("--force", action="store_true", help="replace an existing --dot/--png file that does not look "
+                                                        "like an earlier drawing (never the LUT or a file read)")
     p.set_defaults(func=run)
 
 
@@ -39,10 +41,10 @@ def run(args) -> int:
     from ..genotypes import PUBLISHED, parse_genotype
     from ..schedule import Scheduler
     from ..schedule.report import render, write_dot, write_png
-    from ..validate import output_path
-    for flag, path in (("--dot", args.dot), ("--png", args.png)):
-        if path:
-            output_path(path, flag)          # before any cost is computed or stored
+    from ..outputs import check_outputs, given_files
+    check_outputs([("--dot", args.dot, "dot"), ("--png", args.png, "image")],      # before any cost is computed
+                  given_files(the_genotype_file=args.genotype, the_arch_file=args.arch), db=args.db,
+                  use_db=not args.no_lut, force=args.force)
     genotype = parse_genotype(args.genotype)
     name = args.genotype if args.genotype in PUBLISHED else "genotype"
     spec = load_arch(args.arch)

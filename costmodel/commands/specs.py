@@ -26,12 +26,20 @@ def _mapper_overrides(items) -> dict:
         if not sep or not key:
             raise CostModelError(f"--mapper {item!r}: expected KEY=VALUE, e.g. algorithm=linear-pruned")
         import yaml                        # lazily: `costmodel --help` loads no heavy library
-        out[key] = yaml.safe_load(value) if value else value      # typed: 2 -> int, false -> bool
+        try:
+            out[key] = yaml.safe_load(value) if value else value      # typed: 2 -> int, false -> bool
+        except yaml.YAMLError as e:
+            raise CostModelError(f"--mapper {item!r}: the value is not a YAML scalar ({str(e).splitlines()[0]})") from None
     return out
 
 
-def write_specs(spec, query, lowering: str, out: Path, formats, mapper: dict | None = None) -> list[tuple]:
-    """Write the files; returns [(layer, folder or None if not expressible, [file names])]."""
+def write_specs(spec, query, lowering: str, out: Path, formats, mapper: dict | None = None,
+                inputs=()) -> list[tuple]:
+    """Write the files; returns [(layer, folder or None if not expressible, [file names])]. A planned file that
+    is one of `inputs` [(what, path)] (the arch file) is refused before anything is written; files of an
+    earlier run at the planned places are replaced."""
+    from ..outputs import check_outputs
+    from ..userfiles import write_file
     from ..ops import lower
     from ..timeloop import files_for, timeloop_spec
     arch = timeloop_spec(spec)
@@ -39,6 +47,9 @@ def write_specs(spec, query, lowering: str, out: Path, formats, mapper: dict | N
     # every file of every layer is built (and so checked) before anything is written
     planned = {i: {fmt: files_for(layer, arch, fmt, mapper=mapper) for fmt in formats}
                for i, layer in enumerate(layers) if layer.kind == "conv"}
+    check_outputs([("--out", out / f"{i:02d}_{layers[i].name}" / fmt / name, "spec") for i, fmts in planned.items()
+                   for fmt, texts in fmts.items() for name in texts], inputs, use_db=False, force=True,
+                  folders_exist=False)
     written = []
     for i, layer in enumerate(layers):
         if i not in planned:
@@ -50,7 +61,7 @@ def write_specs(spec, query, lowering: str, out: Path, formats, mapper: dict | N
             target = folder / fmt
             target.mkdir(parents=True, exist_ok=True)
             for name, text in texts.items():
-                (target / name).write_text(text)
+                write_file(target / name, text, "--out")
             names += [f"{fmt}/{n}" for n in texts]
         written.append((layer, folder, names))
     return written
@@ -84,6 +95,7 @@ def run_validate(path: Path) -> int:
 def run(args) -> int:
     from ..arch import load_arch
     from ..cli import query_from_args
+    from ..outputs import given_files
     if isinstance(args.validate, str):
         return run_validate(Path(args.validate))
     missing = [f"--{k.replace('_', '-')}" for k in ("arch", "op", "hw", "c_in", "out") if getattr(args, k) is None]
@@ -101,7 +113,8 @@ def run(args) -> int:
             write_specs(spec, query, args.lowering, Path(tmp), formats, overrides)
             _report(_check(Path(tmp)), Path(tmp))
     try:
-        written = write_specs(spec, query, args.lowering, out, formats, overrides)
+        written = write_specs(spec, query, args.lowering, out, formats, overrides,
+                              given_files(the_arch_file=args.arch))
     except OSError as e:
         raise CostModelError(f"--out {out}: cannot write: {e.strerror}") from None
     print(f"{spec.name} / {args.lowering} lowering: {query.op} C_in={query.c_in} C_out={query.c_out} "

@@ -64,7 +64,7 @@ def run(args) -> int:
     # only rows of the spec as it is now and of this backend version: rows of an edited spec are stale
     filters = {"arch": spec.name, "spec_hash": spec_hash(spec), "backend": f"{be.name}-{be.version}",
                "lowering": args.lowering}
-    df = LUT(args.db, create=False).query(**filters)
+    df = LUT(args.db, create=False).query(skip_bad_rows=args.skip_bad_rows, **filters)
     if df.empty:
         raise CostModelError(f"the LUT has no rows for arch={spec.name} (spec hash {filters['spec_hash']}) "
                              f"backend={filters['backend']} lowering={args.lowering}; run `costmodel build-lut "
@@ -96,6 +96,8 @@ def register(sub) -> None:
     add_db_arg(p)
     p.add_argument("--width", type=int, default=WIDTH, help="wrap the shape columns into blocks this wide [characters]")
     p.add_argument("--wide", action="store_true", help="all shape columns side by side, however wide")
+    p.add_argument("--skip-bad-rows", action="store_true",
+                   help="leave out LUT rows with an unreadable field (one note each on stderr) instead of refusing")
     p.add_argument("--variant", help="a swept variant (name or glob, see `costmodel sweep`) instead of the spec as it is")
     p.add_argument("--by-variant", action="store_true", help="variants x ops at one shape (every variant, or --variant's)")
     p.add_argument("--shape", help="with --by-variant: the shape column, e.g. 'C16 32x32 s1' (default: the first)")

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import CostModelError
-from ..validate import MAX_FILE_BYTES
 from ..evaluate import resolve
 from ..workload import Layer
 
@@ -129,8 +128,8 @@ def read_reference(path) -> list[tuple[str, str, Layer, int, int, float, str]]:
     path = Path(path)
     if not path.exists():
         raise CostModelError(f"reference CSV {path} not found; pass --reference CSV (or set $COSTMODEL_REFERENCE)")
-    from ..validate import read_text
-    with io.StringIO(read_text(path, "reference CSV", limit=16 * MAX_FILE_BYTES), newline="") as fh:
+    from ..userfiles import limit, read_text
+    with io.StringIO(read_text(path, "reference CSV", limit=limit("CSV_BYTES")), newline="") as fh:
         reader = csv.DictReader(fh)
         missing = [c for c in PROBLEM_COLS + RESULT_COLS if c not in (reader.fieldnames or [])]
         if missing:

@@ -214,6 +214,8 @@ class AcceleratorSpec:
     def from_dict(cls, data: dict, source: str = "<dict>") -> "AcceleratorSpec":
         where = source
         _check_keys(data, cls.KEYS, where)
+        from ..estimate.levels import fill_missing    # energies the spec leaves out: the estimator's tables
+        data = fill_missing(data, where)
         if data.get("kind", "accelerator") != "accelerator":
             raise CostModelError(f"{where}: key 'kind' must be 'accelerator' for an AcceleratorSpec")
         levels = _req(data, "levels", where)

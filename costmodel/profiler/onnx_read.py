@@ -12,7 +12,6 @@ so the table matches a profile of the torch module.
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 from ..errors import CostModelError
 from .attention import matmul_event
@@ -85,11 +84,14 @@ def load(path: str, input_shape=None):
         from onnx import shape_inference
     except ImportError:
         raise CostModelError("reading .onnx files needs the onnx package: pip install 'hwnas-costmodel[onnx]'") from None
-    p = Path(path)
-    if not p.is_file():
+    import os
+
+    from ..userfiles import limit, read_bytes
+    if not os.path.exists(path):
         raise CostModelError(f"{path}: no such ONNX file")
+    data = read_bytes(path, "ONNX model", limit("ONNX_BYTES"))     # a regular file, size-capped, never a FIFO
     try:
-        model = onnx.load(str(p))
+        model = onnx.load_model_from_string(data)
     except Exception as e:
         raise CostModelError(f"{path} is not an ONNX model ({type(e).__name__}: {str(e).splitlines()[0]})") from None
     weights = _weights_as_inputs(model)

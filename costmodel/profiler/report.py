@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..errors import CostModelError
 from ..schedule.costs import METRICS
 
 SHOWN = ("name", "op", "out_shape", "C", "K", "G", "R", "P", "gemm", "macs", "cycles", "compute_cycles", "energy_pj",
@@ -48,7 +47,6 @@ def render(r, title: str = "model") -> str:
 
 
 def write_csv(r, path: str) -> None:
-    try:
-        r.table.to_csv(path, index=False)
-    except OSError as e:
-        raise CostModelError(f"--csv {path}: cannot write: {e.strerror}") from None
+    from ..userfiles import writing
+    with writing(path, "--csv") as out:          # whole or not at all
+        r.table.to_csv(out, index=False)

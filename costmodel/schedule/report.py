@@ -7,9 +7,7 @@ the throughput the arch spec states; average pooling is a conv with constant wei
 """
 from __future__ import annotations
 
-from pathlib import Path
 
-from ..errors import CostModelError
 from . import MODES, ScheduleResult
 from .costs import METRICS
 
@@ -79,10 +77,8 @@ def to_dot(result: ScheduleResult, title: str = "") -> str:
 
 
 def write_dot(result: ScheduleResult, path: str, title: str = "") -> None:
-    try:
-        Path(path).write_text(to_dot(result, title) + "\n")
-    except OSError as e:
-        raise CostModelError(f"cannot write {path}: {e.strerror}") from None
+    from ..userfiles import write_file
+    write_file(path, to_dot(result, title) + "\n", "--dot")
 
 
 def write_png(result: ScheduleResult, path: str, title: str = "") -> None:

@@ -13,6 +13,11 @@ The costs are tiny (a few hundred bytes a row) next to their compute time, so re
 nothing measurable. A worker that dies mid-batch: the Dask scheduler re-runs its batches elsewhere
 (up to `distributed.scheduler.allowed-failures` deaths per batch); a batch that raises is retried
 `RETRIES` times.
+
+Bounded waiting: the address is checked before any connection (`check_address`: tcp:// or tls://, a host
+and a port 1..65535, no credentials); connecting gives up after `--dask-timeout` seconds (default
+`TIMEOUT_S`), whatever answers on the port (nothing, silence, another protocol); and a sweep with no
+worker left for that long stops with one error (the rows committed so far are kept; a rerun resumes).
 """
 from __future__ import annotations
 
@@ -25,14 +30,29 @@ import time
 from ..errors import CostModelError
 
 RETRIES = 2
-ADDRESS = re.compile(r"^(tcp|tls|inproc|ucx)://[^/\s]+$")
+TIMEOUT_S = 20.0                 # connect, and wait with no worker left [s] (--dask-timeout)
+POLL_S = 0.5
+SCHEMES = ("tcp", "tls")
+_HOST = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?)$")
 
 
 def check_address(address: str) -> None:
-    """`local` or a scheduler URL; the `dask.distributed` package importable (else the `dask` extra hint)."""
-    if address != "local" and not ADDRESS.match(address):
-        raise CostModelError(f"--dask {address!r}: give 'local' (start a LocalCluster) or a scheduler address "
-                             f"such as tcp://127.0.0.1:8786")
+    """`local` or tcp://HOST:PORT / tls://HOST:PORT (no credentials, no path); `dask.distributed` importable."""
+    from ..redact import has_credentials, mask_url
+    shown = mask_url(address)
+    example = "give 'local' (start a LocalCluster) or a scheduler address such as tcp://127.0.0.1:8786"
+    if address != "local":
+        scheme, sep, rest = address.partition("://")
+        if not sep or scheme not in SCHEMES:
+            why = ("an inproc:// scheduler lives inside one other process and cannot be reached from here"
+                   if scheme == "inproc" else f"scheme {scheme + '://' if sep else '(none)'} is not tcp:// or tls://")
+            raise CostModelError(f"--dask {shown!r}: {why}; {example}")
+        if has_credentials(address):
+            raise CostModelError(f"--dask {shown!r}: credentials do not go in a Dask address (Dask does not use "
+                                 f"them; secure a scheduler with tls:// certificates); {example}")
+        host, colon, port = rest.rpartition(":")
+        if not colon or not _HOST.match(host) or not port.isdigit() or not 1 <= int(port) <= 65535:
+            raise CostModelError(f"--dask {shown!r}: expected {scheme}://HOST:PORT with a port 1..65535; {example}")
     try:
         import distributed  # noqa: F401
     except ImportError:
@@ -58,18 +78,53 @@ def _dashboard_served() -> bool:
         return False
 
 
-def connect(address: str, workers: int | None):
-    """(client, cluster or None). `local`: a LocalCluster of worker processes bound to 127.0.0.1."""
+def connect(address: str, workers: int | None, timeout: float = TIMEOUT_S):
+    """(client, cluster or None). `local`: a LocalCluster of worker processes bound to 127.0.0.1. A scheduler
+    that does not answer as Dask does within `timeout` seconds is one CostModelError."""
+    import dask
     from distributed import Client, LocalCluster
     if address != "local":
+        t = f"{timeout}s"
         try:
-            return Client(address, timeout="10s"), None
-        except OSError as e:
-            raise CostModelError(f"--dask {address}: cannot reach the scheduler ({e})") from None
+            probe(address, timeout)
+            with dask.config.set({"distributed.comm.timeouts.connect": t}):
+                return Client(address, timeout=t), None
+        except CostModelError:
+            raise
+        except Exception as e:  # noqa: BLE001 -- OSError, TimeoutError, a garbage reply's ValueError, ...
+            raise CostModelError(f"--dask {address}: cannot reach the scheduler within {timeout:g} s "
+                                 f"({type(e).__name__}: {str(e).splitlines()[0][:160] if str(e) else 'no reply'}); "
+                                 f"is `dask scheduler` running there? (--dask-timeout S waits longer)") from None
     dash = "127.0.0.1:0" if _dashboard_served() else None
     cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
                            host="127.0.0.1", dashboard_address=dash, silence_logs=logging.ERROR)
     return Client(cluster), cluster
+
+
+def probe(address: str, timeout: float) -> None:
+    """Ask `address` who it is (Dask's ``identity`` call) with a hard deadline: silence, a refused port or
+    another protocol is one CostModelError within `timeout` seconds."""
+    import asyncio
+
+    from distributed.comm import connect as comm_connect
+    from distributed.security import Security
+
+    async def ask():
+        comm = await comm_connect(address, timeout=timeout, **Security().get_connection_args("client"))
+        try:
+            await comm.write({"op": "identity"})
+            return await comm.read()
+        finally:
+            comm.abort()
+    try:
+        reply = asyncio.run(asyncio.wait_for(ask(), timeout))
+    except Exception as e:  # noqa: BLE001 -- OSError, TimeoutError, a garbage reply's ValueError, ...
+        why = f"{type(e).__name__}: {str(e).splitlines()[0][:160]}" if str(e) else type(e).__name__
+        raise CostModelError(f"--dask {address}: cannot reach the scheduler: none answered within {timeout:g} s "
+                             f"({why}); is `dask scheduler` running there? (--dask-timeout S waits longer)") from None
+    if not isinstance(reply, dict) or reply.get("type") != "Scheduler":
+        raise CostModelError(f"--dask {address}: what answers there is not a Dask scheduler "
+                             f"(identity {str(reply)[:80]!r})")
 
 
 def batches(groups, batch: int | None, n_workers: int) -> list:
@@ -87,10 +142,11 @@ class Session:
     """A connected Dask client (and the LocalCluster it started, if any); connect before the first write,
     so an unreachable scheduler is one error line with nothing written. Use as a context manager."""
 
-    def __init__(self, address: str, workers: int | None):
-        self.address, t0 = address, time.perf_counter()
-        self.client, self.cluster = connect(address, workers)
+    def __init__(self, address: str, workers: int | None, timeout: float = TIMEOUT_S):
+        self.address, self.timeout, t0 = address, timeout, time.perf_counter()
+        self.client, self.cluster = connect(address, workers, timeout)
         try:
+            self._wait_for_a_worker()
             self.client.run(_warm)          # import the cost model on every worker before the clock starts
         except BaseException:
             self.close()
@@ -98,6 +154,14 @@ class Session:
         self.info = self.client.scheduler_info()
         self.n_workers = max(1, len(self.info.get("workers", {})))
         self.startup_s = time.perf_counter() - t0
+
+    def _wait_for_a_worker(self) -> None:
+        """A scheduler without workers: wait `timeout` seconds for one to join, else one error (nothing written)."""
+        try:
+            self.client.wait_for_workers(1, timeout=self.timeout)
+        except Exception:  # noqa: BLE001 -- TimeoutError (dask's own class in some versions)
+            raise CostModelError(f"--dask {self.address}: no Dask worker joined the scheduler within {self.timeout:g} "
+                                 f"s; start `dask worker {self.address}` (--dask-timeout S waits longer)") from None
 
     def describe(self) -> str:
         dash = self.client.dashboard_link if (self.cluster is None or _dashboard_served()) else \
@@ -119,23 +183,52 @@ class Session:
     def run(self, groups, write, batch: int | None = None, progress=None) -> float:
         """Compute `groups` [(spec, backend, lowering, [queries])] in batches (see `batches`); `write(spec,
         lowering, query, cost, wall)` is called here for every row; `progress(done, total, client)` after each
-        committed batch. Returns the seconds spent computing."""
-        from distributed import as_completed
+        committed batch. Returns the seconds spent computing. No worker for `timeout` seconds (all died, or
+        none ever joined) or a lost scheduler: one CostModelError; the rows committed so far are kept."""
+        from distributed import wait
         client = self.client
         tasks = batches(groups, batch, self.n_workers)
         t0 = time.perf_counter()
         futures = {client.submit(compute_batch, spec, backend, lowering, qs, pure=False, retries=RETRIES):
                    (spec, lowering) for spec, backend, lowering, qs in tasks}
-        for done, fut in enumerate(as_completed(futures), 1):
-            spec, lowering = futures[fut]
+        pending, done_count, idle_since = set(futures), 0, None
+        while pending:
             try:
-                rows = fut.result()
-            except Exception as e:  # noqa: BLE001 -- KilledWorker (died too often), a lost scheduler, ...
-                raise CostModelError(f"a Dask batch failed ({type(e).__name__}: {str(e)[:200]}); the rows committed "
-                                     f"so far are kept: rerun the sweep to compute the rest") from None
-            for query, cost, wall in rows:
-                write(spec, lowering, query, cost, wall)
-            fut.release()
-            if progress is not None:
-                progress(done, len(futures), client)
+                done, pending = wait(pending, timeout=POLL_S, return_when="FIRST_COMPLETED")
+            except TimeoutError:
+                done = set()
+            for fut in done:
+                spec, lowering = futures[fut]
+                try:
+                    rows = fut.result()
+                except Exception as e:  # noqa: BLE001 -- KilledWorker (died too often), a lost scheduler, ...
+                    raise CostModelError(f"a Dask batch failed ({type(e).__name__}: {str(e)[:200]}); the rows "
+                                         f"committed so far are kept: rerun the sweep to compute the rest") from None
+                for query, cost, wall in rows:
+                    write(spec, lowering, query, cost, wall)
+                fut.release()
+                done_count += 1
+                if progress is not None:
+                    progress(done_count, len(futures), client)
+            if done:
+                idle_since = None
+                continue
+            idle_since = self._check_workers(idle_since)
         return time.perf_counter() - t0
+
+    def _check_workers(self, idle_since: float | None) -> float | None:
+        """When no worker has been connected since `idle_since` for `timeout` seconds: CostModelError."""
+        now = time.perf_counter()
+        try:
+            n = len(self.client.nthreads(callback_timeout=self.timeout))
+        except Exception as e:  # noqa: BLE001 -- the scheduler itself is gone
+            raise CostModelError(f"--dask {self.address}: the scheduler stopped answering ({type(e).__name__}); "
+                                 f"the rows committed so far are kept: rerun the sweep to compute the rest") from None
+        if n:
+            return None
+        idle_since = now if idle_since is None else idle_since
+        if now - idle_since >= self.timeout:
+            raise CostModelError(f"--dask {self.address}: no Dask worker for {self.timeout:g} s (all gone, or none "
+                                 f"joined); the rows committed so far are kept: start workers and rerun the sweep "
+                                 f"to compute the rest (--dask-timeout S waits longer)")
+        return idle_since

@@ -1,4 +1,7 @@
-"""Variants compared on one genotype: max cycle (Scheduler) vs energy vs PE count, the Pareto front, a PNG.
+"""Variants compared on one genotype: max cycle (Scheduler) vs energy vs area, the Pareto front, a PNG.
+
+Area [mm^2] = the spec's total area (`costmodel.estimate.levels`: every level's arrays and the MACs, from
+the shipped CACTI / Accelergy tables); the PE count stays as a column.
 
 Reads the LUT only (a missing row is an error naming the variant: run the sweep over a space that
 holds the genotype's shapes, e.g. darts-search for the DARTS search network). Nothing is written
@@ -9,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import CostModelError
+from ..estimate.levels import total_area_mm2
 from ..evaluate import resolve
 from ..schedule import Scheduler
 from ..schedule.costs import CostTable, key_query
@@ -42,7 +46,8 @@ def pareto_mask(points: list[tuple]) -> list[bool]:
 
 def variant_points(lut, arch: str, genotype: str = "DARTS_V2", mode: str = "network", metric: str = "compute_cycles",
                    lowering: str = "exact", backend: str | None = None, pattern: str | None = None) -> pd.DataFrame:
-    """One row per registered variant of `arch`: max cycle, energy [pJ], PEs, and whether it is Pareto-optimal."""
+    """One row per registered variant of `arch`: max cycle, energy [pJ], area [mm^2], PEs, and whether it is
+    Pareto-optimal in (max cycle, energy, area)."""
     reg = store.variants(lut, arch=arch, pattern=pattern)
     if reg.empty:
         raise CostModelError(f"{lut.url}: no registered variants of {arch!r}"
@@ -55,9 +60,9 @@ def variant_points(lut, arch: str, genotype: str = "DARTS_V2", mode: str = "netw
         cyc = Scheduler(costs=costs, mode=mode, metric=metric).max_value(genotype)
         energy = Scheduler(costs=costs, mode=mode, metric="energy").max_value(genotype)
         rows.append({"variant": r["variant"], "spec_hash": r["spec_hash"], "pes": pes(spec), "max_" + metric: cyc,
-                     "energy_pj": energy})
+                     "energy_pj": energy, "area_mm2": total_area_mm2(spec)})
     df = pd.DataFrame(rows)
-    df["pareto"] = pareto_mask(list(zip(df["max_" + metric], df.energy_pj, df.pes)))
+    df["pareto"] = pareto_mask(list(zip(df["max_" + metric], df.energy_pj, df.area_mm2)))
     return df
 
 
@@ -72,29 +77,33 @@ def short_label(names: list[str]) -> str:
 
 
 def plot(df: pd.DataFrame, path: str, title: str) -> None:
-    """Scatter max cycle vs energy, colour = PE count, Pareto-optimal variants ringed and labelled."""
+    """Two panels: max cycle vs energy and max cycle vs area [mm^2], colour = area resp. energy; the variants
+    Pareto-optimal in (max cycle, energy, area) ringed in red and labelled on the first panel."""
     from ..plotting import pyplot, save
     plt = pyplot()
-    from matplotlib.colors import LogNorm
     ycol = [c for c in df.columns if c.startswith("max_")][0]
-    fig, ax = plt.subplots(figsize=(8.5, 5.5))
-    sc = ax.scatter(df[ycol], df.energy_pj / 1e6, c=df.pes, s=30 + df.pes / 4, cmap="viridis", norm=LogNorm(),
-                    edgecolors="none", zorder=2)
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(12, 5.5))
     front = df[df.pareto].sort_values(ycol)
-    ax.scatter(front[ycol], front.energy_pj / 1e6, s=60 + front.pes / 4, facecolors="none", edgecolors="red",
-               linewidths=1.5, zorder=3, label="Pareto-optimal (max cycle, energy, PEs)")
+    sc = ax.scatter(df[ycol], df.energy_pj / 1e6, c=df.area_mm2, cmap="viridis", s=40, edgecolors="none", zorder=2)
+    ax.scatter(front[ycol], front.energy_pj / 1e6, s=90, facecolors="none", edgecolors="red", linewidths=1.5,
+               zorder=3, label="Pareto-optimal (max cycle, energy, area)")
     mid = (df[ycol].min() + df[ycol].max()) / 2
-    for i, ((x, y, _), group) in enumerate(front.groupby([ycol, "energy_pj", "pes"], sort=False)):
+    for i, ((x, y, _), group) in enumerate(front.groupby([ycol, "energy_pj", "area_mm2"], sort=False)):
         right = x > mid       # labels of right-hand points go to their left; alternately above and below
         ax.annotate(short_label(list(group.variant)), (x, y / 1e6), fontsize=7,
                     xytext=(-25 if right else 25, 22 if i % 2 else -30), textcoords="offset points",
                     ha="right" if right else "left", arrowprops={"arrowstyle": "-", "lw": 0.6, "color": "red"})
-    ax.margins(x=0.12, y=0.12)
-    fig.colorbar(sc, ax=ax, label="PEs (mac.instances)")
-    ax.set_xlabel(f"{ycol.removeprefix('max_')} (max over the critical path) [cycles]")
-    ax.set_ylabel("energy (sum over every op) [uJ]")
-    ax.set_title(title, fontsize=9)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, loc="center")
+    fig.colorbar(sc, ax=ax, label="area [mm^2]")
+    sc2 = ax2.scatter(df[ycol], df.area_mm2, c=df.energy_pj / 1e6, cmap="plasma", s=40, edgecolors="none", zorder=2)
+    ax2.scatter(front[ycol], front.area_mm2, s=90, facecolors="none", edgecolors="red", linewidths=1.5, zorder=3)
+    fig.colorbar(sc2, ax=ax2, label="energy [uJ]")
+    xlabel = f"{ycol.removeprefix('max_')} (max over the critical path) [cycles]"
+    for a, ylabel in ((ax, "energy (sum over every op) [uJ]"), (ax2, "area (every level + MACs) [mm^2]")):
+        a.margins(x=0.12, y=0.12)
+        a.set_xlabel(xlabel)
+        a.set_ylabel(ylabel)
+        a.grid(alpha=0.3)
+    ax.legend(fontsize=7, loc="best")
+    fig.suptitle(title, fontsize=9)
     fig.tight_layout()
     save(fig, path, dpi=130)

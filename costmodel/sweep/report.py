@@ -21,7 +21,7 @@ def run_table(args, pivot) -> int:
         raise CostModelError(f"no registered variant of {base.name!r}{' matches ' + repr(args.variant) if args.variant else ''}"
                              f" in {lut.url} (run `costmodel sweep --arch {args.arch} --set ...` first)")
     backend = f"{be.name}-{be.version}"
-    frames = {r.variant: lut.query(arch=base.name, spec_hash=r.spec_hash, backend=backend, lowering=args.lowering)
+    frames = {r.variant: lut.query(skip_bad_rows=args.skip_bad_rows, arch=base.name, spec_hash=r.spec_hash, backend=backend, lowering=args.lowering)
               for r in reg.itertuples()}
     frames = {k: v for k, v in frames.items() if not v.empty}
     if not frames:

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..arch import load_arch, read_yaml
+from ..arch import load_arch
 from ..build import row_kind
 from ..errors import CostModelError
 from ..evaluate import resolve
@@ -22,7 +22,7 @@ from .variants import Axis, axes_from_mapping, expand, parse_set
 
 LOWERINGS = ("exact", "mdarts")
 SWEEP_DIR = Path(__file__).resolve().parent
-FILE_KEYS = ("name", "arch", "spaces", "lowerings", "backend", "axes")
+FILE_KEYS = ("name", "arch", "spaces", "lowerings", "backend", "axes", "keep_energies")
 
 
 @dataclass
@@ -34,6 +34,7 @@ class Sweep:
     lowerings: list = field(default_factory=lambda: ["exact"])
     backend: str | None = None
     name: str = ""
+    keep_energies: bool = False    # True: every variant keeps the base spec's per-access energies
 
 
 def _as_list(v, key: str, where: str) -> list:
@@ -52,7 +53,11 @@ def load_sweep_file(path: str) -> Sweep:
     elif not Path(path).exists():
         known = ", ".join(p.stem for p in sorted(SWEEP_DIR.glob("*.yaml")))
         raise CostModelError(f"--file {path}: no such sweep file (packaged sweeps: {known})")
-    data = read_yaml(Path(path))
+    from ..strictyaml import load
+    from ..userfiles import read_text
+    data = load(read_text(path, "sweep file"), path)     # a regular file, size-capped; a repeated key is an error
+    if not isinstance(data, dict):
+        raise CostModelError(f"{path}: expected a YAML mapping {{{', '.join(FILE_KEYS)}}} at the top level")
     for key in data:
         if key not in FILE_KEYS:
             raise CostModelError(f"{path}: unknown key {key!r} (known: {', '.join(FILE_KEYS)})")
@@ -61,7 +66,14 @@ def load_sweep_file(path: str) -> Sweep:
     return Sweep(arch=str(data["arch"]), axes=axes_from_mapping(data.get("axes"), path),
                  spaces=_as_list(data.get("spaces", "darts-search"), "spaces", path),
                  lowerings=_as_list(data.get("lowerings", "exact"), "lowerings", path),
-                 backend=data.get("backend"), name=str(data.get("name", Path(path).stem)))
+                 backend=data.get("backend"), name=str(data.get("name", Path(path).stem)),
+                 keep_energies=_flag(data.get("keep_energies", False), "keep_energies", path))
+
+
+def _flag(v, key: str, where: str) -> bool:
+    if not isinstance(v, bool):
+        raise CostModelError(f"{where}: {key} must be true or false, got {v!r}")
+    return v
 
 
 @dataclass
@@ -78,19 +90,35 @@ class Plan:
         return len(self.variants) * len(self.queries) * len(self.sweep.lowerings)
 
 
-def plan(sweep: Sweep) -> Plan:
-    """Build and validate everything; write nothing."""
+def plan(sweep: Sweep, max_variants: int | None = None) -> Plan:
+    """Build and validate everything; write nothing. More than `max_variants` variants (default: the
+    VARIANTS limit, 1,000) is refused before any variant is built."""
     for low in sweep.lowerings:
         if low not in LOWERINGS:
             raise CostModelError(f"unknown lowering {low!r} (use {' or '.join(LOWERINGS)})")
+    check_count(sweep.axes, max_variants)
     base = load_arch(sweep.arch)
     base_name = base.name if Path(sweep.arch).suffix in (".yaml", ".yml") else sweep.arch
-    variants = expand(base, base_name, sweep.axes)
+    variants = expand(base, base_name, sweep.axes, sweep.keep_energies)
     be = None
     for v in variants:
         _, be = resolve(v.spec, sweep.backend)
     queries = list(dict.fromkeys(q for name in sweep.spaces for q in load_space(name).queries))
     return Plan(sweep, variants, queries, be)
+
+
+def check_count(axes, max_variants: int | None = None) -> int:
+    """The number of variants `axes` make; CostModelError above the limit (before any is built)."""
+    import math
+
+    from ..userfiles import limit
+    cap = limit("VARIANTS") if max_variants is None else max_variants
+    n = math.prod(len(ax.choices) for ax in axes)
+    if n > cap:
+        sizes = " x ".join(f"{len(ax.choices)} ({ax.label})" for ax in axes)
+        raise CostModelError(f"the sweep has {n:,} variants ({sizes}), more than the limit of {cap:,}; pass "
+                             f"--max-variants {n} to run it anyway")
+    return n
 
 
 def find_missing(p: Plan, lut) -> int:
@@ -110,22 +138,29 @@ def find_missing(p: Plan, lut) -> int:
 
 
 def run_sweep(sweep: Sweep, db: str, jobs: int | None = None, dask: str | None = None, batch: int | None = None,
-              progress=None, report: dict | None = None) -> int:
+              progress=None, report: dict | None = None, dask_timeout: float | None = None,
+              max_variants: int | None = None) -> int:
     """Plan, register, compute what is missing, print a summary. Returns the exit code (1 if a row failed).
     `report`, if given, receives computed (rows), compute_s (Dask cluster start-up excluded), added, failed."""
-    if jobs is not None and jobs < 1:
-        raise CostModelError(f"--jobs {jobs}: must be >= 1")
+    from ..build import check_jobs
+    from .dask_exec import TIMEOUT_S
+    check_jobs(jobs)
+    timeout = TIMEOUT_S if dask_timeout is None else dask_timeout
+    if not 0 < timeout <= 86400:            # (NaN fails too)
+        raise CostModelError(f"--dask-timeout {dask_timeout}: give seconds in (0, 86400]")
+    if max_variants is not None and max_variants < 1:
+        raise CostModelError(f"--max-variants {max_variants}: must be >= 1")
     if batch is not None and batch < 1:
         raise CostModelError(f"--batch {batch}: must be >= 1")
     if dask is not None:
         from .dask_exec import check_address
         check_address(dask)
-    p = plan(sweep)
+    p = plan(sweep, max_variants)
     if dask is None:
         return _execute(p, db, jobs, None, batch, progress, report)
     from .dask_exec import Session
     print(f"sweep: {len(p.variants)} variants validated; connecting to Dask ({dask})...", flush=True)
-    with Session(dask, jobs) as session:     # reach the scheduler (or start a cluster) before the first write
+    with Session(dask, jobs, timeout) as session:     # reach the scheduler (or start a cluster) before the first write
         return _execute(p, db, jobs, session, batch, progress, report)
 
 
@@ -145,6 +180,8 @@ def _execute(p: Plan, db: str, jobs: int | None, session, batch: int | None, pro
           f"in {where}, {n_todo} to compute on {executor}", flush=True)
     for v in p.variants:
         print(f"  {v.spec_hash}  {v.name}")
+        for note in v.energy_notes:
+            print(f"      {note}")
     stats = {"added": 0, "failed": 0, "not-expressible": 0}
 
     def write(spec, lowering, query, cost, wall):
@@ -216,6 +253,7 @@ def sweep_from_args(args) -> Sweep:
     sw.axes = list(sw.axes) + [parse_set(s) for s in args.set or []]
     if args.name:
         sw.name = args.name
+    sw.keep_energies = sw.keep_energies or bool(getattr(args, "keep_energies", False))
     return sw
 
 

@@ -35,6 +35,7 @@ class Variant:
     name: str            # readable: eyeriss[mac.mesh_x=8,levels.GlobalBuffer.entries=32768]
     spec: object         # the derived spec (validated)
     overrides: dict      # dotted path -> value, every path this variant sets
+    energy_notes: tuple = ()   # energies re-derived from the new sizes (or kept: --keep-energies), one line each
 
     @property
     def spec_hash(self) -> str:
@@ -124,18 +125,36 @@ def set_path(data: dict, path: str, value) -> None:
         raise CostModelError(f"path {path!r}: {segs[-2]!r} is a value, not a mapping")
 
 
-def derive(base, overrides: dict, name: str):
-    """A new spec: `base` with `overrides` applied, rebuilt (and validated) by its class's from_dict."""
-    data = copy.deepcopy(base.to_dict())
+def derive(base, overrides: dict, name: str, keep_energies: bool = False):
+    """A new spec: `base` with `overrides` applied, rebuilt (and validated) by its class's from_dict; the
+    energies of resized levels re-derived (`derive_noted`)."""
+    return derive_noted(base, overrides, name, keep_energies)[0]
+
+
+def derive_noted(base, overrides: dict, name: str, keep_energies: bool = False) -> tuple:
+    """(spec, notes): as `derive`; an accelerator's per-access energies follow its new sizes by the model the
+    base spec's numbers came from (costmodel.estimate.rederive: pinned numbers, numbers the overrides set and
+    everything under `keep_energies` stay); `notes` says which changed."""
+    base_data = base.to_dict()
+    data = copy.deepcopy(base_data)
     try:
         for path, value in overrides.items():
             set_path(data, path, value)
     except CostModelError as e:
         raise CostModelError(f"{name}: {e}") from None
-    return type(base).from_dict(data, source=name)   # its errors start with `name`
+    spec = type(base).from_dict(data, source=name)     # validated first: its errors start with `name`
+    if getattr(spec, "kind", None) != "accelerator":
+        return spec, ()
+    from ..estimate.rederive import rederive
+    data = spec.to_dict()
+    try:
+        notes = rederive(base_data, data, overrides, keep_energies)
+    except CostModelError as e:
+        raise CostModelError(f"{name}: {e}") from None
+    return (type(base).from_dict(data, source=name) if notes and not keep_energies else spec), tuple(notes)
 
 
-def expand(base, base_name: str, axes: list[Axis]) -> list[Variant]:
+def expand(base, base_name: str, axes: list[Axis], keep_energies: bool = False) -> list[Variant]:
     """The cartesian product of `axes` on `base`, every variant built and validated (CostModelError naming
     the variant and the bad key on the first failure; nothing is computed or written before this)."""
     if not axes:
@@ -153,7 +172,8 @@ def expand(base, base_name: str, axes: list[Axis]) -> list[Variant]:
     for combo in itertools.product(*(ax.choices for ax in axes)):
         name = f"{base_name}[{','.join(f'{ax.label}={label}' for ax, (label, _) in zip(axes, combo))}]"
         overrides = {p: v for _, o in combo for p, v in o.items()}
-        v = Variant(name, derive(base, overrides, name), overrides)
+        spec, notes = derive_noted(base, overrides, name, keep_energies)
+        v = Variant(name, spec, overrides, notes)
         if v.spec_hash in hashes:
             raise CostModelError(f"variants {hashes[v.spec_hash]} and {name} are the same spec (hash {v.spec_hash})")
         hashes[v.spec_hash] = name

@@ -35,9 +35,11 @@ def folder_format(folder: Path) -> str:
 
 def _docs(folder: Path) -> dict:
     docs = {}
+    from ..userfiles import read_text
     for f in sorted(folder.glob("*.yaml")):
+        text = read_text(f, "Timeloop YAML file")            # a regular file, size-capped (a FIFO never blocks)
         try:
-            data = load(f.read_text())
+            data = load(text)
         except Exception as e:                      # yaml's errors: report the file and the line
             raise CostModelError(f"{f}: not valid YAML: {str(e).splitlines()[0]}") from None
         if not isinstance(data, dict):

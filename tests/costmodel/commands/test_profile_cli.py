@@ -48,7 +48,7 @@ def test_profile_factory_and_pictures(tmp_path, capsys):
     (["x.onnx", "--input", "1x3xA"], "--input '1x3xA': give positive integers joined by x"),
     (["nope.onnx", "--input", "1x3x8x8"], "nope.onnx: no such ONNX file"),
     (["costmodel.nope:f", "--input", "1x3x8x8"], "cannot load it"),
-    (["nas.zoo:resnet18", "--input", "1x3x8x8", "--csv", "/no/such/dir/f.csv"], "folder does not exist"),
+    (["nas.zoo:resnet18", "--input", "1x3x8x8", "--csv", "/no/such/dir/f.csv"], "no such folder"),
     (["costmodel.genotypes:parse_genotype", "--input", "1x3x8x8"], "the factory failed"),
     (["resnet18", "--input", "1x3x8x8"], "give a .onnx file or package.module:factory"),
 ])

@@ -78,6 +78,9 @@ def test_sweep_then_table_export_and_pareto(tmp_path):
     assert code == 0 and png.stat().st_size > 10_000
     rows = [l for l in out.splitlines()[1:] if "eyeriss[" in l]
     assert len(rows) == 4 and any(l.startswith("*") for l in rows)
+    assert "area [mm^2]" in out.splitlines()[0]
+    areas = {float(l[1:].split()[2]) for l in rows}        # max cycle, energy, area, PEs, name
+    assert len(areas) == 2 and min(areas) > 0                # 8x8 vs 16x16 PEs; a read bandwidth adds no area
     code, _, err = _main("sweep-pareto", "--arch", "eyeriss", "--db", db, "--mode", "network")
     assert code == 2 and "the LUT has no exact row" in err      # the tiny space lacks the network's shapes
 
@@ -90,6 +93,12 @@ def test_sweep_subprocess_entry_point(tmp_path):
     first = run_cli(*args, timeout=300)
     assert first.returncode == 0, first.stderr
     assert "8 rows added" in first.stdout
+    assert "re-derived levels.GlobalBuffer.access_energy_pj: 29.6281 -> 10.3317 pJ (timeloop-v1.0)" in first.stdout
+    from costmodel.lut import LUT
+    from costmodel.sweep import store
+    reg = store.variants(LUT(str(db), create=False), arch="eyeriss")
+    energy = {r.variant: store.rebuild_spec(r).level("GlobalBuffer").access_energy_pj for _, r in reg.iterrows()}
+    assert energy["eyeriss[levels.GlobalBuffer.entries=16384]"] < energy["eyeriss[levels.GlobalBuffer.entries=65536]"]
     again = run_cli(*args, timeout=300)
     assert again.returncode == 0 and "0 rows added, 8 reused" in again.stdout
 
@@ -98,6 +107,6 @@ def test_an_unreachable_dask_scheduler_is_one_error_before_any_write(tmp_path):
     pytest.importorskip("distributed")
     db = tmp_path / "never.db"
     code, out, err = _main("sweep", "--arch", "eyeriss", "--set", "levels.GlobalBuffer.entries=8192", "--db", db,
-                           "--dask", "tcp://127.0.0.1:9")
+                           "--dask", "tcp://127.0.0.1:9", "--dask-timeout", "2")
     assert code == 2 and "--dask tcp://127.0.0.1:9: cannot reach the scheduler" in err, err
     assert not db.exists() and out == "sweep: 1 variants validated; connecting to Dask (tcp://127.0.0.1:9)...\n"

@@ -85,3 +85,20 @@ def test_expand_refuses_ambiguous_sweeps():
         expand(base, "e", [])
     with pytest.raises(CostModelError, match="axes.x"):
         axes_from_mapping({"x": 3}, "f")
+
+
+def test_expand_re_derives_resized_energies_unless_kept(tmp_path):
+    from costmodel.sweep.run import load_sweep_file, plan
+    base = load_arch("eyeriss")
+    small, big = expand(base, "e", [parse_set("levels.GlobalBuffer.entries=16384,65536")])
+    assert small.spec.level("GlobalBuffer").access_energy_pj < big.spec.level("GlobalBuffer").access_energy_pj
+    assert small.energy_notes and not big.energy_notes                  # 65536 is the base: nothing to re-derive
+    kept = expand(base, "e", [parse_set("levels.GlobalBuffer.entries=16384")], keep_energies=True)[0]
+    assert kept.spec.level("GlobalBuffer").access_energy_pj == base.level("GlobalBuffer").access_energy_pj
+    assert kept.energy_notes[0].startswith("kept")
+    path = tmp_path / "s.yaml"
+    path.write_text("arch: eyeriss\nkeep_energies: true\naxes: {levels.GlobalBuffer.entries: [16384]}\n")
+    assert plan(load_sweep_file(str(path))).variants[0].spec == kept.spec
+    path.write_text("arch: eyeriss\nkeep_energies: sometimes\naxes: {levels.GlobalBuffer.entries: [16384]}\n")
+    with pytest.raises(CostModelError, match="keep_energies must be true or false"):
+        load_sweep_file(str(path))
