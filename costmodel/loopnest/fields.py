@@ -21,6 +21,15 @@ def canonical(names) -> tuple:
                                               names.index(n))))
 
 
+def _spaces(v, key: str, where: str) -> tuple:
+    """A keep list: data-space names (identifiers), in the canonical order."""
+    v = tuple(v or ())
+    bad = [k for k in v if not isinstance(k, str) or not k.isidentifier()]
+    if bad:
+        raise CostModelError(f"{where}: key {key!r}: {bad[0]!r} is not a data-space name (e.g. {', '.join(DATASPACES)})")
+    return canonical(v)
+
+
 def _req(d: dict, key: str, where: str):
     if key not in d:
         raise CostModelError(f"{where}: missing key {key!r}")

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from .. import presets
 from ..errors import CostModelError
-from .fields import DATASPACES, DIMS, _actions, _check_keys, _choice, _factors, _num, _perm, _req, canonical  # noqa
+from .fields import DATASPACES, DIMS, _actions, _check_keys, _choice, _factors, _num, _perm, _req, _spaces  # noqa
 from .mapper_settings import objective_metrics, timeloop_mapper_settings
 from .poolspec import PoolModel
 
@@ -110,12 +110,8 @@ class StorageLevel:
         tech = str(_req(d, "technology", where))
         if tech not in TECHNOLOGIES:
             raise CostModelError(f"{where}: key 'technology' must be one of {TECHNOLOGIES}, got {tech!r}")
-        keep = tuple(_req(d, "keep", where) or ())
-        choice = tuple(d.get("keep_or_bypass") or ())
-        for key, spaces in (("keep", keep), ("keep_or_bypass", choice)):
-            for k in spaces:
-                if not isinstance(k, str) or not k.isidentifier():
-                    raise CostModelError(f"{where}: key {key!r}: {k!r} is not a data-space name (e.g. {DATASPACES})")
+        keep = _spaces(_req(d, "keep", where), "keep", where)
+        choice = _spaces(d.get("keep_or_bypass"), "keep_or_bypass", where)
         both = [k for k in keep if k in choice]
         if both:
             raise CostModelError(f"{where}: {both[0]} is in both 'keep' and 'keep_or_bypass' (kept, or the mapper's choice?)")
@@ -130,7 +126,7 @@ class StorageLevel:
                  cluster_size=_num(d, "cluster_size", where, default=1, minimum=1),
                  read_bandwidth=_num(d, "read_bandwidth", where, kind=float, default=None, minimum=0, allow_none=True),
                  write_bandwidth=_num(d, "write_bandwidth", where, kind=float, default=None, minimum=0, allow_none=True),
-                 keep=canonical(keep), keep_or_bypass=canonical(choice),
+                 keep=keep, keep_or_bypass=choice,
                  temporal=TemporalConstraint.from_dict(d.get("temporal"), f"{where}.temporal"),
                  spatial=SpatialConstraint.from_dict(d.get("spatial"), f"{where}.spatial"),
                  klass=str(d.get("class", "")),
