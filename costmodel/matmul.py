@@ -1,16 +1,18 @@
 """Matrix products as loop-nest layers: attention's QK^T and AV, token-wise linear layers.
 
-A batched matmul (B, M, K) x (B, K, N) -> (B, M, N) costs B*M*K*N multiply-accumulates. Until
-problem shapes are data (a packaged batched-GEMM shape), it is costed as what it EXACTLY is in
-the grouped CNN layer: a 1x1 convolution with
+A batched matmul (B, M, K) x (B, K, N) -> (B, M, N) costs B*M*K*N multiply-accumulates. It is costed
+as what it EXACTLY is in the grouped CNN layer (the packaged batched-GEMM problem shape in CNN roles:
+equal term by term on the same mapping, tests/costmodel/loopnest/test_problem_shapes.py; the stock
+specs' constraints are written for those roles): a 1x1 convolution with
 
     G = B groups, C = B*K input channels (K per group), K = B*N output channels (N per group),
     P = M outputs (Q = R = S = N = 1, stride 1, no padding)
 
 so inputs are indexed (G, C/G, P) = (B, K, M), weights (G, C/G, K/G) = (B, K, N) and outputs
 (G, K/G, P) = (B, N, M): every data space has the size and reuse of the matmul's. The lowering is
-the one function `matmul_layer`, so the batched-GEMM shape can replace it in one place. A matmul
-has no paper encoding: the ``mdarts`` lowering costs it exactly as ``exact`` does.
+the one function `matmul_layer`; ``workload.ShapedLayer(name, "batched-gemm", ...)`` costs the shape
+itself. M runs along the width (P), Timeloop's convention. A matmul has no paper encoding: the
+``mdarts`` lowering costs it exactly as ``exact`` does.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from .workload import Layer, conv
 
 def matmul_layer(b: int, m: int, k: int, n: int, name: str = "matmul") -> Layer:
     """The loop-nest layer of a batched matmul (b, m, k) x (b, k, n) (see the module docstring)."""
-    return conv(name, 1, b * k, b * n, m, 1, 1, 1, 0, 1, b, "exact")
+    return conv(name, 1, b * k, b * n, 1, m, 1, 1, 0, 1, b, "exact")          # a 1 x M input: P = M
 
 
 def matmul_bmkn(layer: Layer) -> tuple[int, int, int, int]:

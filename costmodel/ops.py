@@ -125,21 +125,21 @@ def lower(query: OpQuery, mode: str = "exact") -> list[Layer]:
     if op.startswith("sep_conv"):
         k, p = q.kernel, q.padding
         dw1 = conv("dw1", n, ci, ci, h, w, k, s, p, 1, ci, mode)
-        pw1 = conv("pw1", n, ci, ci, dw1.P, dw1.Q, 1, 1, 0, 1, 1, mode)
-        dw2 = conv("dw2", n, ci, ci, pw1.P, pw1.Q, k, 1, p, 1, ci, mode)
-        pw2 = conv("pw2", n, ci, co, dw2.P, dw2.Q, 1, 1, 0, 1, 1, mode)
+        pw1 = conv("pw1", n, ci, ci, dw1.Q, dw1.P, 1, 1, 0, 1, 1, mode)
+        dw2 = conv("dw2", n, ci, ci, pw1.Q, pw1.P, k, 1, p, 1, ci, mode)
+        pw2 = conv("pw2", n, ci, co, dw2.Q, dw2.P, 1, 1, 0, 1, 1, mode)
         return [dw1, pw1, dw2, pw2]
     if op.startswith("dil_conv"):
         dw = conv("dw", n, ci, ci, h, w, q.kernel, s, q.padding, 2, ci, mode)
         # the feature map the pw sees: the true one even in mdarts mode, a FITTED rule (MDARTS Table I's dil_conv
         # rows; costmodel.reproduce.FITTED_RULES["mdarts-dil-pointwise"], counted by `reproduce mdarts-table1`)
         true = conv("dw", n, ci, ci, h, w, q.kernel, s, q.padding, 2, ci, "exact")
-        return [dw, conv("pw", n, ci, co, true.P, true.Q, 1, 1, 0, 1, 1, mode)]
+        return [dw, conv("pw", n, ci, co, true.Q, true.P, 1, 1, 0, 1, 1, mode)]
     if op.startswith("dw_conv"):
         return [conv("dw", n, ci, ci, h, w, q.kernel, s, q.padding, 1, ci, mode)]
     if op == "conv_7x1_1x7":
         a = conv("conv1x7", n, ci, co, h, w, (1, 7), (1, s), (0, 3), 1, 1, mode)
-        return [a, conv("conv7x1", n, co, co, a.P, a.Q, (7, 1), (s, 1), (3, 0), 1, 1, mode)]
+        return [a, conv("conv7x1", n, co, co, a.Q, a.P, (7, 1), (s, 1), (3, 0), 1, 1, mode)]
     if op == "conv1d":
         if h != 1:
             raise CostModelError(f"op 'conv1d' runs over a 1 x W input (h = 1), got h = {h}")

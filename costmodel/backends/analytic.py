@@ -14,14 +14,16 @@ from ..loopnest import mapper
 from ..loopnest.pool import max_pool_cost
 from ..loopnest.problem import Problem
 from ..loopnest.spec import AcceleratorSpec
-from ..workload import Layer
+from ..workload import Layer, ShapedLayer
 
 
 class AnalyticBackend:
     name = "analytic"
     spec_kind = "accelerator"    # the arch kind it models (checked by costmodel.evaluate.resolve)
-    version = "loopnest-3"       # 2: max pool mapped on the PE array (pool.max_model); 3: X/Y split and keep/bypass
-    #                              searched when a spec leaves them open, Timeloop's factor resolution. Bump when the model or mapper semantics change (part of the LUT key)
+    version = "loopnest-4"       # 2: max pool mapped on the PE array (pool.max_model); 3: X/Y split and keep/bypass
+    #                              searched when a spec leaves them open, Timeloop's factor resolution; 4: Timeloop's
+    #                              conv convention (R, P along W) for asymmetric kernels/strides, problem shapes.
+    #                              Bump when the model or mapper semantics change (part of the LUT key)
 
     def __init__(self):
         self._memo: dict = {}
@@ -32,16 +34,17 @@ class AnalyticBackend:
             return Cost(status="not-expressible",
                         message=f"backend 'analytic' models Timeloop-style accelerators; arch "
                                 f"{getattr(spec, 'name', spec)!r} is not one (use its default backend)")
-        key = (layer.kind, layer.N, layer.C, layer.K, layer.G, layer.R, layer.S, layer.P, layer.Q,
-               layer.Hstride, layer.Wstride, layer.Hdilation, layer.Wdilation,
-               json.dumps(spec.to_dict(), sort_keys=True))
+        shape = ((layer.shape, layer.bounds, layer.coefficients) if isinstance(layer, ShapedLayer) else
+                 (layer.kind, layer.N, layer.C, layer.K, layer.G, layer.R, layer.S, layer.P, layer.Q,
+                  layer.Hstride, layer.Wstride, layer.Hdilation, layer.Wdilation))
+        key = (*shape, json.dumps(spec.to_dict(), sort_keys=True))
         if key not in self._memo:
             self._memo[key] = self._evaluate(layer, spec)
         return self._memo[key]
 
     def _evaluate(self, layer: Layer, spec: AcceleratorSpec) -> Cost:
         try:
-            if layer.kind == "pool-max":
+            if layer.kind == "pool-max" and not isinstance(layer, ShapedLayer):
                 return max_pool_cost(layer, spec)
             problem = Problem.from_layer(layer)
             res = mapper.search(problem, spec)
@@ -49,7 +52,7 @@ class AnalyticBackend:
             return Cost(status="failed", message=f"analytic backend: {type(e).__name__}: {e}")
         if res.mapping is None:
             return Cost(status="failed", message=f"{layer.name}: {res.message}")
-        macs = replace(problem, **dict(res.covered)).macs      # a partly covered problem: the part mapped
+        macs = problem.replace(**dict(res.covered)).macs      # a partly covered problem: the part mapped
         objective = spec.mapper.get("objective", "edp")
         cost = Cost(cycles=res.cycles, compute_cycles=res.compute_cycles, energy_pj=res.energy_pj,
                     utilization=macs / (res.cycles * spec.mac.instances), macs=macs,

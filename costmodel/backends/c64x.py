@@ -25,9 +25,10 @@ class C64xBackend:
         """Cycles of `layer` = sum over counts of (events x cycles per event) [cycles]; no energy model."""
         if not isinstance(spec, C64xSpec):
             return Cost(status="failed", message=f"the c64x backend needs a dsp spec, got arch {spec.name!r}")
-        window_elements = layer.N * layer.K * layer.P * layer.Q * layer.R * layer.S
-        counts = {"per_mac": layer.macs if layer.kind == "conv" else 0,
-                  "per_window_element": window_elements if layer.kind != "conv" else 0,
+        mac = layer.kind == "conv"             # a conv or any MAC problem shape (workload.ShapedLayer)
+        window_elements = 0 if mac else layer.N * layer.K * layer.P * layer.Q * layer.R * layer.S
+        counts = {"per_mac": layer.macs if mac else 0,
+                  "per_window_element": window_elements,
                   "per_output": layer.outputs}
         cycles = sum(n * spec.cycles_per(layer.kind, count) for count, n in counts.items())
         return Cost(cycles=cycles, compute_cycles=cycles, energy_pj=None, utilization=None,

@@ -14,8 +14,11 @@ from dataclasses import replace
 from itertools import combinations, product
 
 from ..errors import CostModelError
-from .mapspace import _order, _spec_cache, build_slots, partial_dims
-from .spec import AcceleratorSpec, DATASPACES
+from .bind import bind
+from .fields import DIMS, canonical
+from .slots import _order, build_slots, partial_dims
+from .spec import AcceleratorSpec
+from .speccache import spec_cache as _spec_cache
 
 
 def keeps_fixed(spec: AcceleratorSpec) -> bool:
@@ -28,11 +31,11 @@ def is_concrete(spec: AcceleratorSpec) -> bool:
     return keeps_fixed(spec) and all(lv.spatial.split is not None for lv in spec.levels)
 
 
-def _splits(spec: AcceleratorSpec, i: int, bounds: dict) -> list:
+def _splits(spec: AcceleratorSpec, i: int, bounds: dict, dims: str) -> list:
     """(permutation, split) options of level i's spatial constraint, one per distinct axis assignment
     of the dims that can take a factor > 1 there; the first split (lowest) of each is kept."""
     lv = spec.levels[i]
-    perm = _order(lv.spatial.permutation)
+    perm = _order(lv.spatial.permutation, dims)
     fx, fy = spec.fanout(i)
     if fy == 1 and fx > 1:
         return [(perm, len(perm))]
@@ -49,21 +52,22 @@ def _keeps(lv) -> list:
     """The keep tuples of a level: its fixed keep plus every subset of its keep_or_bypass (all kept first)."""
     free = lv.keep_or_bypass
     subsets = [c for n in range(len(free), -1, -1) for c in combinations(free, n)]
-    return [tuple(ds for ds in DATASPACES if ds in lv.keep or ds in c) for c in subsets]
+    return [canonical(ds for ds in lv.keep + lv.keep_or_bypass if ds in lv.keep or ds in c) for c in subsets]
 
 
-def variants(spec: AcceleratorSpec, bounds: dict) -> list[AcceleratorSpec]:
-    """The concrete specs of `spec` for a problem with these dim bounds (just [spec] if it is concrete)."""
+def variants(spec: AcceleratorSpec, bounds: dict, dims: str = DIMS) -> list[AcceleratorSpec]:
+    """The concrete specs of `spec` for a problem with these dim bounds (just [spec] if it is concrete);
+    `dims`: the problem shape's unnamed-dim order (default: the grouped CNN layer's)."""
     if is_concrete(spec):
         return [spec]
     per_level = []
     for i, lv in enumerate(spec.levels):
-        splits = _splits(spec, i, bounds) if lv.spatial.split is None else [(lv.spatial.permutation, lv.spatial.split)]
+        splits = _splits(spec, i, bounds, dims) if lv.spatial.split is None else [(lv.spatial.permutation, lv.spatial.split)]
         per_level.append([(s, k) for s in splits for k in _keeps(lv)])
     cache = _spec_cache(spec)
     out = []
     for choice in product(*per_level):
-        key = ("variant", choice)
+        key = ("variant", choice, dims)
         if key not in cache:
             levels = tuple(replace(lv, keep=keep, keep_or_bypass=(),
                                    spatial=replace(lv.spatial, permutation=perm, split=split))
@@ -80,11 +84,11 @@ def from_mapping(spec: AcceleratorSpec, mapping) -> AcceleratorSpec:
     levels = []
     for lv in spec.levels:
         kept = listed.get(lv.name, set())
-        wrong = [ds for ds in lv.bypass if ds in kept]
+        wrong = [ds for ds in kept if ds not in lv.keep and ds not in lv.keep_or_bypass]
         if wrong:
             raise CostModelError(f"illegal mapping for arch {spec.name!r}: it keeps {wrong[0]} at {lv.name}, "
                                  f"which bypasses it")
-        levels.append(replace(lv, keep=tuple(ds for ds in DATASPACES if ds in lv.keep or ds in kept),
+        levels.append(replace(lv, keep=canonical(ds for ds in lv.keep + lv.keep_or_bypass if ds in lv.keep or ds in kept),
                               keep_or_bypass=()) if lv.keep_or_bypass else lv)
     return spec if keeps_fixed(spec) else replace(spec, levels=tuple(levels))
 
@@ -92,4 +96,5 @@ def from_mapping(spec: AcceleratorSpec, mapping) -> AcceleratorSpec:
 def partial_coverage(problem, spec: AcceleratorSpec) -> dict:
     """{dim: bound covered} for the dims whose every factor the spec's constraints fix below the problem's
     bound (Timeloop v1.0 then maps and costs only that part; see mapspace._resolve)."""
-    return partial_dims(problem, build_slots(problem, variants(spec, problem.bounds)[0]))
+    spec = bind(spec, problem.shape)
+    return partial_dims(problem, build_slots(problem, variants(spec, problem.bounds, problem.shape.order)[0]))

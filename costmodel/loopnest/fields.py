@@ -3,9 +3,31 @@ from __future__ import annotations
 
 from ..errors import CostModelError
 from ..validate import number
+from ..shape import SHAPES, cnn, packaged
 
-DIMS = "NCKRSPQG"
-DATASPACES = ("Weights", "Inputs", "Outputs")
+# The packaged grouped CNN layer's dims (in its unnamed-dim order) and data spaces: a spec's defaults
+# (a level keeps every data space) and its canonical keep order. The model takes both from the problem's shape.
+DIMS = cnn().order
+DATASPACES = cnn().dataspaces
+# The dims a spec's constraints may name: those of the packaged shapes (a shape lacking one drops it:
+# loopnest.bind); anything else is a typo.
+SPEC_DIMS = "".join(dict.fromkeys(d for name in SHAPES for d in packaged(name).order))
+
+
+def canonical(names) -> tuple:
+    """Data-space names in a stable order: the CNN shape's first, then the others as given."""
+    names = list(dict.fromkeys(names))
+    return tuple(sorted(names, key=lambda n: (DATASPACES.index(n) if n in DATASPACES else len(DATASPACES),
+                                              names.index(n))))
+
+
+def _spaces(v, key: str, where: str) -> tuple:
+    """A keep list: data-space names (identifiers), in the canonical order."""
+    v = tuple(v or ())
+    bad = [k for k in v if not isinstance(k, str) or not k.isidentifier()]
+    if bad:
+        raise CostModelError(f"{where}: key {key!r}: {bad[0]!r} is not a data-space name (e.g. {', '.join(DATASPACES)})")
+    return canonical(v)
 
 
 def _req(d: dict, key: str, where: str):
@@ -42,9 +64,9 @@ def _check_keys(d: dict, allowed: set, where: str):
 
 def _perm(v, where: str, key: str) -> str:
     s = str(v).replace(" ", "")
-    bad = [c for c in s if c not in DIMS]
+    bad = [c for c in s if c not in SPEC_DIMS]
     if bad or len(set(s)) != len(s):
-        raise CostModelError(f"{where}: key {key!r}: {v!r} must list distinct dims out of {DIMS}")
+        raise CostModelError(f"{where}: key {key!r}: {v!r} must list distinct dims out of {SPEC_DIMS}")
     return s
 
 
@@ -55,8 +77,8 @@ def _factors(v, where: str) -> dict:
         raise CostModelError(f"{where}: key 'factors' must map dims to bounds, e.g. {{R: 1, S: 0}}")
     out = {}
     for k, b in v.items():
-        if str(k) not in DIMS or len(str(k)) != 1:
-            raise CostModelError(f"{where}: key 'factors': unknown dim {k!r} (dims: {DIMS})")
+        if str(k) not in SPEC_DIMS or len(str(k)) != 1:
+            raise CostModelError(f"{where}: key 'factors': unknown dim {k!r} (dims: {SPEC_DIMS})")
         if isinstance(b, bool) or not isinstance(b, int) or b < 0:
             raise CostModelError(f"{where}: key 'factors': {k} must be an integer >= 0 (0 = remaining bound), got {b!r}")
         out[str(k)] = b

@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import CostModelError
-from .spec import DIMS
+from .fields import DIMS
 
 _HEADER = re.compile(r"^[\s|]*([A-Za-z_][\w]*)\s*\[(.*)\]\s*$")
-_LOOP = re.compile(r"^[\s|]*for\s+([A-Z])\s+in\s+\[0:(\d+)\)\s*(\(Spatial-([XY])\))?\s*$")
+_LOOP = re.compile(r"^[\s|]*for\s+([A-Za-z])\s+in\s+\[0:(\d+)\)\s*(\(Spatial-([XY])\))?\s*$")
 _TILE = re.compile(r"(\w+):(\d+)")
 
 
@@ -75,8 +75,9 @@ class Mapping:
         return self.text(" | ")
 
 
-def parse_mapping(text: str) -> Mapping:
-    """Parse Timeloop's map.txt (newline- or `` | ``-separated) into a Mapping."""
+def parse_mapping(text: str, dims=DIMS) -> Mapping:
+    """Parse Timeloop's map.txt (newline- or `` | ``-separated) into a Mapping whose loops name `dims` (the
+    problem shape's; default the grouped CNN layer's; None: any one-letter dim)."""
     if not text or not str(text).strip():
         raise CostModelError("empty mapping text")
     raw = str(text).replace(" | ", "\n").splitlines()
@@ -92,8 +93,8 @@ def parse_mapping(text: str) -> Mapping:
             bound = int(m.group(2))
             if bound < 1:
                 raise CostModelError(f"mapping text: loop {s!r} has bound < 1")
-            if m.group(1) not in DIMS:
-                raise CostModelError(f"mapping text: loop {s!r} over unknown dim {m.group(1)!r} (dims: {DIMS})")
+            if dims is not None and m.group(1) not in dims:
+                raise CostModelError(f"mapping text: loop {s!r} over unknown dim {m.group(1)!r} (dims: {''.join(dims)})")
             levels[-1][1].append(Loop(m.group(1), bound, m.group(4)))
             continue
         m = _HEADER.match(s)

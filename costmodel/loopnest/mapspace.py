@@ -1,172 +1,36 @@
-"""The constrained mapspace of a problem on an AcceleratorSpec, as Timeloop v1.0 builds it.
+"""The legal mappings of a problem on an AcceleratorSpec, in Timeloop v1.0's mapping-ID order.
 
-Slots: one temporal slot per (level, dim); one spatial slot per (level, dim) on levels whose fan-out
-to the level below is > 1. A constraint factor fixes a slot as Timeloop v1.0 resolves it (`_resolve`:
-0 or above the bound = the whole bound; dropped (free) when it would not divide the bound; e.g. DianNao's
-K=16 at C = K = 36 leaves K free, which the reference's mapspace sizes confirm). X/Y split and keep/bypass
-left to the mapper are expanded before (loopnest.choices): a spec here has them fixed.
-Index factorizations: every ordered factorization of each dim's
-(remaining) bound over its free slots. Loop order inside a level follows the constraint permutation
-(inner -> outer; unnamed dims outermost, in DIMS order); spatial loops sit inside the level's temporal
-loops. Orders of unnamed dims are tried afterwards on the best candidates (loopnest.permute); the
-stock eyeriss/diannao specs name every order that can change a cost.
+The slots and each dim's index factorizations come from loopnest.slots (re-exported here); X/Y split
+and keep/bypass left to the mapper are expanded before (loopnest.choices): a spec here has them fixed,
+and is bound to the problem's shape (loopnest.bind). `enumerate_mappings` combines the dims' choices
+in mapping-ID order, pruning fan-out and capacity as it goes. Orders of unnamed dims are tried
+afterwards on the best candidates (loopnest.permute); the stock eyeriss/diannao specs name every order
+that can change a cost.
 """
 from __future__ import annotations
 
-import weakref
-from dataclasses import dataclass
-from functools import lru_cache
-
 import numpy as np
 
+from .bind import bind
 from .nest import span
+from ..shape import cnn
 from .problem import Problem
-from .spec import AcceleratorSpec, DIMS
+from .slots import (Slot, _order, build_slots, dim_choices, factorizations, mapspace_size,  # noqa: F401 (API)
+                    partial_dims)
+from .spec import AcceleratorSpec
+from .speccache import spec_cache as _spec_cache
 
 
-@lru_cache(maxsize=4096)
-def factorizations(n: int, parts: int) -> tuple:
-    """All ordered tuples of `parts` positive integers whose product is n."""
-    if parts == 0:
-        return ((),) if n == 1 else ()
-    if parts == 1:
-        return ((n,),)
-    out = []
-    for d in range(1, n + 1):
-        if n % d == 0:
-            out.extend((d,) + rest for rest in factorizations(n // d, parts - 1))
-    return tuple(out)
+# Timeloop's mapping-ID order: a mixed-radix number over the shape's dims in its `dimensions` order (the
+# grouped CNN layer: R S P Q C K N G), the first the least significant digit; within a dim, factorizations
+# in lexicographic order of (outermost slot, ..., innermost) with ascending divisors (the order that
+# reproduces the reference's choices among equal-cost mappings). Combining the most significant dim first
+# keeps the rows in that order.
+def id_order(problem: Problem) -> str:
+    return "".join(reversed(problem.shape.dims))
 
 
-@dataclass(frozen=True)
-class Slot:
-    level: int          # spec level index (0 = outermost)
-    dim: str
-    axis: str | None    # None = temporal, "X"/"Y" = spatial fan-out below the level
-    fixed: int | None   # fixed factor, or None if free
-
-
-def _order(perm: str) -> str:
-    return perm + "".join(d for d in DIMS if d not in perm)
-
-
-def build_slots(problem: Problem, spec: AcceleratorSpec, cache: dict | None = None) -> list[Slot]:
-    """Every slot, in nest order INNER -> OUTER (the loop structure of the whole mapspace). With a
-    per-spec `cache`, problems whose constraints resolve alike share one (read-only) list."""
-    bounds = problem.bounds
-    if cache is None:
-        tpl = _template(spec)
-    else:
-        if ("template",) not in cache:
-            cache[("template",)] = _template(spec)
-        tpl = cache[("template",)]
-    fixed = _resolve(tpl, bounds)
-    if cache is None:
-        return [Slot(i, d, axis, f) for (i, d, axis, _, _), f in zip(tpl, fixed)]
-    key = ("slots", fixed)
-    if key not in cache:
-        cache[key] = [Slot(i, d, axis, f) for (i, d, axis, _, _), f in zip(tpl, fixed)]
-    return cache[key]
-
-
-def _template(spec: AcceleratorSpec) -> list:
-    """(level, dim, axis, constraint factor, forced to 1) per slot, INNER -> OUTER (Timeloop's tiling-level
-    order: per storage level, inner first, its spatial level (if it fans out) then its temporal level)."""
-    out = []
-    for i in range(len(spec.levels) - 1, -1, -1):
-        lv = spec.levels[i]
-        fx, fy = spec.fanout(i)
-        if fx > 1 or fy > 1:
-            for d in _order(lv.spatial.permutation):
-                axis = lv.spatial.axis_of(d)
-                out.append((i, d, axis, lv.spatial.factors.get(d), (fx if axis == "X" else fy) == 1))
-        for d in _order(lv.temporal.permutation):
-            out.append((i, d, None, lv.temporal.factors.get(d), False))
-    return out
-
-
-def _resolve(tpl: list, bounds: dict) -> tuple:
-    """The fixed factor of each slot (None = free), as Timeloop v1.0 resolves the constraints: a factor 0
-    or one above the dim's bound means the whole bound; then, per dim, slot by slot inner -> outer, a fixed
-    factor is kept while the product so far still divides the bound, else dropped (free). A fan-out axis
-    of 1 forces its slot to 1. When every slot of a dim is fixed and the product is below the bound, the
-    mapping covers only part of that dim: Timeloop v1.0 maps it so (silently); see `partial_dims`."""
-    partial = {d: 1 for d in bounds}
-    out = []
-    for _, d, _, v, one in tpl:
-        if one:
-            out.append(1)
-            continue
-        if v is None:
-            out.append(None)
-            continue
-        v = bounds[d] if v == 0 or v > bounds[d] else v
-        if bounds[d] % (v * partial[d]):
-            out.append(None)
-        else:
-            partial[d] *= v
-            out.append(v)
-    return tuple(out)
-
-
-def partial_dims(problem: Problem, slots: list[Slot]) -> dict:
-    """{dim: covered} for the dims whose slots are all fixed with a product below the problem's bound
-    (the mapping covers `covered` of the bound; Timeloop v1.0 evaluates that part only)."""
-    out = {}
-    for d in DIMS:
-        own = [s for s in slots if s.dim == d]
-        if own and all(s.fixed is not None for s in own):
-            got = int(np.prod([s.fixed for s in own]))
-            if got < problem.bounds[d]:
-                out[d] = got
-    return out
-
-
-def dim_choices(problem: Problem, slots: list[Slot], cache: dict | None = None) -> dict:
-    """dim -> (free slot indices, array [n_choices, n_free]) of the index factorizations; None if impossible.
-    A per-spec `cache` needs `slots` from build_slots with that cache (it is keyed by their identity)."""
-    out = {}
-    for d in DIMS:
-        key = ("choices", d, problem.bounds[d], id(slots))
-        if cache is None or key not in cache:
-            ch = _choices(d, problem.bounds[d], slots)
-            if cache is None:
-                if ch is None:
-                    return None
-                out[d] = ch
-                continue
-            cache[key] = ch
-        if cache[key] is None:
-            return None
-        out[d] = cache[key]
-    return out
-
-
-def _choices(d: str, bound: int, slots: list[Slot]):
-    idx = [k for k, s in enumerate(slots) if s.dim == d]
-    fixed = int(np.prod([slots[k].fixed for k in idx if slots[k].fixed is not None] or [1]))
-    free = [k for k in idx if slots[k].fixed is None]
-    if bound % fixed:
-        return None
-    rest = bound // fixed if free else 1       # no free slot: the fixed product (maybe part of the bound)
-    # Timeloop's order: ascending divisors, the OUTERMOST free slot varying slowest
-    ch = tuple(t[::-1] for t in factorizations(rest, len(free)))
-    if not ch:
-        return None
-    return free, np.array(ch, dtype=np.int64).reshape(len(ch), len(free))
-
-
-def mapspace_size(problem: Problem, spec: AcceleratorSpec) -> int:
-    """Number of index factorizations (Timeloop's 'IF' count)."""
-    ch = dim_choices(problem, build_slots(problem, spec))
-    return 0 if ch is None else int(np.prod([len(c[1]) for c in ch.values()]))
-
-
-# Timeloop's mapping-ID order: a mixed-radix number over the problem dims R S P Q C K N G, R the least
-# significant digit; within a dim, factorizations in lexicographic order of (outermost slot, ...,
-# innermost) with ascending divisors (the order that reproduces the reference's choices among
-# equal-cost mappings). Combining the most significant dim first keeps the rows in that order.
-ID_ORDER = "GNKCQPSR"
+ID_ORDER = "".join(reversed(cnn().dims))        # id_order of the grouped CNN layer: GNKCQPSR
 
 
 class _DimTables:
@@ -198,19 +62,6 @@ class _DimTables:
         self.ext_varies = (self.ext[:-1] != self.ext[0]).any(axis=0)
         self.fan_varies = (self.fan[:-1] != self.fan[0]).any(axis=0)
         self.temporal_varies = bool((self.temporal[:-1] != self.temporal[0]).any())
-
-
-_CACHES: dict = {}
-
-
-def _spec_cache(spec) -> dict:
-    """A dict living as long as `spec` (per-dim tables are shared by every problem mapped on it)."""
-    hit = _CACHES.get(id(spec))
-    if hit is None or hit[0]() is not spec:
-        hit = (weakref.ref(spec), {})
-        _CACHES[id(spec)] = hit
-        weakref.finalize(spec, _CACHES.pop, id(spec), None)
-    return hit[1]
 
 
 def _dim_tables(cache, spec, slots, d, free, ch) -> _DimTables:
@@ -290,6 +141,7 @@ def enumerate_mappings(problem: Problem, spec: AcceleratorSpec, with_factors: bo
     [n_legal] (or an int if constant) product of those dims' spatial factors at those levels), size, factors_of),
     where factors_of(rows) gives F for a subset of the legal rows.
     """
+    spec = bind(spec, problem.shape)
     cache = _spec_cache(spec)
     slots = build_slots(problem, spec, cache)
     choices = dim_choices(problem, slots, cache)
@@ -298,15 +150,15 @@ def enumerate_mappings(problem: Problem, spec: AcceleratorSpec, with_factors: bo
         return (slots, np.zeros((len(slots), 0), dtype=np.int64), empty, (empty, lambda d, l: empty),
                 0, lambda r: np.zeros((len(slots), 0)))
     size = int(np.prod([len(c[1]) for c in choices.values()]))
-    tables = {d: _dim_tables(cache, spec, slots, d, *choices[d]) for d in DIMS}
-    key = ("constraints", tuple(id(t) for t in tables.values()), problem.Wstride, problem.Hstride,
-           problem.Wdilation, problem.Hdilation)
+    dims = problem.shape.order
+    tables = {d: _dim_tables(cache, spec, slots, d, *choices[d]) for d in dims}
+    key = ("constraints", tuple(id(t) for t in tables.values()), problem.shape, tuple(problem.params.items()))
     if key not in cache:
         cache[key] = _constraints(problem, spec, tables)
     constraints, broken = cache[key]
     sel = {}                        # per combined dim, its choice index per row (single-choice dims: 0)
     ids = np.zeros(int(not broken) if _legal(constraints, sel, 1).all() else 0, dtype=np.int64)
-    for d in ID_ORDER:
+    for d in id_order(problem):
         m = len(choices[d][1])
         if m == 1 or ids.size == 0:
             continue
@@ -319,7 +171,7 @@ def enumerate_mappings(problem: Problem, spec: AcceleratorSpec, with_factors: bo
         return (slots, np.zeros((len(slots), 0), dtype=np.int64), empty, (empty, lambda d, l: empty),
                 size, lambda r: np.zeros((len(slots), 0)))
     zero = np.zeros(ids.size, dtype=np.intp)
-    sel.update({d: zero for d in DIMS if d not in sel})
+    sel.update({d: zero for d in dims if d not in sel})
     temporal = np.full(ids.size, int(np.prod([t.temporal[0] for t in tables.values() if not t.temporal_varies])),
                        dtype=np.int64)
     for d, t in tables.items():

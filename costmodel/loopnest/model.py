@@ -5,19 +5,18 @@ into a loop structure, checks it (level names, factor products, fan-out, capacit
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from ..cost import Cost
 from ..errors import CostModelError
 from ..workload import Layer
 from . import choices
-from .mapper import coverage_note
+from .bind import bind
 from .mapping import Mapping, parse_mapping
 from .nest import analyze
 from .problem import Problem
-from .spec import AcceleratorSpec, DIMS
+from .selection import coverage_note
+from .spec import AcceleratorSpec
 
 
 def loops_of(mapping: Mapping, spec: AcceleratorSpec) -> tuple[list, np.ndarray]:
@@ -41,16 +40,19 @@ def loops_of(mapping: Mapping, spec: AcceleratorSpec) -> tuple[list, np.ndarray]
     return loops, np.array(f, dtype=np.int64).reshape(-1, 1)
 
 
-def covered(loops: list, factors: np.ndarray) -> dict:
-    """{dim: product of the mapping's factors of it}."""
+def covered(loops: list, factors: np.ndarray, dims) -> dict:
+    """{dim: product of the mapping's factors of it} for each of `dims`."""
     f = factors[:, 0]
-    return {d: int(np.prod([f[j] for j, lp in enumerate(loops) if lp[1] == d] or [1])) for d in DIMS}
+    return {d: int(np.prod([f[j] for j, lp in enumerate(loops) if lp[1] == d] or [1])) for d in dims}
 
 
 def check_mapping(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.ndarray) -> str:
     """'' if the mapping is legal for the problem and arch, else why not."""
     f = factors[:, 0]
-    for d, got in covered(loops, factors).items():
+    unknown = sorted({lp[1] for lp in loops} - set(problem.dims))
+    if unknown:
+        return f"it loops over {unknown[0]!r}, not a dimension of problem shape {problem.shape.name!r} ({''.join(problem.dims)})"
+    for d, got in covered(loops, factors, problem.dims).items():
         if got != problem.bounds[d]:
             return f"factors of {d} multiply to {got}, the problem has {d} = {problem.bounds[d]}"
     for i, lv in enumerate(spec.levels):
@@ -69,12 +71,13 @@ def evaluate(layer: Layer | Problem, spec: AcceleratorSpec, mapping: Mapping | s
     fills/reads/updates, tile size, partition size, instances and energy, plus level cycles.
     """
     problem = layer if isinstance(layer, Problem) else Problem.from_layer(layer)
-    m = parse_mapping(mapping) if isinstance(mapping, str) else mapping
-    spec = choices.from_mapping(spec, m)
+    m = parse_mapping(mapping, problem.dims) if isinstance(mapping, str) else mapping
+    spec = choices.from_mapping(bind(spec, problem.shape), m)
     loops, f = loops_of(m, spec)
     full = problem
-    part = {d: n for d, n in choices.partial_coverage(problem, spec).items() if covered(loops, f)[d] == n}
-    problem = replace(problem, **part)          # the part the arch's constraints let a mapping cover
+    got = covered(loops, f, problem.dims)
+    part = {d: n for d, n in choices.partial_coverage(problem, spec).items() if got[d] == n}
+    problem = problem.replace(**part)          # the part the arch's constraints let a mapping cover
     why = check_mapping(problem, spec, loops, f)
     if why:
         raise CostModelError(f"illegal mapping for arch {spec.name!r}: {why}")

@@ -19,7 +19,7 @@ checked term by term against reference stats.txt):
   distinct operand over the fan-out below (T x relevant spatial factors below); an outer keeping
   level: the next inner keeping level's fills x the relevant spatial factors in between (irrelevant
   spatial factors are multicast / spatially reduced).
-* read-only: reads = content. Read-write (Outputs): updates = content, reads = content - partition
+* read-only: reads = content. Read-write (the shape's output): updates = content, reads = content - partition
   (first update of each element needs no read), partition = distinct elements per instance.
 * level cycles = ceil(T / slowdown), slowdown = min(1, bw / ((accesses per instance) / T)) for reads
   (reads) and writes (fills + updates) over all data spaces; total cycles = max over levels.
@@ -36,8 +36,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .problem import Problem, READ_WRITE
-from .spec import AcceleratorSpec, DATASPACES, DIMS
+from .problem import Problem
+from .spec import AcceleratorSpec
 
 
 def _prod(arrs, like):
@@ -131,7 +131,7 @@ def outer_accesses(problem: Problem, spec: AcceleratorSpec, loops: list, factors
     b = keepers[1]
     axes = problem.dataspaces()[ds]
     rel = {d for ax in axes for d, _ in ax}
-    e = {d: _prod([F[j] for j, lp in enumerate(loops) if lp[1] == d and lp[0] >= b], ones) for d in DIMS}
+    e = {d: _prod([F[j] for j, lp in enumerate(loops) if lp[1] == d and lp[0] >= b], ones) for d in problem.dims}
     extents = [span(ax, e) for ax in axes]
     above = [j for j, lp in enumerate(loops) if lp[0] < b]
     f = _fills(loops, F, above, axes, rel, e, extents, _prod(extents, ones), ones, spec.semantics == "timeloop-v3")
@@ -164,7 +164,7 @@ def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.nd
 
     # extent of every dim at/below each level (level index larger = inner), instances of each level
     ext = [None] * nL
-    cur = {d: ones for d in DIMS}
+    cur = {d: ones for d in problem.dims}
     for i in range(nL - 1, -1, -1):
         for j, lp in enumerate(loops):
             if lp[0] == i:
@@ -174,7 +174,8 @@ def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.nd
     for i in range(1, nL):
         inst[i] = _prod([F[j] for j, lp in enumerate(loops) if lp[2] is not None and lp[0] == i - 1], inst[i - 1])
 
-    for ds in DATASPACES:
+    read_write = problem.shape.read_write
+    for ds in problem.shape.dataspaces:
         axes = spaces[ds]
         rel = {d for ax in axes for d, _ in ax}
         keepers = [i for i, lv in enumerate(spec.levels) if ds in lv.keep]  # outer -> inner
@@ -202,7 +203,7 @@ def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.nd
         for i in keepers:
             st = stats[(spec.levels[i].name, ds)]
             lv = spec.levels[i]
-            if ds in READ_WRITE:
+            if ds in read_write:
                 reads, updates = content[i] - st["partition"], content[i]
                 if v3 and i > 0:                            # v3+: the first write of an output fills nothing
                     st["fills"] = st["fills"] - st["partition"]

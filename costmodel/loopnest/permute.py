@@ -76,24 +76,24 @@ def refine(evaluate, spec, slots, F: np.ndarray, best_of, better) -> tuple | Non
     return best
 
 
-def has_open_orders(spec) -> bool:
-    """Whether some level's permutation leaves two or more dims unnamed."""
-    return any(len(DIMS) - len(lv.temporal.permutation) >= 2 for lv in spec.levels)
+def has_open_orders(spec, dims: str = DIMS) -> bool:
+    """Whether some level's permutation leaves two or more of `dims` (the shape's) unnamed."""
+    return any(len(set(dims) - set(lv.temporal.permutation)) >= 2 for lv in spec.levels)
 
 
-def pinned(spec, mapping):
+def pinned(spec, mapping, dims: str = DIMS):
     """`spec` with each level's order fixed to the one `mapping` uses: its named dims, then the unnamed dims
     in the mapping's order (inner -> outer), then the remaining ones."""
     def rest(lv):
         used = [lp.dim for lp in reversed(mapping.level(lv.name).temporal) if lp.dim not in lv.temporal.permutation]
-        return used + [d for d in DIMS if d not in lv.temporal.permutation and d not in used]
+        return used + [d for d in dims if d not in lv.temporal.permutation and d not in used]
     return _named_after(spec, rest)
 
 
-def reversed_open(spec):
+def reversed_open(spec, dims: str = DIMS):
     """`spec` with each level's unnamed dims pinned in the reverse of the default order: a second start for
     the factor search (the default puts N, C, K innermost among them; this puts them outermost)."""
-    return _named_after(spec, lambda lv: [d for d in DIMS if d not in lv.temporal.permutation][::-1])
+    return _named_after(spec, lambda lv: [d for d in dims if d not in lv.temporal.permutation][::-1])
 
 
 def _named_after(spec, rest):

@@ -46,8 +46,8 @@ def energy_by_level(layer: Layer, spec: AcceleratorSpec, mapping=None) -> dict:
     comparisons = layer.N * layer.C * layer.P * layer.Q * layer.R * layer.S
     out = {lv.name: 0.0 for lv in spec.levels}
     if spec.pool.max_model == "serial":
-        h_in = (layer.P - 1) * layer.Hstride + (layer.R - 1) * layer.Hdilation + 1
-        w_in = (layer.Q - 1) * layer.Wstride + (layer.S - 1) * layer.Wdilation + 1
+        h_in = (layer.Q - 1) * layer.Hstride + (layer.S - 1) * layer.Hdilation + 1
+        w_in = (layer.P - 1) * layer.Wstride + (layer.R - 1) * layer.Wdilation + 1
         out[spec.levels[0].name] = (layer.N * layer.C * h_in * w_in + layer.outputs) * spec.levels[0].access_energy_pj
     else:
         _, stats = model.evaluate(window_problem(layer), spec, mapping, detail=True)

@@ -12,7 +12,7 @@ Timeloop format is written from it and read back into it. Conventions (Timeloop'
 * permutation: dims INNER -> OUTER, one letter each (``"NKCPQRSG"``); spatial: the first ``split``
   dims go to mesh X, the rest to Y; no ``split`` = the mapper searches it (Timeloop's default).
 * keep: data spaces a level keeps; ``keep_or_bypass``: the mapper decides (named in neither list); rest bypassed.
-* dims: N C K R S P Q and G (groups; per-group C and K); G constraints are the exact-mode (grouped) ones.
+* dims, data spaces: the problem shape's (stock specs: the CNN layer's); loopnest.bind drops what it lacks.
 The pool model (``PoolModel``) is ours: v1.0 cannot express pooling.
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from ..arch import presets
 from ..errors import CostModelError
-from .fields import DATASPACES, DIMS, _actions, _check_keys, _choice, _factors, _num, _perm, _req
+from .fields import DATASPACES, DIMS, _actions, _check_keys, _choice, _factors, _num, _perm, _req, _spaces  # noqa
 from .mapper_settings import objective_metrics, timeloop_mapper_settings
 from .poolspec import PoolModel
 
@@ -109,12 +109,8 @@ class StorageLevel:
         tech = str(_req(d, "technology", where))
         if tech not in TECHNOLOGIES:
             raise CostModelError(f"{where}: key 'technology' must be one of {TECHNOLOGIES}, got {tech!r}")
-        keep = tuple(_req(d, "keep", where) or ())
-        choice = tuple(d.get("keep_or_bypass") or ())
-        for key, spaces in (("keep", keep), ("keep_or_bypass", choice)):
-            for k in spaces:
-                if k not in DATASPACES:
-                    raise CostModelError(f"{where}: key {key!r}: unknown data space {k!r} (use {', '.join(DATASPACES)})")
+        keep = _spaces(_req(d, "keep", where), "keep", where)
+        choice = _spaces(d.get("keep_or_bypass"), "keep_or_bypass", where)
         both = [k for k in keep if k in choice]
         if both:
             raise CostModelError(f"{where}: {both[0]} is in both 'keep' and 'keep_or_bypass' (kept, or the mapper's choice?)")
@@ -129,8 +125,7 @@ class StorageLevel:
                  cluster_size=_num(d, "cluster_size", where, default=1, minimum=1),
                  read_bandwidth=_num(d, "read_bandwidth", where, kind=float, default=None, minimum=0, allow_none=True),
                  write_bandwidth=_num(d, "write_bandwidth", where, kind=float, default=None, minimum=0, allow_none=True),
-                 keep=tuple(k for k in DATASPACES if k in keep),
-                 keep_or_bypass=tuple(k for k in DATASPACES if k in choice),
+                 keep=keep, keep_or_bypass=choice,
                  temporal=TemporalConstraint.from_dict(d.get("temporal"), f"{where}.temporal"),
                  spatial=SpatialConstraint.from_dict(d.get("spatial"), f"{where}.spatial"),
                  klass=str(d.get("class", "")),
@@ -231,8 +226,9 @@ class AcceleratorSpec:
             if b.instances % a.instances or b.mesh_x % a.mesh_x:
                 raise CostModelError(f"{where}: key 'levels': {b.name} instances/mesh_x ({b.instances}/{b.mesh_x}) "
                                      f"must be multiples of {a.name}'s ({a.instances}/{a.mesh_x})")
-        if lvs[0].entries is not None and lvs[0].keep != DATASPACES:
-            raise CostModelError(f"{where}: key 'levels': the outermost level must keep every data space")
+        stray = [(i, k) for i, lv in enumerate(lvs) for k in lv.keep + lv.keep_or_bypass if k not in lvs[0].keep]
+        if stray:
+            raise CostModelError(f"{where}: levels[{stray[0][0]}]: key 'keep': {stray[0][1]!r} is not kept outermost")
         mac = Arithmetic.from_dict(_req(data, "mac", where), f"{where}: mac")
         if mac.instances % lvs[-1].instances or mac.mesh_x % lvs[-1].mesh_x:
             raise CostModelError(f"{where}: key 'mac': instances/mesh_x ({mac.instances}/{mac.mesh_x}) must be "

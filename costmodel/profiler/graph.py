@@ -125,7 +125,7 @@ def lower_layer(kind: str, attrs: dict, in_shape: tuple, out_shape: tuple) -> Op
             layer = lower(q)[0]
         except CostModelError as e:
             raise Unsupported(str(e)) from None
-        want = (layer.N, layer.K, layer.P, layer.Q)
+        want = (layer.N, layer.K, layer.Q, layer.P)                # Q: output height, P: width
         got = tuple(out_shape) if kind != "conv1d" else (out_shape[0], out_shape[1], 1, out_shape[2])
     if tuple(want) != tuple(got):
         raise Unsupported(f"the lowering gives output {tuple(want)}, the model computes {tuple(got)}")

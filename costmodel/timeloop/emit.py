@@ -12,9 +12,11 @@ G == 1 cnn-layer; a spatial split shrinks with the X dims dropped).
 from __future__ import annotations
 
 from ..errors import CostModelError
-from ..workload import Layer
 from ..arch.formats import legacy_write as legacy, v04_write as v04
 from ..arch.formats.yamlio import dump
+from ..loopnest.bind import bind
+from ..loopnest.problem import Problem
+from ..workload import Layer, ShapedLayer
 from . import problem as prob
 
 INPUTS = {"legacy": ("arch.yaml", "constraints.yaml", "mapper.yaml", "problem.yaml"),
@@ -42,9 +44,25 @@ def file_data(layer: Layer, spec, fmt: str = "v0.4", mapper: dict | None = None,
     return parts
 
 
+def problem_files(problem, spec, mapper: dict | None = None) -> dict[str, str]:
+    """{file name: YAML text}: legacy (Timeloop v1.0) input files for a loopnest Problem of any shape: the
+    shape inline in problem.yaml, the constraints restricted to its dims and data spaces (loopnest.bind)."""
+    spec = bind(timeloop_spec(spec), problem.shape)
+    parts = legacy.files(spec, problem.dims, mapper)
+    parts["problem.yaml"] = prob.shaped_problem_dict(problem)
+    header = f"legacy Timeloop input for {problem!r} on arch {spec.name!r}; written by costmodel (costmodel.timeloop.emit)"
+    return {name: dump(data, header) for name, data in parts.items()}
+
+
 def files_for(layer: Layer, spec, fmt: str = "v0.4", mapper: dict | None = None,
               with_energy: bool = True) -> dict[str, str]:
-    """{file name: YAML text} of every input file for `layer` on `spec` in format `fmt` (legacy | v0.4)."""
+    """{file name: YAML text} of every input file for `layer` on `spec` in format `fmt` (legacy | v0.4); a
+    ShapedLayer (any problem shape) in legacy only."""
+    if isinstance(layer, ShapedLayer):
+        if fmt != "legacy":
+            raise CostModelError(f"layer {layer.name!r} of shape {layer.shape!r}: only the legacy (Timeloop v1.0) "
+                                 f"format is written for problem shapes other than the CNN layer")
+        return problem_files(Problem.from_layer(layer), spec, mapper)
     header = (f"{fmt} Timeloop input for layer {layer.name!r} on arch {getattr(spec, 'name', spec)!r}; written by "
               f"costmodel (costmodel.timeloop.emit)")
     return {name: dump(data, header) for name, data in file_data(layer, spec, fmt, mapper, with_energy).items()}

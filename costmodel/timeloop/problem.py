@@ -16,6 +16,7 @@ timeloopfe accepts a misspelled ``HStride`` and Timeloop then silently uses stri
 from __future__ import annotations
 
 from ..errors import CostModelError
+from ..shape import cnn
 from ..workload import Layer
 
 FORMATS = ("legacy", "v0.4")
@@ -26,18 +27,12 @@ GROUPED_DIMS = ("R", "S", "P", "Q", "C", "K", "N", "G")
 
 
 def _shape(name: str, dims: tuple, grouped: bool, fmt: str) -> dict:
-    g = [[["G"]]] if grouped else []
-    spaces = [
-        {"name": "Weights", "projection": g + [[["C"]], [["K"]], [["R"]], [["S"]]]},
-        {"name": "Inputs", "projection": [[["N"]]] + g + [[["C"]], [["R", "Wdilation"], ["P", "Wstride"]],
-                                                          [["S", "Hdilation"], ["Q", "Hstride"]]]},
-        {"name": "Outputs", "projection": [[["N"]]] + g + [[["K"]], [["Q"]], [["P"]]]},
-    ]
+    """The packaged grouped CNN shape (costmodel.shape) in Timeloop's spelling; without G unless `grouped`."""
+    d = cnn().to_dict(ours=False)
     sep = "-" if fmt == "legacy" else "_"
-    spaces[2][f"read{sep}write"] = True
-    return {"name": name, "dimensions": list(dims),
-            "coefficients": [{"name": c, "default": 1} for c in COEFFICIENTS],
-            f"data{sep}spaces": spaces}
+    spaces = [{"name": ds["name"], "projection": [ax for ax in ds["projection"] if grouped or ax != [["G"]]],
+               **({f"read{sep}write": True} if ds.get("read-write") else {})} for ds in d["data-spaces"]]
+    return {"name": name, "dimensions": list(dims), "coefficients": d["coefficients"], f"data{sep}spaces": spaces}
 
 
 def shape_for(layer: Layer, fmt: str, grouped: bool = False) -> dict:
@@ -91,6 +86,14 @@ def problem_dict(layer: Layer, fmt: str = "v0.4", grouped: bool = False) -> dict
     return {"problem": {"version": 0.4, "shape": to_v04_dims(shape), "instance": to_v04_dims(inst)}}
 
 
+def shaped_problem_dict(problem) -> dict:
+    """The legacy (Timeloop v1.0) problem file of a loopnest Problem of any shape: its shape inline."""
+    shape = problem.shape.to_dict(ours=False)
+    inst = {**problem.bounds, **problem.params}
+    check_instance(inst, shape)
+    return {"problem": {"shape": shape, "instance": inst}}
+
+
 def to_v04_dims(obj):
     """`obj` with our dimension names replaced by v0.4's (``V04_DIM_NAMES``) in keys and string leaves."""
     if isinstance(obj, dict):
@@ -121,6 +124,6 @@ def layer_from_instance(inst: dict, name: str = "layer") -> Layer:
     Padding is implicit in Timeloop, so the input size is the one without padding."""
     d = {k: int(inst.get(k, 1)) for k in ("N", "C", "K", "R", "S", "P", "Q", "G", *COEFFICIENTS)}
     g = d.pop("G")
-    h = (d["P"] - 1) * d["Hstride"] + (d["R"] - 1) * d["Hdilation"] + 1
-    w = (d["Q"] - 1) * d["Wstride"] + (d["S"] - 1) * d["Wdilation"] + 1
+    h = (d["Q"] - 1) * d["Hstride"] + (d["S"] - 1) * d["Hdilation"] + 1     # Timeloop's: Q, S along H
+    w = (d["P"] - 1) * d["Wstride"] + (d["R"] - 1) * d["Wdilation"] + 1     # P, R along W
     return Layer(name=name, kind="conv", H=h, W=w, G=g, **{**d, "C": d["C"] * g, "K": d["K"] * g})

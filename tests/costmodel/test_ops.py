@@ -82,15 +82,15 @@ def test_exact_lowering_matches_torch(op):
         if not layers:
             assert out.shape == x.shape
             continue
-        assert (layers[-1].P, layers[-1].Q) == tuple(out.shape[2:])
+        assert (layers[-1].Q, layers[-1].P) == tuple(out.shape[2:])         # Timeloop's: Q height, P width
         convs = [l for l in layers if l.kind == "conv"]
-        assert [(l.C, l.K, l.G, (l.R, l.S), (l.Hstride, l.Wstride), (l.Hdilation, l.Wdilation), (l.P, l.Q))
+        assert [(l.C, l.K, l.G, (l.S, l.R), (l.Hstride, l.Wstride), (l.Hdilation, l.Wdilation), (l.Q, l.P))
                 for l in convs] == recs, (op, c, h, s)
         assert op_params(OpQuery(op, c, h, w=w, c_out=c_out, stride=s)) == sum(
             p.numel() for p in module.parameters())
         if op in ("max_pool_3x3", "avg_pool_3x3"):
             (pool,) = layers
-            assert (pool.P, pool.Q, pool.K, pool.G) == (*out.shape[2:], c, c)
+            assert (pool.Q, pool.P, pool.K, pool.G) == (*out.shape[2:], c, c)
 
 
 def test_macs_count_every_multiply():

@@ -14,7 +14,9 @@ from __future__ import annotations
 import re
 
 from ...errors import CostModelError
-from ...loopnest.fields import DATASPACES, DIMS
+from ...loopnest.bind import restrict  # noqa: F401 (API: the constraint of a problem with fewer dims)
+from ...loopnest.fields import SPEC_DIMS, canonical
+from ...loopnest.spec import DATASPACES
 from ..spec import AcceleratorSpec
 
 _FACTOR = re.compile(r"^([A-Za-z])\s*=?\s*(\d+)$")
@@ -42,31 +44,22 @@ def parse_permutation(value) -> str:
     return "".join(str(value).split()) if isinstance(value, str) else "".join(str(v) for v in value or ())
 
 
-def restrict(factors: dict, permutation: str, split: int | None, dims) -> tuple:
-    """The constraint for a problem with only `dims`: other dims dropped; the split follows the X dims."""
-    f = {d: b for d, b in factors.items() if d in dims}
-    perm = "".join(d for d in permutation if d in dims)
-    if split is not None:
-        split -= sum(1 for d in permutation[:split] if d not in dims)
-    return f, perm, split
-
-
 def _check_dims(factors: dict, permutation: str, where: str) -> None:
-    bad = sorted({d for d in list(factors) + list(permutation) if d not in DIMS})
+    bad = sorted({d for d in list(factors) + list(permutation) if d not in SPEC_DIMS})
     if bad:
-        raise CostModelError(f"{where}: unsupported dimension(s) {bad} (our problem dims: {DIMS})")
+        raise CostModelError(f"{where}: unsupported dimension(s) {bad} (the packaged shapes' dims: {SPEC_DIMS})")
 
 
 def keep_of(keep, bypass, where: str) -> dict:
     """{"keep", "keep_or_bypass"} of Timeloop's keep/bypass lists: a data space in neither is the mapper's choice."""
     keep, bypass = list(keep or ()), list(bypass or ())
     for ds in keep + bypass:
-        if ds not in DATASPACES:
-            raise CostModelError(f"{where}: unknown data space {ds!r} (use {', '.join(DATASPACES)})")
+        if not isinstance(ds, str) or not ds.isidentifier():
+            raise CostModelError(f"{where}: {ds!r} is not a data-space name (e.g. {', '.join(DATASPACES)})")
     both = [ds for ds in keep if ds in bypass]
     if both:
         raise CostModelError(f"{where}: {both[0]} is both kept and bypassed")
-    return {"keep": tuple(ds for ds in DATASPACES if ds in keep),
+    return {"keep": canonical(keep), "bypass": canonical(bypass),      # keep_or_bypass: `assemble` (the rest)
             "keep_or_bypass": tuple(ds for ds in DATASPACES if ds not in keep and ds not in bypass)}
 
 
@@ -84,12 +77,17 @@ def assemble(name: str, levels: list, mac: dict, constraints: dict, mapper: dict
     if unknown:
         raise CostModelError(f"{where}: constraint target(s) {unknown} are not storage levels ({', '.join(names)})")
     out = []
+    # the config's data spaces: the CNN layer's unless its keep/bypass lists name others (e.g. A, B, Z of a GEMM)
+    said = {ds for c in constraints.values() for ds in tuple(c.get("keep", ())) + tuple(c.get("bypass", ()))}
+    named = canonical(said) if said - set(DATASPACES) else DATASPACES
     for i, lv in enumerate(levels):
         c = constraints.get(lv["name"], {})
         at = f"{where}: {lv['name']}"
         keep, free = c.get("keep"), c.get("keep_or_bypass", ())
+        if keep is not None and "bypass" in c:
+            free = tuple(ds for ds in named if ds not in keep and ds not in c["bypass"])
         if keep is None:            # no datatype constraint: the mapper decides (the outermost level keeps all)
-            keep, free = (DATASPACES, ()) if i == 0 else ((), () if lv.get("entries") == 0 else DATASPACES)
+            keep, free = (named, ()) if i == 0 else ((), () if lv.get("entries") == 0 else named)
         d = {**lv, "keep": list(keep)}
         if free:
             d["keep_or_bypass"] = list(free)

@@ -170,7 +170,8 @@ def spec(name: str, sysattrs: dict, nodes: list, ert: dict, declared: dict, mapp
                 if d.get(macro) is not None:
                     d[macro.split("_")[0]] = list(d[macro])
                     d[other] = [x for x in ("Weights", "Inputs", "Outputs") if x not in d[macro]]
-            lv.update(keep_of(d.get("keep"), d.get("bypass"), at(c["dataspace"], default=n.where)))
+            kept = keep_of(d.get("keep"), d.get("bypass"), at(c["dataspace"], default=n.where))
+            lv.update(keep=kept["keep"], keep_or_bypass=kept["keep_or_bypass"])
         elif levels:                   # no keep/bypass constraint: the mapper's choice (the outermost keeps all)
             lv["keep"], lv["keep_or_bypass"] = [], ["Weights", "Inputs", "Outputs"]
         if "temporal" in c:

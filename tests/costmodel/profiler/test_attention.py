@@ -53,7 +53,7 @@ def test_matmul_layer_is_the_exact_grouped_1x1_conv():
     assert layer.params == b * k * n and layer.outputs == b * m * n and layer.C * layer.P == b * k * m   # B,M,N data
     q = OpQuery("matmul", k, m, c_out=n, n=b)
     assert lower(q) == lower(q, "mdarts") == [layer]
-    conv = OpQuery("conv", b * k, m, w=1, c_out=b * n, kernel=1, groups=b, padding=0)
+    conv = OpQuery("conv", b * k, 1, w=m, c_out=b * n, kernel=1, groups=b, padding=0)   # M along the width (P)
     for arch in ("eyeriss", "diannao", "c64x"):
         x, y = evaluate_op(arch, q), evaluate_op(arch, conv)    # the same nest; only the layer's name differs
         assert replace(x, mapping=x.mapping.replace('"matmul"', '"conv"')) == y and x.ok

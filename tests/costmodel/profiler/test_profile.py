@@ -113,7 +113,7 @@ def test_conv1d_dilation_groups_padding_are_lowered():
     m = nn.Sequential(nn.Conv1d(4, 8, 3, padding=2, dilation=2, groups=2), nn.Conv2d(8, 8, 3, 2, 1), )
     r = profile(nn.Sequential(m[0]), torch.randn(1, 4, 20), "c64x")
     row = r.table.iloc[1]
-    assert (row.op, row.C, row.K, row.G, row.R, row.S, row.P, row.Q) == ("conv1d", 4, 8, 2, 1, 3, 1, 20)
+    assert (row.op, row.C, row.K, row.G, row.R, row.S, row.P, row.Q) == ("conv1d", 4, 8, 2, 3, 1, 20, 1)   # R, P along W
     assert row.macs == 8 * 20 * 2 * 3 == evaluate_op("c64x", OpQuery("conv1d", 4, 1, w=20, c_out=8, kernel=3,
                                                                        dilation=2, groups=2, padding=2)).macs
 
