@@ -54,7 +54,7 @@ class AnalyticBackend:
         cost = Cost(cycles=res.cycles, compute_cycles=res.compute_cycles, energy_pj=res.energy_pj,
                     utilization=macs / (res.cycles * spec.mac.instances), macs=macs,
                     mapping=res.mapping.text(" | "), status="ok",
-                    message=res.message or f"{objective}-optimal of {res.evaluated} legal / {res.candidates} mappings")
+                    message=res.message or f"exact search: {objective}-optimal of {res.evaluated} legal / {res.candidates} mappings")
         if layer.kind == "pool-avg":
             cost = replace(cost, message="avg pool costed as a MAC layer (a conv with constant weights, "
                                          f"{'grouped' if layer.G > 1 else 'dense'}); ours, not Timeloop's: "

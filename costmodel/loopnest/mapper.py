@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import choices, permute
+from . import choices, permute, sampling
 from .mapping import Loop, Mapping, MappingLevel
 from .mapspace import enumerate_mappings, partial_dims
 from .nest import analyze, outer_accesses
@@ -48,6 +48,7 @@ class MapResult:
     evaluated: int = 0         # mappings fully evaluated (the rest were bounded out)
     message: str = ""
     covered: tuple = ()        # ((dim, bound mapped), ...) when the constraints cover only part of a dim
+    strategy: str = "exact"    # "exact" | "sampled" (loopnest.sampling: a mapspace too large to enumerate)
 
 
 def select(cost: np.ndarray, tolerance: float) -> int:
@@ -178,6 +179,9 @@ def search(problem: Problem, spec: AcceleratorSpec, objective: str | None = None
     """
     metrics = objective_metrics(objective or spec.mapper.get("objective", "edp"), "objective")
     tol = spec.mapper.get("tie_tolerance", 0.001)
+    plan = sampling.plan(problem, spec)
+    if plan.strategy != "exact":
+        return _sampled(problem, spec, metrics, tol, plan)
     best, tried = None, []
     for variant in choices.variants(spec, problem.bounds):
         r = _search(problem, variant, metrics)
@@ -191,6 +195,18 @@ def search(problem: Problem, spec: AcceleratorSpec, objective: str | None = None
         msg = tried[0].message if len(tried) == 1 else f"{tried[0].message} (and in all {len(tried)} split/bypass variants)"
         return MapResult(None, candidates=n, evaluated=ev, message=msg)
     return replace(best, candidates=n, evaluated=ev)
+
+
+def _sampled(problem, spec, metrics, tol, plan) -> MapResult:
+    """The bounded sampled search (loopnest.sampling) of a mapspace too large to enumerate."""
+    o = sampling.run(problem, spec, plan, lambda a, b: _better(_as_result(a), _as_result(b), metrics, tol))
+    note = sampling.describe(plan, o)
+    if o.best is None:
+        return MapResult(None, candidates=plan.size, evaluated=o.valid, strategy="sampled",
+                         message=f"no valid mapping found: {note}")
+    v, slots, f, res = o.best
+    return MapResult(to_mapping(v, slots, f, _tiles(problem, v, slots, f)), int(res["compute_cycles"]),
+                     int(res["cycles"]), float(res["energy_pj"]), plan.size, o.valid, note, strategy="sampled")
 
 
 def _open_orders(problem, spec, metrics, tol, r: MapResult) -> MapResult:

@@ -1,0 +1,206 @@
+"""Bounded search of a mapspace too large to enumerate: which strategy runs, and the sampled search.
+
+`plan(problem, spec)` picks the strategy before anything is materialised:
+
+* **exact** when the mapspace is small: at most ``EXACT_MAX`` index factorizations in each split /
+  keep-bypass variant a spec leaves open (the exact mapper holds one variant's legal mappings at a
+  time) and at most ``EXACT_TOTAL`` over all of them (the stock and reference configs have at most
+  518,400 per variant, 2.24 million in all). The exact mapper (mapper.py) then runs unchanged, so its
+  results stay bit-identical.
+* **sampled** otherwise (e.g. an arch read without its constraints file: 4,096 variants x ~4.4e12
+  index factorizations for a 3x3 conv on Eyeriss): Timeloop v1.0's random search with its
+  termination rules, per search thread (``num-threads``, else the spec's ``threads``):
+  ``timeout`` consecutive invalid mappings (fan-out, capacity), ``victory-condition`` consecutive
+  valid mappings that do not improve the thread's best, or ``search-size`` valid mappings (split
+  between threads) end it. Settings come from the spec's ``mapper.timeloop`` (the config's mapper
+  file); absent keys take Timeloop v1.0's defaults (1000, 500, 0 = unbounded). The threads' bests
+  are combined as in mapper.select_threads (thread 0 first; a later one only if better by more than
+  the tie tolerance).
+
+A sample is drawn in batches of ``BATCH`` candidates sharing one structure: a random split /
+keep-bypass variant and a random order of each level's unnamed dims (the named ones stay innermost,
+as Timeloop keeps them), then per dim a uniformly random index factorization (uniform over the
+index-factorization space). Candidates are judged in draw order, one at a time, exactly as a Timeloop
+thread walks them. At most one batch is in memory (memory does not grow with the mapspace), the
+generator is seeded (``SEED`` + thread), so a run is reproducible. ``HARD_CAP`` bounds the mappings
+drawn per thread when a config sets timeout and victory-condition to 0 (Timeloop's "never").
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from itertools import product
+
+import numpy as np
+
+from . import choices, mapspace, permute
+from .fields import DIMS
+from .nest import analyze
+
+EXACT_MAX = 2_000_000    # index factorizations of one variant searched exactly at most
+EXACT_TOTAL = 20_000_000  # ... and of all variants together
+BATCH = 256              # candidates drawn and evaluated together
+SEED = 0                 # the generator's seed (thread t uses SEED + t)
+HARD_CAP = 1_000_000     # mappings drawn per thread at most (a config may disable every other stop)
+DEFAULTS = {"timeout": 1000, "victory-condition": 500, "search-size": 0}      # Timeloop v1.0's
+
+
+@dataclass(frozen=True)
+class Plan:
+    strategy: str            # "exact" | "sampled"
+    size: int                # index factorizations over all variants (a lower bound once above EXACT_MAX)
+    variants: int            # split / keep-bypass variants
+    settings: dict           # timeout, victory-condition, search-size, threads (sampled only)
+
+
+def _options(spec, bounds) -> list:
+    """Per level, its (split, keep) options (as choices.variants combines them)."""
+    out = []
+    for i, lv in enumerate(spec.levels):
+        splits = (choices._splits(spec, i, bounds) if lv.spatial.split is None
+                  else [(lv.spatial.permutation, lv.spatial.split)])
+        out.append([(s, k) for s in splits for k in choices._keeps(lv)])
+    return out
+
+
+def _concrete(spec, choice):
+    levels = tuple(replace(lv, keep=keep, keep_or_bypass=(), spatial=replace(lv.spatial, permutation=perm, split=split))
+                   for lv, ((perm, split), keep) in zip(spec.levels, choice))
+    return replace(spec, levels=levels)
+
+
+def settings_of(spec) -> dict:
+    """The sampled search's settings: the config's timeloop-mapper keys, else Timeloop v1.0's defaults."""
+    tl = spec.mapper.get("timeloop", {}) or {}
+    out = {k: int(tl.get(k, v)) for k, v in DEFAULTS.items()}
+    out["threads"] = int(tl.get("num-threads", spec.mapper.get("threads", 1)) or 1)
+    return out
+
+
+def plan(problem, spec) -> Plan:
+    """Exact or sampled, decided from the mapspace's size (counted per variant, stopping once too large)."""
+    opts = _options(spec, problem.bounds)
+    n = math.prod(len(o) for o in opts)
+    size = 0
+    for choice in product(*opts):
+        v = spec if choices.is_concrete(spec) else _concrete(spec, choice)
+        one = mapspace.mapspace_size(problem, v)
+        size += one
+        if one > EXACT_MAX or size > EXACT_TOTAL:
+            return Plan("sampled", size, n, settings_of(spec))
+    return Plan("exact", size, n, {})
+
+
+@dataclass
+class Outcome:
+    best: tuple | None = None     # (variant spec, slots, factors column, result dict of scalars)
+    drawn: int = 0                # mappings drawn (all threads)
+    valid: int = 0                # of them valid (evaluated in full)
+    stops: tuple = ()             # why each thread stopped
+
+
+def _batch(problem, spec, opts, rng):
+    """One batch: (variant spec, slots, F [n_slots, BATCH], ok [BATCH] fan-out legal), or None if the
+    drawn variant has no index factorization at all."""
+    v = _concrete(spec, [o[rng.integers(len(o))] for o in opts])
+    v = permute._named_after(v, lambda lv: list(rng.permutation([d for d in DIMS if d not in lv.temporal.permutation])))
+    slots = mapspace.build_slots(problem, v)
+    ch = mapspace.dim_choices(problem, slots)
+    if ch is None:
+        return None
+    F = np.ones((len(slots), BATCH), dtype=np.int64)
+    for k, s in enumerate(slots):
+        if s.fixed is not None:
+            F[k] = s.fixed
+    for free, table in ch.values():
+        if free:
+            F[free] = table[rng.integers(len(table), size=BATCH)].T
+    ok = np.ones(BATCH, dtype=bool)
+    for i in range(len(v.levels)):
+        for axis, lim in zip("XY", v.fanout(i)):
+            rows = [k for k, s in enumerate(slots) if s.level == i and s.axis == axis]
+            if rows:
+                ok &= F[rows].prod(axis=0) <= lim
+    return v, slots, F, ok
+
+
+def _evaluate(problem, v, slots, F, ok, min_util):
+    """Per candidate: valid (fan-out, capacity, utilization) and the analyze results."""
+    keep = [k for k in range(len(slots)) if (F[k] != 1).any()]
+    r = analyze(problem, v, [(slots[k].level, slots[k].dim, slots[k].axis) for k in keep], F[keep])
+    valid = ok & r["valid"]
+    if min_util:
+        used = np.prod([F[k] for k, s in enumerate(slots) if s.axis], axis=0)
+        valid &= used >= min_util * v.mac.instances
+    return valid, r
+
+
+def run(problem, spec, p: Plan, better) -> Outcome:
+    """The sampled search of `p` (see the module doc). `better(a, b)`: whether result dict `a` replaces
+    incumbent `b` (mapper._better). A progress bar shows on a terminal (tqdm; quiet otherwise)."""
+    from tqdm import tqdm
+    with tqdm(desc=f"mapper: sampling {problem.macs:,}-MAC problem on {spec.name}", unit=" batches",
+              disable=None, leave=False) as bar:
+        return _run(problem, spec, p, better, bar)
+
+
+def _run(problem, spec, p, better, progress) -> Outcome:
+    opts = _options(spec, problem.bounds)
+    s = p.settings
+    threads = s["threads"]
+    size = 1 + (s["search-size"] - 1) // threads if s["search-size"] > 0 else 0
+    out = Outcome()
+    stops = []
+    for t in range(threads):
+        rng = np.random.default_rng(SEED + t)
+        best, valid, since, invalid, drawn, stop = None, 0, 0, 0, 0, ""
+        while not stop:
+            b = _batch(problem, spec, opts, rng)
+            if b is None:                     # a variant without factorizations: BATCH invalid mappings
+                k = min(BATCH, s["timeout"] - invalid) if s["timeout"] else BATCH
+                invalid, drawn = invalid + k, drawn + k
+                stop = "timeout" if s["timeout"] and invalid >= s["timeout"] else ""
+                stop = stop or ("cap" if drawn >= HARD_CAP else "")
+                continue
+            v, slots, F, ok = b
+            good, r = _evaluate(problem, v, slots, F, ok, spec.mapper.get("min_utilization"))
+            for j in range(BATCH):
+                drawn += 1
+                if not good[j]:
+                    invalid += 1
+                else:
+                    valid, invalid = valid + 1, 0
+                    res = {k: r[k][j] for k in ("compute_cycles", "cycles", "energy_pj")}
+                    if best is None or better(res, best[3]):
+                        best, since = (v, slots, F[:, j].copy(), res), 0
+                    else:
+                        since += 1
+                stop = ("search-size" if size and valid >= size else
+                        "victory-condition" if s["victory-condition"] and since >= s["victory-condition"] else
+                        "timeout" if s["timeout"] and invalid >= s["timeout"] else
+                        "cap" if drawn >= HARD_CAP else "")
+                if stop:
+                    break
+            progress.set_postfix_str(f"thread {t}: {valid:,} valid of {drawn:,}", refresh=False)
+            progress.update(1)
+        out.drawn, out.valid = out.drawn + drawn, out.valid + valid
+        stops.append(stop)
+        if best is not None and (out.best is None or better(best[3], out.best[3])):
+            out.best = best
+    out.stops = tuple(stops)
+    return out
+
+
+STOP_TEXT = {"timeout": "timeout ({n} invalid in a row)", "victory-condition": "victory-condition ({n} without "
+             "improvement)", "search-size": "search-size ({n} valid)", "cap": "the cap of {n} draws"}
+
+
+def describe(p: Plan, o: Outcome) -> str:
+    """What ran and how much of the space it saw (the Cost's message)."""
+    s = p.settings
+    n = {"timeout": s["timeout"], "victory-condition": s["victory-condition"], "search-size": s["search-size"],
+         "cap": HARD_CAP}
+    why = "; ".join(sorted({STOP_TEXT[x].format(n=f"{n[x]:,}") for x in o.stops}))
+    return (f"sampled search (mapspace too large to enumerate: >= {p.size:.3g} index factorizations x "
+            f"{p.variants:,} split/bypass variants x loop orders): {o.drawn:,} mappings drawn, {o.valid:,} valid, "
+            f"over {len(o.stops)} thread(s), seed {SEED}; stopped by {why}; best found, not proven optimal")
