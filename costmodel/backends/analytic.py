@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from ..cost import Cost
 from ..loopnest import mapper
-from ..loopnest.pool import max_pool_cost
+from ..loopnest.pool import in_passes, max_pool_cost
 from ..loopnest.problem import Problem
 from ..loopnest.spec import AcceleratorSpec
 from ..workload import Layer
@@ -36,7 +36,8 @@ class AnalyticBackend:
                layer.Hstride, layer.Wstride, layer.Hdilation, layer.Wdilation,
                json.dumps(spec.to_dict(), sort_keys=True))
         if key not in self._memo:
-            self._memo[key] = self._evaluate(layer, spec)
+            self._memo[key] = (in_passes(layer, spec, lambda one: self._evaluate(one, spec))
+                               if layer.kind.startswith("pool-") else self._evaluate(layer, spec))
         return self._memo[key]
 
     def _evaluate(self, layer: Layer, spec: AcceleratorSpec) -> Cost:
