@@ -50,8 +50,9 @@ def run_timeloop(exe: str, files: dict, cap_s: float) -> tuple:
         for name, text in files.items():
             Path(wd, name).write_text(text)
         t0 = time.perf_counter()
+        log = open(Path(wd, "log.txt"), "w")
         proc = subprocess.Popen([exe, "arch.yaml", "mapper.yaml", "problem.yaml", "ERT.yaml"], cwd=wd,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+                                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         note = ""
         try:
             proc.wait(timeout=cap_s)
@@ -64,9 +65,11 @@ def run_timeloop(exe: str, files: dict, cap_s: float) -> tuple:
                 proc.kill()
                 proc.wait()
         wall = time.perf_counter() - t0
+        log.close()
         stats = Path(wd, "timeloop-mapper.stats.txt")
         if not stats.exists():
-            return None, None, None, wall, (note + "; " if note else "") + "no stats written (no valid mapping)"
+            last = (Path(wd, "log.txt").read_text().strip().splitlines() or ["no output"])[-1]
+            return None, None, None, wall, (note + "; " if note else "") + f"no stats written ({last[:90]})"
         s = parse_stats(stats.read_text())
         return s.energy_pj * s.cycles, s.cycles, s.energy_pj, wall, note
 

@@ -169,6 +169,7 @@ def cmd_export(args) -> int:
 def cmd_reproduce(args) -> int:
     """Print the table(s); exit 0 only if every row a reproduction claims reproducible reproduces, else 1."""
     from . import reproduce
+    from .extras import MissingExtra, from_import_error
     if args.all and args.name:
         raise CostModelError("give a table name or --all, not both")
     if args.list or (args.name is None and not args.all):
@@ -178,11 +179,20 @@ def cmd_reproduce(args) -> int:
             print(f"{name:<{width}}  {describe(fn)}")
         return 0
     names = list(reproduce.registry()) if args.all else [args.name]
-    failed = []
+    failed, skipped = [], []
     for i, name in enumerate(names):
-        rows = reproduce.run(name)
+        try:
+            rows = reproduce.run(name)
+        except (MissingExtra, ImportError) as e:     # --all: run every table it can, list the others
+            why = e if isinstance(e, MissingExtra) else from_import_error(e)
+            if not args.all or why is None:
+                raise why or e
+            skipped.append(f"{name} ({why})")
+            continue
         print(("\n" if i else "") + reproduce.render(name, rows), flush=True)
         failed += [f"{name}: {r.label}" for r in reproduce.failures(rows)]
+    if skipped:
+        print(f"skipped {len(skipped)} table(s) this installation cannot run: {'; '.join(skipped)}", file=sys.stderr)
     if failed:
         print(f"{len(failed)} row(s) claimed reproducible did not reproduce: {'; '.join(failed)}", file=sys.stderr)
     return 1 if failed else 0
@@ -284,6 +294,13 @@ def main(argv=None) -> int:
         return args.func(args)
     except CostModelError as e:
         print(f"error: {e}", file=sys.stderr)
+        return 2
+    except ImportError as e:     # an optional dependency missing where no command checked it: name its extra
+        from .extras import from_import_error
+        missing = from_import_error(e)
+        if missing is None:
+            raise
+        print(f"error: {missing}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as e:
         signum = getattr(e, "signum", signal.SIGINT)

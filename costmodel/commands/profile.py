@@ -54,7 +54,8 @@ def load_factory(spec: str):
     try:
         import torch
     except ImportError:
-        raise CostModelError("a Python model needs torch: pip install 'hwnas-costmodel[nas]' (or give a .onnx file)") from None
+        from ..extras import missing
+        raise missing("torch", "a Python model (package.module:factory; or give a .onnx file)") from None
     try:
         factory = getattr(importlib.import_module(mod_name), attr)
     except (ImportError, AttributeError) as e:

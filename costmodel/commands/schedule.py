@@ -43,6 +43,9 @@ def run(args) -> int:
     for flag, path in (("--dot", args.dot), ("--png", args.png)):
         if path:
             output_path(path, flag)          # before any cost is computed or stored
+    if args.png:
+        from ..plotting import pyplot
+        pyplot()                             # matplotlib missing: one error before any work
     genotype = parse_genotype(args.genotype)
     name = args.genotype if args.genotype in PUBLISHED else "genotype"
     spec = load_arch(args.arch)

@@ -63,7 +63,8 @@ def load(path: str, input_shape: tuple | None = None):
         import onnx
         from onnx import shape_inference
     except ImportError:
-        raise CostModelError("reading .onnx files needs the onnx package: pip install 'hwnas-costmodel[onnx]'") from None
+        from ..extras import missing
+        raise missing("onnx") from None
     p = Path(path)
     if not p.is_file():
         raise CostModelError(f"{path}: no such ONNX file")

@@ -36,7 +36,8 @@ def check_address(address: str) -> None:
     try:
         import distributed  # noqa: F401
     except ImportError:
-        raise CostModelError("--dask needs dask.distributed: pip install 'hwnas-costmodel[dask]'") from None
+        from ..extras import missing
+        raise missing("distributed", "--dask") from None
 
 
 def compute_batch(spec, backend, lowering: str, queries):

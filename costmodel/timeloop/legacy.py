@@ -273,7 +273,8 @@ def read_cfg(text: str, **kw):
     """`read` of a libconfig (``.cfg``) Timeloop v1.0 config, parsed with the ``libconf`` package."""
     import io
 
-    import libconf
+    from ..extras import require
+    libconf = require("libconf")
     try:
         data = _plain(libconf.load(io.StringIO(text)))
     except Exception as e:                       # libconf raises its own ConfigParseError (and others)
