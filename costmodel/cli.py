@@ -180,7 +180,10 @@ def cmd_reproduce(args) -> int:
         return 0
     names = list(reproduce.registry()) if args.all else [args.name]
     failed, skipped = [], []
-    for i, name in enumerate(names):
+    from .progress import bar
+    shown = bar(names, "reproduce", unit=" tables")
+    for i, name in enumerate(shown):
+        shown.set_postfix_str(f"running {name}")
         try:
             rows = reproduce.run(name)
         except (MissingExtra, ImportError) as e:     # --all: run every table it can, list the others
@@ -189,7 +192,7 @@ def cmd_reproduce(args) -> int:
                 raise why or e
             skipped.append(f"{name} ({why})")
             continue
-        print(("\n" if i else "") + reproduce.render(name, rows), flush=True)
+        shown.write(("\n" if i else "") + reproduce.render(name, rows), file=sys.stdout)   # above the bar
         failed += [f"{name}: {r.label}" for r in reproduce.failures(rows)]
     if skipped:
         print(f"skipped {len(skipped)} table(s) this installation cannot run: {'; '.join(skipped)}", file=sys.stderr)

@@ -138,10 +138,9 @@ def _evaluate(problem, v, slots, F, ok, min_util):
 def run(problem, spec, p: Plan, better) -> Outcome:
     """The sampled search of `p` (see the module doc). `better(a, b)`: whether result dict `a` replaces
     incumbent `b` (mapper._better). A progress bar shows on a terminal (tqdm; quiet otherwise)."""
-    from tqdm import tqdm
-    with tqdm(desc=f"mapper: sampling {problem.macs:,}-MAC problem on {spec.name}", unit=" batches",
-              disable=None, leave=False) as bar:
-        return _run(problem, spec, p, better, bar)
+    from ..progress import bar
+    with bar(desc=f"mapper: sampling a {problem.macs:,}-MAC problem on {spec.name}", unit=" batches") as shown:
+        return _run(problem, spec, p, better, shown)
 
 
 def _run(problem, spec, p, better, progress) -> Outcome:

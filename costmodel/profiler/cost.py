@@ -70,7 +70,8 @@ def cost_graph(graph: Graph, arch, *, metric: str = "compute_cycles", lowering: 
     levels = level_names(spec) if getattr(be, "models_energy", True) else None
     memo, t = {}, {"lookup_s": 0.0, "breakdown_s": 0.0, "new_layers": 0}
     rows, uncosted = [], []
-    for node in graph.nodes:
+    from ..progress import bar
+    for node in bar(graph.nodes, f"profile on {spec.name}", unit=" layers"):
         row = dict.fromkeys(COLUMNS)
         row.update(name=node.name, op=node.op, source=node.source, fused="+".join(node.fused),
                    in_shape="x".join(map(str, node.in_shape)), out_shape="x".join(map(str, node.out_shape)))
