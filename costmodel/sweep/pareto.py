@@ -48,13 +48,14 @@ def variant_points(lut, arch: str, genotype: str = "DARTS_V2", mode: str = "netw
         raise CostModelError(f"{lut.url}: no registered variants of {arch!r}"
                              f"{' matching ' + repr(pattern) if pattern else ''}; run `costmodel sweep` first")
     rows = []
+    names = reg.groupby("spec_hash", sort=False)["variant"].agg(" | ".join)   # every sweep's name of one spec
     for _, r in reg.drop_duplicates("spec_hash").iterrows():
         spec = store.rebuild_spec(r)
         spec, be = resolve(spec, backend)
         costs = _lut_only(lut, spec, be, lowering, r["variant"])
         cyc = Scheduler(costs=costs, mode=mode, metric=metric).max_value(genotype)
         energy = Scheduler(costs=costs, mode=mode, metric="energy").max_value(genotype)
-        rows.append({"variant": r["variant"], "spec_hash": r["spec_hash"], "pes": pes(spec), "max_" + metric: cyc,
+        rows.append({"variant": names[r["spec_hash"]], "spec_hash": r["spec_hash"], "pes": pes(spec), "max_" + metric: cyc,
                      "energy_pj": energy})
     df = pd.DataFrame(rows)
     df["pareto"] = pareto_mask(list(zip(df["max_" + metric], df.energy_pj, df.pes)))
@@ -63,6 +64,7 @@ def variant_points(lut, arch: str, genotype: str = "DARTS_V2", mode: str = "netw
 
 def short_label(names: list[str]) -> str:
     """One label for variants at the same point: ``pe_array=32x32`` / ``entries=32768|65536`` (last path part)."""
+    names = [n.split(" | ")[-1] for n in names]          # a spec several sweeps registered: its latest name
     parts = [[kv.split("=", 1) for kv in n[n.find("[") + 1:-1].split(",")] if "[" in n else [[n, ""]] for n in names]
     lines = []
     for i, (key, _) in enumerate(parts[0]):
