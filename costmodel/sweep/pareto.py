@@ -64,13 +64,13 @@ def variant_points(lut, arch: str, genotype: str = "DARTS_V2", mode: str = "netw
 
 def short_label(names: list[str]) -> str:
     """One label for variants at the same point: ``pe_array=32x32`` / ``entries=32768|65536`` (last path part)."""
-    names = [n.split(" | ")[-1] for n in names]          # a spec several sweeps registered: its latest name
-    parts = [[kv.split("=", 1) for kv in n[n.find("[") + 1:-1].split(",")] if "[" in n else [[n, ""]] for n in names]
-    lines = []
-    for i, (key, _) in enumerate(parts[0]):
-        values = list(dict.fromkeys(p[i][1] for p in parts))
-        lines.append(f"{key.split('.')[-1]}={'|'.join(values)}")
-    return "\n".join(lines)
+    values = {}                     # short key -> its values over the names (names may set different keys)
+    for n in names:
+        n = n.split(" | ")[-1]      # a spec several sweeps registered: its latest name
+        for kv in (n[n.find("[") + 1:-1] if "[" in n else n).split(","):
+            key, _, v = kv.partition("=")
+            values.setdefault(key.split(".")[-1], []).append(v)
+    return "\n".join(f"{k}={'|'.join(dict.fromkeys(vs))}" if any(vs) else k for k, vs in values.items())
 
 
 def plot(df: pd.DataFrame, path: str, title: str) -> None:
@@ -94,7 +94,7 @@ def plot(df: pd.DataFrame, path: str, title: str) -> None:
     ax.margins(x=0.12, y=0.12)
     fig.colorbar(sc, ax=ax, label="PEs (mac.instances)")
     ax.set_xlabel(f"{ycol.removeprefix('max_')} (max over the critical path) [cycles]")
-    ax.set_ylabel("energy (sum over every op) [uJ]")
+    ax.set_ylabel("energy (sum over every op) [µJ]")      # "uJ" renders like "uj" in DejaVu Sans: the SI micro sign
     ax.set_title(title, fontsize=9)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="center")

@@ -21,3 +21,10 @@ def test_names_and_numeric_order(cli, tmp_path):
 def test_natural_order():
     assert sorted(["pe_array=32x32", "pe_array=8x8", "pe_array=12x14"], key=store.natural) == [
         "pe_array=8x8", "pe_array=12x14", "pe_array=32x32"]
+
+
+def test_a_label_of_variants_setting_different_keys_pairs_each_value_with_its_key():
+    assert short_label(["eyeriss[levels.GlobalBuffer.entries=8192]", "eyeriss[mac.energy_pj=1.0]"]) == \
+        "entries=8192\nenergy_pj=1.0"
+    assert short_label(["e[pe_array=8x8,levels.GlobalBuffer.entries=16384]",
+                        "e[pe_array=8x8,levels.GlobalBuffer.entries=32768]"]) == "pe_array=8x8\nentries=16384|32768"
