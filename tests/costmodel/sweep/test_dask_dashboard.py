@@ -14,7 +14,6 @@ def test_a_scheduler_without_a_dashboard_gets_no_link():
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=None, silence_logs=logging.ERROR) as cluster:
         with Session(cluster.scheduler_address, None) as s:
-            assert s.client.dashboard_link.endswith(":8787/status")        # what was printed before
             assert s.dashboard() is None
             text = s.describe()
-    assert "dashboard none (the scheduler serves none)" in text and "8787" not in text
+    assert "dashboard none (the scheduler serves none)" in text and "http" not in text
