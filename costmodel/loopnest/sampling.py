@@ -15,7 +15,9 @@
   between threads) end it. Settings come from the spec's ``mapper.timeloop`` (the config's mapper
   file); absent keys take Timeloop v1.0's defaults (1000, 500, 0 = unbounded). The threads' bests
   are combined as in mapper.select_threads (thread 0 first; a later one only if better by more than
-  the tie tolerance).
+  the tie tolerance). Then a greedy local search from that best (ours, not Timeloop's): move one
+  prime factor between two slots of a dim while that improves the objective (`_climb`, at most
+  ``CLIMB_ROUNDS`` moves, every neighbour of one move evaluated at once).
 
 A sample is drawn in batches of ``BATCH`` candidates sharing one structure: a random split /
 keep-bypass variant and a random order of each level's unnamed dims (the named ones stay innermost,
@@ -42,6 +44,7 @@ EXACT_TOTAL = 20_000_000  # ... and of all variants together
 BATCH = 256              # candidates drawn and evaluated together
 SEED = 0                 # the generator's seed (thread t uses SEED + t)
 HARD_CAP = 1_000_000     # mappings drawn per thread at most (a config may disable every other stop)
+CLIMB_ROUNDS = 200       # local-search moves at most
 DEFAULTS = {"timeout": 1000, "victory-condition": 500, "search-size": 0}      # Timeloop v1.0's
 
 
@@ -97,6 +100,8 @@ class Outcome:
     drawn: int = 0                # mappings drawn (all threads)
     valid: int = 0                # of them valid (evaluated in full)
     stops: tuple = ()             # why each thread stopped
+    moves: int = 0                # local-search moves from the sampled best
+    climbed: int = 0              # mappings the local search evaluated
 
 
 def _batch(problem, spec, opts, rng):
@@ -115,13 +120,18 @@ def _batch(problem, spec, opts, rng):
     for free, table in ch.values():
         if free:
             F[free] = table[rng.integers(len(table), size=BATCH)].T
-    ok = np.ones(BATCH, dtype=bool)
+    return v, slots, F, _fans_out(v, slots, F)
+
+
+def _fans_out(v, slots, F) -> np.ndarray:
+    """Per candidate column of F: whether every level's spatial X / Y factors fit its fan-out."""
+    ok = np.ones(F.shape[1], dtype=bool)
     for i in range(len(v.levels)):
         for axis, lim in zip("XY", v.fanout(i)):
             rows = [k for k, s in enumerate(slots) if s.level == i and s.axis == axis]
             if rows:
                 ok &= F[rows].prod(axis=0) <= lim
-    return v, slots, F, ok
+    return ok
 
 
 def _evaluate(problem, v, slots, F, ok, min_util):
@@ -187,7 +197,51 @@ def _run(problem, spec, p, better, progress) -> Outcome:
         if best is not None and (out.best is None or better(best[3], out.best[3])):
             out.best = best
     out.stops = tuple(stops)
+    if out.best is not None:
+        out.best, out.moves, out.climbed = _climb(problem, out.best, better, spec.mapper.get("min_utilization"))
     return out
+
+
+def _neighbours(slots, f: np.ndarray):
+    """Factor columns [n_slots, m] one move from `f`: one prime factor of a free slot's factor moved to
+    another free slot of the same dim (fixed and fan-out-1 slots stay); None if there is none."""
+    by_dim: dict = {}
+    for k, s in enumerate(slots):
+        if s.fixed is None:
+            by_dim.setdefault(s.dim, []).append(k)
+    out = []
+    for ks in by_dim.values():
+        for i in ks:
+            for p in sorted({q for q in range(2, int(f[i]) + 1) if f[i] % q == 0 and all(q % r for r in range(2, q))}):
+                for j in ks:
+                    if j != i:
+                        g = f.copy()
+                        g[i] //= p
+                        g[j] *= p
+                        out.append(g)
+    return np.array(out, dtype=np.int64).T if out else None
+
+
+def _climb(problem, best, better, min_util):
+    """Greedy local search from the sampled best: move to the best valid neighbour (`_neighbours`, same
+    variant and loop order) while it is better, at most CLIMB_ROUNDS moves. Returns (best, moves, evaluated)."""
+    v, slots, f, res = best
+    moves = evaluated = 0
+    for _ in range(CLIMB_ROUNDS):
+        F = _neighbours(slots, f)
+        if F is None:
+            break
+        good, r = _evaluate(problem, v, slots, F, _fans_out(v, slots, F), min_util)
+        evaluated += F.shape[1]
+        pick = None
+        for j in np.flatnonzero(good):
+            cand = {k: r[k][j] for k in ("compute_cycles", "cycles", "energy_pj")}
+            if better(cand, res if pick is None else pick[1]):
+                pick = (j, cand)
+        if pick is None:
+            break
+        f, res, moves = F[:, pick[0]].copy(), pick[1], moves + 1
+    return (v, slots, f, res), moves, evaluated
 
 
 STOP_TEXT = {"timeout": "timeout ({n} invalid in a row)", "victory-condition": "victory-condition ({n} without "
@@ -202,4 +256,5 @@ def describe(p: Plan, o: Outcome) -> str:
     why = "; ".join(sorted({STOP_TEXT[x].format(n=f"{n[x]:,}") for x in o.stops}))
     return (f"sampled search (mapspace too large to enumerate: >= {p.size:.3g} index factorizations x "
             f"{p.variants:,} split/bypass variants x loop orders): {o.drawn:,} mappings drawn, {o.valid:,} valid, "
-            f"over {len(o.stops)} thread(s), seed {SEED}; stopped by {why}; best found, not proven optimal")
+            f"over {len(o.stops)} thread(s), seed {SEED}; stopped by {why}; then {o.moves} local-search move(s) "
+            f"({o.climbed:,} neighbours evaluated); best found, not proven optimal")
