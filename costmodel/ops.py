@@ -5,13 +5,15 @@ Op names follow DARTS: none, skip_connect, max_pool_3x3, avg_pool_3x3, sep_conv_
 dil_conv_{3,5}x{..}, plus MDARTS's dw_conv_{3,5}x{..} (one depthwise k x k, no pointwise),
 conv_1x1, conv_3x3, conv_7x1_1x7, factorized_reduce (DARTS preprocessing), and plain layers
 ``conv``, ``conv1d`` (a 1 x k kernel over a 1 x W input: h = 1), ``max_pool``, ``avg_pool``, ``linear``
-that take kernel/stride/dilation/groups/padding.
+that take kernel/stride/dilation/groups/padding, and ``matmul``, a batched matrix product
+(B, M, K) x (B, K, N) keyed as n = B, h = M, c_in = K, c_out = N, w = 1 (`costmodel.matmul`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, asdict
 
 from .errors import CostModelError, did_you_mean
+from .matmul import matmul_layer
 from .validate import MAX_BATCH, MAX_CHANNELS, MAX_SPATIAL, integer
 from .workload import Layer, conv, LOWERINGS
 
@@ -19,7 +21,7 @@ DARTS_PRIMITIVES = ("none", "max_pool_3x3", "avg_pool_3x3", "skip_connect",
                     "sep_conv_3x3", "sep_conv_5x5", "dil_conv_3x3", "dil_conv_5x5")
 CELL_OPS = DARTS_PRIMITIVES + ("sep_conv_7x7", "dw_conv_3x3", "dw_conv_5x5", "conv_1x1", "conv_3x3",
                                "conv_7x1_1x7", "factorized_reduce")
-PLAIN_OPS = ("conv", "conv1d", "max_pool", "avg_pool", "linear")
+PLAIN_OPS = ("conv", "conv1d", "max_pool", "avg_pool", "linear", "matmul")
 ALL_OPS = CELL_OPS + PLAIN_OPS
 
 
@@ -52,7 +54,7 @@ class OpQuery:
         if self.op not in ALL_OPS:
             raise CostModelError(f"unknown op {self.op!r}{did_you_mean(self.op, ALL_OPS)}; "
                                  f"known ops: {', '.join(ALL_OPS)}")
-        w = self.w if self.w is not None else self.h
+        w = self.w if self.w is not None else (1 if self.op == "matmul" else self.h)
         c_out = self.c_out if self.c_out is not None else self.c_in
         for name, v in (("c_in", self.c_in), ("c_out", c_out), ("h", self.h), ("w", w), ("stride", self.stride),
                         ("n", self.n), ("kernel", self.kernel), ("dilation", self.dilation), ("groups", self.groups),
@@ -64,14 +66,16 @@ class OpQuery:
             top = MAX_BATCH if name == "n" else MAX_CHANNELS if name in ("c_in", "c_out", "groups") else MAX_SPATIAL
             integer(v, f"op {self.op!r}: impossible shape, {name}", 0 if name in ("padding", "kernel") else 1, top)
         if self.op in PLAIN_OPS:
-            k = 1 if self.op == "linear" else self.kernel
+            k = 1 if self.op in ("linear", "matmul") else self.kernel
             if k is None or k < 1:
                 raise CostModelError(f"op {self.op!r} needs a kernel size >= 1 (--kernel), got {k}")
             d = self.dilation if self.dilation is not None else 1
             g = self.groups if self.groups is not None else (c_out if self.op in ("max_pool", "avg_pool") else 1)
             pad = self.padding if self.padding is not None else d * (k - 1) // 2
-            if self.op == "linear":      # a fully connected layer over the flattened C_in x H x W input
+            if self.op in ("linear", "matmul"):   # fully connected over C_in x H x W; a matmul's M rows are h
                 fixed = {"kernel": 1, "stride": 1, "dilation": 1, "groups": 1, "padding": 0}
+                if self.op == "matmul" and w != 1:
+                    raise CostModelError(f"op 'matmul' keys its M rows as h (w = 1), got w = {w}")
             elif self.op in ("max_pool", "avg_pool"):    # one window per channel
                 fixed = {"groups": c_out}
             else:
@@ -138,6 +142,8 @@ def lower(query: OpQuery, mode: str = "exact") -> list[Layer]:
         if h != 1:
             raise CostModelError(f"op 'conv1d' runs over a 1 x W input (h = 1), got h = {h}")
         return [conv("conv", n, ci, co, 1, w, (1, q.kernel), (1, s), (0, q.padding), q.dilation, q.groups, mode)]
+    if op == "matmul":
+        return [matmul_layer(n, h, ci, co)]
     if op == "linear":
         return [conv("fc", n, ci * h * w, co, 1, 1, 1, 1, 0, 1, 1, mode)]
     # conv_1x1, conv_3x3, plain conv

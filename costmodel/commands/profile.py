@@ -1,17 +1,23 @@
 """`costmodel profile MODEL --input 1x3x224x224 --arch eyeriss`: per-layer costs and the critical path of a model.
 
 MODEL is a ``.onnx`` file (read with the ``onnx`` package) or ``package.module:factory``, a Python
-function returning a torch module (needs torch), e.g. ``nas.zoo:resnet18``.
+function returning a torch module (needs torch), e.g. ``nas.zoo:resnet18``; the module is looked up
+as ``python -m`` would, the current folder first. ``--input`` is checked before anything runs
+(`costmodel.profiler.inputs`: rank, positive sizes, elements per input) and the model is traced on
+tensors without data.
 """
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from pathlib import Path
 
 from ..errors import CostModelError
 
 
 def register(subparsers) -> None:
+    from ..profiler.inputs import MAX_INPUT_ELEMENTS, MAX_INPUT_RANK
     from ..cli import add_arch_args, add_command, add_db_arg, add_lowering_arg
     p = add_command(
         subparsers, "profile", help="per-layer cycles/energy and the critical path of a PyTorch model or ONNX graph",
@@ -20,7 +26,10 @@ def register(subparsers) -> None:
         examples=["costmodel profile resnet18.onnx --input 1x3x224x224 --arch eyeriss --csv r18.csv",
                   "costmodel profile nas.zoo:mobilenet_v2 --input 1x3x224x224 --arch c64x --dag-png dag.png"])
     p.add_argument("model", help="a .onnx file, or package.module:factory returning a torch.nn.Module")
-    p.add_argument("--input", required=True, help="input shape N x C x H x W [elements], e.g. 1x3x224x224")
+    p.add_argument("--input", required=True,
+                   help="input shape [elements], e.g. 1x3x224x224 (N x C x H x W); several inputs comma-separated, "
+                        f"e.g. 1x4x64x16,1x4x64x16; 1 to {MAX_INPUT_RANK} dims, at most {MAX_INPUT_ELEMENTS:,} "
+                        "elements per input (traced without data)")
     add_arch_args(p)
     add_lowering_arg(p)
     p.add_argument("--metric", choices=("compute_cycles", "cycles"), default="compute_cycles",
@@ -36,16 +45,6 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def parse_shape(text: str) -> tuple:
-    try:
-        shape = tuple(int(v) for v in text.lower().split("x"))
-    except ValueError:
-        shape = ()
-    if not shape or any(v < 1 for v in shape):
-        raise CostModelError(f"--input {text!r}: give positive integers joined by x, e.g. 1x3x224x224")
-    return shape
-
-
 def load_factory(spec: str):
     """``package.module:factory`` -> the torch module it returns."""
     mod_name, _, attr = spec.partition(":")
@@ -56,6 +55,9 @@ def load_factory(spec: str):
     except ImportError:
         from ..extras import missing
         raise missing("torch", "a Python model (package.module:factory; or give a .onnx file)") from None
+    here = os.getcwd()
+    if here not in sys.path and "" not in sys.path:      # as `python -m`: the current folder first
+        sys.path.insert(0, here)
     try:
         factory = getattr(importlib.import_module(mod_name), attr)
     except (ImportError, AttributeError) as e:
@@ -78,7 +80,8 @@ def run(args) -> int:
     from ..evaluate import resolve
     from ..profiler import cost_graph
     from ..profiler.report import render, write_csv
-    shape = parse_shape(args.input)
+    from ..profiler.inputs import parse_shapes
+    shapes = parse_shapes(args.input)
     spec, be = resolve(args.arch, args.backend)
     for f in (args.csv, args.png, args.dag_png):
         _check_out(f)
@@ -87,11 +90,10 @@ def run(args) -> int:
         pyplot()                                  # matplotlib missing: one error before any work
     if args.model.endswith(".onnx"):
         from ..profiler.onnx_read import read_onnx
-        graph = read_onnx(args.model, shape)
+        graph = read_onnx(args.model, shapes)
     else:
-        import torch
         from ..profiler.trace import trace
-        graph = trace(load_factory(args.model), torch.zeros(shape), args.tracer)
+        graph = trace(load_factory(args.model), shapes, args.tracer, name=args.model)
     lut = None
     if not args.no_lut:
         from ..lut import LUT

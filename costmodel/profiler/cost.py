@@ -17,20 +17,22 @@ import pandas as pd
 
 from ..errors import CostModelError
 from ..evaluate import evaluate_op, resolve
+from ..matmul import matmul_bmkn
 from ..ops import lower
 from ..schedule.costs import METRICS
 from ..schedule.longest import critical_tasks, finish_times
 from .breakdown import energy_by_level, level_names
 from .graph import Graph, LAYER_KINDS
 
-COLUMNS = ("name", "op", "source", "fused", "in_shape", "out_shape", "N", "C", "K", "G", "R", "S", "P", "Q",
+COLUMNS = ("name", "op", "source", "fused", "in_shape", "out_shape", "N", "C", "K", "G", "R", "S", "P", "Q", "gemm",
            "cycles", "compute_cycles", "energy_pj", "utilization", "macs", "status", "task", "start", "finish",
            "critical")
 
 
 @dataclass
 class ProfileResult:
-    """A profiled model. ``table``: one row per layer/join (see COLUMNS; ``start``/``finish`` in `metric`
+    """A profiled model. ``table``: one row per layer/join (see COLUMNS; ``gemm`` = B x M x K x N of a
+    matmul, whose N C K G R S P Q are its grouped 1x1 conv form; ``start``/``finish`` in `metric`
     units on the critical-path schedule, ``critical`` marks the layers on the critical path), then
     one ``<level>_pj`` column per storage level and ``MAC_pj`` when the arch models energy."""
 
@@ -89,6 +91,8 @@ def cost_graph(graph: Graph, arch, *, metric: str = "compute_cycles", lowering: 
             cost, split = memo[q]
             layer = lower(q, lowering)[0]
             row.update({k: getattr(layer, k) for k in "NCKGRSPQ"})
+            if q.op == "matmul":             # B x M x K x N of the product (N C K G ... : its grouped-conv form)
+                row["gemm"] = "x".join(map(str, matmul_bmkn(layer)))
             if not cost.ok:      # reported with its reason; the other layers are still costed
                 uncosted.append((node.name, f"{node.source}, {q.op} C={q.c_in}->{q.c_out} {q.h}x{q.w}: "
                                             f"{cost.status}: {cost.message}"))

@@ -3,7 +3,7 @@
 Every front end (torch.fx, the forward-hook tracer, the ONNX reader) drives one `GraphBuilder`:
 
   * ``layer(name, kind, attrs, in_shape, out_shape, deps)`` a cost-bearing layer: conv, conv1d, linear,
-    max_pool, avg_pool, adaptive_avg_pool. It is lowered to a plain `OpQuery` (`lower_layer`) and the
+    max_pool, avg_pool, adaptive_avg_pool, matmul (attrs b, m, k, n: see `attention`). It is lowered to a plain `OpQuery` (`lower_layer`) and the
     lowering is checked against the output shape the framework computed: a layer we would cost at a
     different shape is reported unsupported, never costed wrong.
   * ``join(name, "add" | "concat", deps, out_shape)`` element-wise adds and concatenations: zero cost
@@ -24,14 +24,15 @@ A value is a frozenset of the node names that produced it (after aliasing throug
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from math import prod
 
 from ..errors import CostModelError
 from ..ops import OpQuery, lower
 
-LAYER_KINDS = ("conv", "conv1d", "linear", "max_pool", "avg_pool", "adaptive_avg_pool")
+LAYER_KINDS = ("conv", "conv1d", "linear", "max_pool", "avg_pool", "adaptive_avg_pool", "matmul")
 JOIN_KINDS = ("add", "concat")
 FUSED = ("batch_norm", "relu", "relu6", "leaky_relu", "hardtanh", "sigmoid", "tanh", "silu", "gelu",
-         "hardswish", "hardsigmoid", "elu", "clip")
+         "hardswish", "hardsigmoid", "elu", "clip", "layer_norm", "group_norm", "softmax", "log_softmax")
 
 
 class Unsupported(Exception):
@@ -77,12 +78,17 @@ def _pair(v, what: str) -> int:
 def lower_layer(kind: str, attrs: dict, in_shape: tuple, out_shape: tuple) -> OpQuery:
     """The plain-op `OpQuery` of a framework layer; `Unsupported` if it cannot be costed at its real shape."""
     a = attrs
-    if kind == "linear":
+    if kind == "matmul":
+        q = OpQuery("matmul", a["k"], a["m"], w=1, c_out=a["n"], n=a["b"])
+        try:
+            q = q.resolved()
+        except CostModelError as e:
+            raise Unsupported(str(e)) from None
+        want, got = (a["b"] * a["m"] * a["n"],), (prod(out_shape),)
+    elif kind == "linear":
         if len(in_shape) < 2:
             raise Unsupported(f"linear on a {len(in_shape)}-d input")
-        n = 1
-        for d in in_shape[:-1]:
-            n *= d
+        n = prod(in_shape[:-1])
         q = OpQuery("linear", in_shape[-1], 1, w=1, c_out=a["out_features"], n=n)
         want = (n, a["out_features"])
         got = (n, out_shape[-1])
@@ -197,6 +203,6 @@ class GraphBuilder:
             shown = "; ".join(bad[:12]) + (f"; ... and {len(bad) - 12} more" if len(bad) > 12 else "")
             raise CostModelError(f"{len(bad)} unsupported layer(s), nothing costed: {shown}")
         if not any(n.op in LAYER_KINDS for n in self.nodes.values()):
-            raise CostModelError("the model has no layer to cost (no conv, linear or pooling layer found)")
+            raise CostModelError("the model has no layer to cost (no conv, linear, matmul or pooling layer found)")
         ignored = tuple(msg for mark, msg in self.bad.items() if mark not in self.reached)
         return Graph(list(self.nodes.values()), tuple(sorted(set(outputs), key=self._order)), self.tracer, ignored)

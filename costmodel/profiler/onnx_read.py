@@ -1,17 +1,21 @@
 """ONNX front end: a ``.onnx`` file + input shape -> `Graph` (the ``onnx`` package, imported lazily).
 
-Shapes come from ONNX shape inference after the graph input is set to the given shape. Supported:
-Conv (1-d and 2-d), Gemm and MatMul by a constant weight (linear), MaxPool, AveragePool,
-GlobalAveragePool, Add/Sum (joins), Concat, and the fused / free ops (Relu, Clip,
-BatchNormalization, other activations, Flatten, Reshape, Squeeze, Transpose, Dropout, Identity,
-constant scalings). Node names of a torch export (``/layer1/layer1.0/conv1/Conv``) become module
-paths (``layer1.0.conv1``) so the table matches a profile of the torch module.
+Shapes come from ONNX shape inference after the graph inputs are set to the given shapes. Supported:
+Conv (1-d and 2-d), Gemm and MatMul by a constant 2-d weight (linear), MatMul between activations or
+on inputs of 3 or more dims (matmul: attention's products, token-wise linears; see `attention`),
+MaxPool, AveragePool, GlobalAveragePool, Add/Sum (joins), Concat, and the fused / free ops (Relu,
+Clip, BatchNormalization, LayerNormalization, Softmax, other activations, Flatten, Reshape, Squeeze,
+Transpose, Dropout, Identity, constant scalings). Values computed from shapes and constants only
+(``Shape`` and what follows from it: a softmax scale, an expand target) count as constants. Node
+names of a torch export (``/layer1/layer1.0/conv1/Conv``) become module paths (``layer1.0.conv1``)
+so the table matches a profile of the torch module.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 from ..errors import CostModelError
+from .attention import matmul_event
 from .events import function_event
 from .graph import Graph, GraphBuilder
 
@@ -20,7 +24,9 @@ FREE_OPS = {"Flatten": "flatten", "Reshape": "reshape", "Squeeze": "squeeze", "U
             "Gather": "getitem", "Slice": "getitem", "Cast": "to", "Split": "split", "Constant": "constant",
             "BatchNormalization": "batch_norm", "Relu": "relu", "Clip": "clip", "LeakyRelu": "leaky_relu",
             "Sigmoid": "sigmoid", "Tanh": "tanh", "HardSwish": "hardswish", "HardSigmoid": "hardsigmoid",
-            "Elu": "elu", "Gelu": "gelu", "Mul": "mul", "Div": "div"}
+            "Elu": "elu", "Gelu": "gelu", "Mul": "mul", "Div": "div", "Softmax": "softmax", "LogSoftmax": "log_softmax",
+            "LayerNormalization": "layer_norm", "GroupNormalization": "group_norm", "Expand": "expand",
+            "Where": "where", "Erf": "erf", "Sqrt": "sqrt", "Pow": "pow", "Neg": "neg"}
 
 
 def module_path(node_name: str) -> str:
@@ -57,8 +63,23 @@ def _weights_as_inputs(model) -> dict:
     return dims
 
 
-def load(path: str, input_shape: tuple | None = None):
-    """(model with its first graph input set to `input_shape` and shapes inferred, initializer dims)."""
+def _shape_list(input_shape) -> list | None:
+    """None, one shape (ints) or several shapes -> None or a list of shape tuples."""
+    if input_shape is None:
+        return None
+    shapes = list(input_shape)
+    if shapes and all(isinstance(v, int) for v in shapes):
+        return [tuple(shapes)]
+    return [tuple(int(v) for v in s) for s in shapes]
+
+
+def _text(dims) -> str:
+    return "x".join(str(d or "?") for d in dims)
+
+
+def load(path: str, input_shape=None):
+    """(model with its graph inputs set to `input_shape` (one shape or a list, one per input) and shapes
+    inferred, initializer dims)."""
     try:
         import onnx
         from onnx import shape_inference
@@ -74,24 +95,28 @@ def load(path: str, input_shape: tuple | None = None):
         raise CostModelError(f"{path} is not an ONNX model ({type(e).__name__}: {str(e).splitlines()[0]})") from None
     weights = _weights_as_inputs(model)
     inputs = [i for i in model.graph.input if i.name not in weights]
-    if len(inputs) != 1:
-        raise CostModelError(f"{path}: the profiler takes models with one input, this one has {len(inputs)}")
-    have = _dims(inputs[0])
-    if input_shape is not None:
-        if len(have) != len(input_shape) or any(h is not None and h != w for h, w in zip(have, input_shape)):
-            raise CostModelError(f"{path}: the model's input {inputs[0].name!r} has shape "
-                                 f"{'x'.join(str(h or '?') for h in have)}; --input says {'x'.join(map(str, input_shape))}")
-        for d, v in zip(inputs[0].type.tensor_type.shape.dim, input_shape):
+    wanted = _shape_list(input_shape)
+    if wanted is not None and len(wanted) != len(inputs):
+        raise CostModelError(f"{path}: the model has {len(inputs)} input(s), --input gives {len(wanted)} shape(s)")
+    for i, x in enumerate(inputs):
+        have = _dims(x)
+        if wanted is None:
+            if None in have:
+                raise CostModelError(f"{path}: the model's input {x.name!r} has dynamic dims; give its shape with --input")
+            continue
+        want = wanted[i]
+        if len(have) != len(want) or any(h is not None and h != w for h, w in zip(have, want)):
+            raise CostModelError(f"{path}: the model's input {x.name!r} has shape {_text(have)}; --input says "
+                                 f"{_text(want)}")
+        for d, v in zip(x.type.tensor_type.shape.dim, want):
             d.dim_value = v
-    elif None in have:
-        raise CostModelError(f"{path}: the model's input has dynamic dims; give its shape with --input")
     try:
-        return shape_inference.infer_shapes(model, strict_mode=True), weights
+        return shape_inference.infer_shapes(model, strict_mode=True, data_prop=True), weights
     except Exception as e:
         raise CostModelError(f"{path}: ONNX shape inference failed: {str(e).splitlines()[0]}") from None
 
 
-def read_onnx(path: str, input_shape: tuple | None = None) -> Graph:
+def read_onnx(path: str, input_shape=None) -> Graph:
     """The `Graph` of an ONNX model (see the module docstring)."""
     model, weights = load(path, input_shape)
     g = model.graph
@@ -107,8 +132,8 @@ def read_onnx(path: str, input_shape: tuple | None = None) -> Graph:
         out_shape = shapes.get(node.output[0], ()) if node.output else ()
         scope = module_path(node.name) if node.name.startswith("/") else ""
         name = scope or node.name or op
-        if op == "Constant":
-            consts.update(node.output)
+        if op in ("Constant", "Shape", "Size") or not acts:
+            consts.update(node.output)            # a constant, a shape, or computed from them only
             continue
         if op == "Conv":
             w = weights.get(node.input[1])
@@ -121,6 +146,10 @@ def read_onnx(path: str, input_shape: tuple | None = None) -> Graph:
                 attrs = dict(kernel=tuple(kernel), stride=tuple(a.get("strides", [1] * n)), padding=tuple(pads[:n]),
                              dilation=tuple(a.get("dilations", [1] * n)), groups=a.get("group", 1), out_channels=w[0])
                 v = b.layer(name, "conv1d" if len(kernel) == 1 else "conv", op, attrs, in_shape, out_shape, deps)
+        elif op == "MatMul" and not (node.input[1] in weights and len(weights[node.input[1]]) == 2 == len(in_shape)):
+            x, y = (shapes.get(v) or weights.get(v) or () for v in node.input[:2])
+            v = matmul_event(b, name if len(acts) < 2 else f"{scope}.matmul" if scope else "matmul", op, x, y,
+                             out_shape, deps)
         elif op in ("Gemm", "MatMul"):
             w = weights.get(node.input[1])
             if w is None or len(w) != 2 or (op == "Gemm" and a.get("transA", 0)):

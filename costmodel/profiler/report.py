@@ -6,8 +6,8 @@ import pandas as pd
 from ..errors import CostModelError
 from ..schedule.costs import METRICS
 
-SHOWN = ("name", "op", "out_shape", "C", "K", "G", "R", "P", "cycles", "compute_cycles", "energy_pj", "utilization",
-         "critical")
+SHOWN = ("name", "op", "out_shape", "C", "K", "G", "R", "P", "gemm", "macs", "cycles", "compute_cycles", "energy_pj",
+         "utilization", "critical")
 
 
 def _fmt(v, col: str) -> str:
@@ -25,10 +25,11 @@ def _fmt(v, col: str) -> str:
 def render(r, title: str = "model") -> str:
     """The table (layers and joins; * = on the critical path), totals, critical path and where numbers come from."""
     t = r.table[r.table.op != "input"]
-    cols = [c for c in SHOWN if not (c == "energy_pj" and r.totals["energy_pj"] is None)]
+    cols = [c for c in SHOWN if not (c == "energy_pj" and r.totals["energy_pj"] is None)
+            and not (c == "gemm" and t.gemm.isna().all())]     # gemm: B x M x K x N of the matmuls, if any
     cells = [[_fmt(row[c], c) for c in cols] for _, row in t.iterrows()]
     width = [max(len(c), *(len(x[i]) for x in cells)) for i, c in enumerate(cols)]
-    left = {"name", "op", "out_shape"}
+    left = {"name", "op", "out_shape", "gemm"}
 
     def line(vals):
         return "  ".join(v.ljust(w) if c in left else v.rjust(w) for v, w, c in zip(vals, width, cols))
