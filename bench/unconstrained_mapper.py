@@ -93,6 +93,7 @@ def main(argv=None) -> int:
     ap.add_argument("--arch", default="eyeriss", help="a Timeloop-style arch (its constraints are dropped)")
     ap.add_argument("--cap-s", type=float, default=120.0, help="wall cap per Timeloop run [s] (SIGINT after)")
     ap.add_argument("--algorithm", help="Timeloop's search algorithm (default: the arch's mapper.yaml)")
+    ap.add_argument("--only", action="append", help="run only this layer (repeatable; names in the table)")
     args = ap.parse_args(argv)
     exe = shutil.which("timeloop-mapper")
     if exe is None:
@@ -106,6 +107,8 @@ def main(argv=None) -> int:
     print(f"arch {spec.name} without its constraints; timeloop-mapper {exe}; cap {args.cap_s:g} s per Timeloop run")
     print(f"{'layer':<20}{'EDP Timeloop':>14}{'EDP ours':>14}{'ours/TL':>9}{'TL s':>9}{'ours s':>9}  notes")
     for name, *dims in LAYERS:
+        if args.only and name not in args.only:
+            continue
         n, c, k, r, s, p, q, h, w, g = dims
         layer = Layer(name, "conv", n, c, k, r, s, p, q, h, w, G=g)
         files = files_for(layer, spec, "legacy", mapper=settings)
