@@ -77,6 +77,8 @@ def settings_of(spec) -> dict:
     tl = spec.mapper.get("timeloop", {}) or {}
     out = {k: int(tl.get(k, v)) for k, v in DEFAULTS.items()}
     out["threads"] = int(tl.get("num-threads", spec.mapper.get("threads", 1)) or 1)
+    if "algorithm" in tl:
+        out["algorithm"] = str(tl["algorithm"])
     return out
 
 
@@ -254,6 +256,8 @@ def describe(p: Plan, o: Outcome) -> str:
     n = {"timeout": s["timeout"], "victory-condition": s["victory-condition"], "search-size": s["search-size"],
          "cap": HARD_CAP}
     why = "; ".join(sorted({STOP_TEXT[x].format(n=f"{n[x]:,}") for x in o.stops}))
+    if s.get("algorithm", "random") not in ("random", "random-pruned"):
+        why += f" (the config's algorithm {s['algorithm']!r} walks the space in order; sampled at random instead)"
     return (f"sampled search (mapspace too large to enumerate: >= {p.size:.3g} index factorizations x "
             f"{p.variants:,} split/bypass variants x loop orders): {o.drawn:,} mappings drawn, {o.valid:,} valid, "
             f"over {len(o.stops)} thread(s), seed {SEED}; stopped by {why}; then {o.moves} local-search move(s) "
