@@ -16,6 +16,8 @@ so the shipped specs use 1e-9 (ties = equal up to float rounding): the EDP optim
 Timeloop's order. Exact over the index factorizations (and the splits / keep-bypass a config leaves
 open: loopnest.choices); where a config leaves loop orders open, the best candidates are re-ordered
 afterwards (loopnest.permute), which is a refinement, not an exhaustive search over orders.
+A mapspace too large to enumerate (e.g. an arch without constraints) goes to loopnest.sampling instead
+(`search` asks `sampling.plan` first): bounded memory, Timeloop's stopping rules, `MapResult.strategy`.
 """
 from __future__ import annotations
 

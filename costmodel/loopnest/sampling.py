@@ -83,13 +83,33 @@ def settings_of(spec) -> dict:
 
 
 def plan(problem, spec) -> Plan:
-    """Exact or sampled, decided from the mapspace's size (counted per variant, stopping once too large)."""
-    opts = _options(spec, problem.bounds)
+    """Exact or sampled, decided from the mapspace's size (counted per variant, stopping once too large);
+    memoised per spec and problem bounds (the index-factorization counts depend on nothing else)."""
+    cache = mapspace._spec_cache(spec)
+    key = ("plan", tuple(sorted(problem.bounds.items())))
+    if key not in cache:
+        cache[key] = _plan(problem, spec)
+    return cache[key]
+
+
+def _size(problem, v, cached: bool) -> int:
+    """Index factorizations of `v` (mapspace.mapspace_size; with the spec's caches the mapper shares)."""
+    if not cached:
+        return mapspace.mapspace_size(problem, v)
+    cache = mapspace._spec_cache(v)
+    ch = mapspace.dim_choices(problem, mapspace.build_slots(problem, v, cache), cache)
+    return 0 if ch is None else math.prod(len(c[1]) for c in ch.values())
+
+
+def _plan(problem, spec) -> Plan:
+    concrete = choices.is_concrete(spec)
+    opts = [] if concrete else _options(spec, problem.bounds)
     n = math.prod(len(o) for o in opts)
+    few = n <= 64               # the exact mapper's own (cached) variants; else built one by one
     size = 0
-    for choice in product(*opts):
-        v = spec if choices.is_concrete(spec) else _concrete(spec, choice)
-        one = mapspace.mapspace_size(problem, v)
+    for v in (choices.variants(spec, problem.bounds) if few else
+              (_concrete(spec, choice) for choice in product(*opts))):
+        one = _size(problem, v, few)
         size += one
         if one > EXACT_MAX or size > EXACT_TOTAL:
             return Plan("sampled", size, n, settings_of(spec))
