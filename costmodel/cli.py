@@ -132,9 +132,9 @@ def cmd_query(args) -> int:
     print(f"  cycles (total, bandwidth-throttled) {cost.cycles:>16,}\n  compute_cycles (MAC-level)         "
           f"{cost.compute_cycles:>16,}\n  energy_pj                          {energy:>16}\n"
           f"  utilization                        {util:>16}\n  macs                               {cost.macs:>16,}")
-    for layer in cost.layers:        # computed now: how each layer was mapped (which search ran, how much it saw)
-        if layer.message:
-            print(f"  search: {layer.message}")
+    for layer in cost.layers:        # computed now by a search other than the exact one: which, how much it saw
+        if layer.message and not layer.message.startswith("exact search:"):
+            print(f"  note: {layer.message}")
     from .presets import fitted
     for path, (value, source) in fitted(args.arch if ":" in str(args.arch) else "").items():
         print(f"  FITTED by preset {args.arch}: {path} = {value} ({source})")

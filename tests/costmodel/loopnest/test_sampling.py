@@ -37,7 +37,7 @@ def test_an_unconstrained_query_finishes_under_1gb_and_says_which_search_ran(leg
                         "--hw", "32", "--c-in", "16", "--db", str(tmp_path / "lut.db")], capture_output=True,
                        text=True, preexec_fn=_limit_memory, timeout=300, env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "search: sampled search" in r.stdout and "victory-condition" in r.stdout
+    assert "note: sampled search" in r.stdout and "victory-condition" in r.stdout
     assert "cycles (total, bandwidth-throttled)" in r.stdout
 
 
