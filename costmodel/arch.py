@@ -63,6 +63,9 @@ def _yaml_mapping(text: str, where) -> dict:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as e:
+        if "!Container" in text or "!Component" in text:      # timeloopfe v4: costmodel.timeloop.v4 reads it
+            raise CostModelError(f"{where}: a timeloopfe v4 spec: run `costmodel model|mapper FILES --ert ERT "
+                                 f"--save-spec SPEC.yaml` (FILES as timeloopfe takes them), then use SPEC.yaml") from None
         raise CostModelError(f"{where}: malformed YAML: {str(e).splitlines()[0]}") from None
     if not isinstance(data, dict):
         raise CostModelError(f"{where}: expected a YAML mapping at the top level")

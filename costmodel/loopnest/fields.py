@@ -61,3 +61,22 @@ def _factors(v, where: str) -> dict:
             raise CostModelError(f"{where}: key 'factors': {k} must be an integer >= 0 (0 = remaining bound), got {b!r}")
         out[str(k)] = b
     return out
+
+
+ACTIONS = ("read", "fill", "update", "leak")     # a storage level's per-action energies (semantics timeloop-v3)
+
+
+def _actions(d, where) -> dict:
+    """{action: pJ} (all of ACTIONS when given at all)."""
+    if not d:
+        return {}
+    _check_keys(d, set(ACTIONS), where)
+    return {a: _num(d, a, where, kind=float, minimum=0) for a in ACTIONS}
+
+
+def _choice(d: dict, key: str, allowed: tuple, where: str) -> str:
+    """d[key] (default: the first allowed), which must be one of `allowed`."""
+    v = str(d.get(key, allowed[0]))
+    if v not in allowed:
+        raise CostModelError(f"{where}: key {key!r} must be one of {allowed}, got {v!r}")
+    return v

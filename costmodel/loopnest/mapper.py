@@ -112,8 +112,11 @@ def energy_lower_bound(problem: Problem, spec: AcceleratorSpec, T: np.ndarray, s
     """Per candidate, a lower bound on its energy [pJ]: all MACs; outer_compulsory; at the innermost
     level keeping each data space (if not the outermost), its content accesses (T x the relevant fan-out
     below it; x 2 for read-write: reads + updates + fills) per utilized cluster."""
+    v3 = spec.semantics == "timeloop-v3"       # per-action energies: the cheapest action bounds every access
+    per = [min(lv.actions[a] for a in ("read", "fill", "update")) if v3 and lv.actions else lv.access_energy_pj
+           for lv in spec.levels]
     e = problem.macs * spec.mac.energy_pj
-    e += spec.levels[0].access_energy_pj * sum(outer_compulsory(problem, spec).values())
+    e += per[0] * sum(outer_compulsory(problem, spec).values())
     e = np.full(T.shape, float(e))
     nL = len(spec.levels)
     for ds in DATASPACES:
@@ -127,8 +130,8 @@ def energy_lower_bound(problem: Problem, spec: AcceleratorSpec, T: np.ndarray, s
         clusters = inst if fan <= cap else np.minimum(inst, cap)      # no row uses more than `fan`
         below = spatial(problem.relevant(ds), list(range(i, nL)))
         content = T if isinstance(below, int) and below == 1 else T * below
-        acc = 2 * content if ds in READ_WRITE else content   # read-write: reads + updates + fills >= 2 x content
-        e += (acc if lv.block_size == 1 else -(-acc // lv.block_size)) * lv.access_energy_pj * clusters
+        acc = 2 * content if ds in READ_WRITE and not v3 else content   # v1.0 read-write: reads+updates+fills >= 2x
+        e += (acc if lv.block_size == 1 else -(-acc // lv.block_size)) * per[i] * clusters
     return e
 
 
@@ -141,7 +144,8 @@ def cycles_lower_bound(problem: Problem, spec: AcceleratorSpec, T: np.ndarray, s
         lv = spec.levels[i]
         if lv.write_bandwidth and i > 0:
             inst = spatial(DIMS, list(range(i)))
-            out = np.maximum(out, (T + problem.size(ds) / inst) / lv.write_bandwidth)
+            first = 0 if spec.semantics == "timeloop-v3" else problem.size(ds) / inst   # v3: no first-write fills
+            out = np.maximum(out, (T + first) / lv.write_bandwidth)
     return out
 
 

@@ -1,4 +1,4 @@
-"""Vectorised Timeloop v1.0 nest analysis: a batch of mappings sharing one loop structure.
+"""Vectorised Timeloop nest analysis (v1.0; v3+ under a switch, below): a batch of mappings sharing one loop structure.
 
 A loop structure is a list of loops INNER -> OUTER: (level index, dim, spatial axis or None), level
 index into spec.levels (0 = outermost). Each level's spatial loops sit inside its temporal loops and
@@ -25,6 +25,12 @@ checked term by term against reference stats.txt):
   (reads) and writes (fills + updates) over all data spaces; total cycles = max over levels.
 * energy = sum over levels and data spaces of ceil(accesses / block) * V * utilized clusters,
   utilized clusters = min(instances used, level instances / cluster size); + MACCs x MAC energy.
+
+``spec.semantics == "timeloop-v3"`` (Timeloop v3+/v4; measured on real outputs, tests/costmodel/timeloop/v4):
+no fill for the first write of an output at an inner level (fills - partition); a sliding window keeps its
+overlap only when no temporal loop of bound > 1 lies between the sliding loop and the tile; energy per
+action: ceil(reads / block) x read + ceil(fills / block) x fill + ceil(updates / block) x update (ERT
+energies) per utilized cluster, + leak x cycles x utilized instances per level.
 """
 from __future__ import annotations
 
@@ -48,9 +54,11 @@ def span(axis, ext):
     return sum((ext[d] - 1) * c for d, c in axis) + 1
 
 
-def _fills(loops, F, above, axes, rel, e, extents, size, ones):
+def _fills(loops, F, above, axes, rel, e, extents, size, ones, v3=False):
     """Per-instance fills of a tile (extents per axis, `size` points) under the loops `above` it
-    (indices into loops, inner -> outer): the first tile, then the new points of every temporal step."""
+    (indices into loops, inner -> outer): the first tile, then the new points of every temporal step.
+    v3 (measured on Timeloop v3+ outputs): a sliding window keeps its overlap only when no temporal loop
+    of bound > 1 lies between the sliding loop and the tile."""
     if all(len(ax) == 1 for ax in axes):
         return _fills_boxes(loops, F, above, rel, size, ones)
     stride = {d: e[d] for d in rel}                  # op-space stride of the next loop per dim
@@ -62,6 +70,7 @@ def _fills(loops, F, above, axes, rel, e, extents, size, ones):
     for j in reversed(tl):
         counts[j] = (F[j] - 1) * suffix
         suffix = suffix * F[j]
+    inner = False                                    # a temporal loop of bound > 1 below this one (v3)
     for j in above:
         d = loops[j][1]
         if loops[j][2] is None:
@@ -81,6 +90,9 @@ def _fills(loops, F, above, axes, rel, e, extents, size, ones):
                 overlap = overlap * np.where(sh >= 0, np.maximum(0, ex - sh), 0)
             if not isinstance(moved, int):
                 overlap = np.where(moved > 1, 0, overlap)
+            if v3:
+                overlap = np.where(inner, 0, overlap)
+                inner = inner | (F[j] > 1)
             tot = tot + counts[j] * (size - overlap)
             if d in rel:     # v1.0 extrapolates a loop from its iterations #0 and #1, so an outer step
                 wrap[d] = wrap[d] - np.minimum(F[j] - 1, 1) * stride[d]   # finds it back one step, not F - 1
@@ -122,7 +134,7 @@ def outer_accesses(problem: Problem, spec: AcceleratorSpec, loops: list, factors
     e = {d: _prod([F[j] for j, lp in enumerate(loops) if lp[1] == d and lp[0] >= b], ones) for d in DIMS}
     extents = [span(ax, e) for ax in axes]
     above = [j for j, lp in enumerate(loops) if lp[0] < b]
-    f = _fills(loops, F, above, axes, rel, e, extents, _prod(extents, ones), ones)
+    f = _fills(loops, F, above, axes, rel, e, extents, _prod(extents, ones), ones, spec.semantics == "timeloop-v3")
     between = _prod([F[j] for j, lp in enumerate(loops) if lp[2] is not None and lp[0] < b and lp[1] in rel], ones)
     return f * between
 
@@ -137,6 +149,7 @@ def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.nd
     if not used.all():
         loops, F = [lp for lp, u in zip(loops, used) if u], F[used]
     nL = len(spec.levels)
+    v3 = spec.semantics == "timeloop-v3"
     ones = np.ones(F.shape[1], dtype=np.int64)
     temporal = [j for j, lp in enumerate(loops) if lp[2] is None]
     T = _prod([F[j] for j in temporal], ones)
@@ -172,7 +185,7 @@ def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.nd
             size = _prod(extents, ones)
             level_size[i] = level_size[i] + size
             above = [j for j, lp in enumerate(loops) if lp[0] < i]
-            fills[i] = np.zeros_like(ones) if i == 0 else _fills(loops, F, above, axes, rel, e, extents, size, ones)
+            fills[i] = np.zeros_like(ones) if i == 0 else _fills(loops, F, above, axes, rel, e, extents, size, ones, v3)
             # partition (distinct elements per instance): extents with the temporal factors above
             pe = {d: e[d] * _prod([F[j] for j in above if loops[j][1] == d and loops[j][2] is None], ones) for d in rel}
             part = _prod([span(ax, pe) for ax in axes], ones)
@@ -191,15 +204,21 @@ def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.nd
             lv = spec.levels[i]
             if ds in READ_WRITE:
                 reads, updates = content[i] - st["partition"], content[i]
+                if v3 and i > 0:                            # v3+: the first write of an output fills nothing
+                    st["fills"] = st["fills"] - st["partition"]
             else:
                 reads, updates = content[i], np.zeros_like(ones)
             st.update(reads=reads, updates=updates, content=content[i])
             acc = reads + updates + st["fills"]
             read_bw[i] = read_bw[i] + reads / Tf            # v1.0's float order: per data space, then summed
             write_bw[i] = write_bw[i] + (updates + st["fills"]) / Tf
-            vec = -(-acc // lv.block_size)
             clusters = np.minimum(st["instances"], max(1, lv.instances // lv.cluster_size))
-            e_pj = vec * lv.access_energy_pj * clusters
+            if v3:      # v3+: each action its own ERT energy, vectors rounded up per action
+                a, b = lv.actions, lv.block_size
+                e_pj = (-(-reads // b) * a["read"] + -(-st["fills"] // b) * a["fill"]
+                        + -(-updates // b) * a["update"]) * clusters
+            else:
+                e_pj = -(-acc // lv.block_size) * lv.access_energy_pj * clusters
             st["energy_pj"] = e_pj
             energy = energy + e_pj
 
@@ -221,6 +240,11 @@ def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.nd
         cyc = np.ceil(Tf / slow).astype(np.int64)
         level_cycles.append(cyc)
         cycles = np.maximum(cycles, cyc)
+    if v3:      # v3+: leakage per instance-cycle of the utilized instances, over all cycles
+        for i, lv in enumerate(spec.levels):
+            if lv.actions.get("leak"):
+                used = [stats[(lv.name, ds)]["instances"] for ds in lv.keep]
+                energy = energy + lv.actions["leak"] * cycles * np.maximum.reduce(used + [ones])
     out = {"compute_cycles": T, "cycles": cycles, "energy_pj": energy, "valid": valid}
     if detail:
         out["stats"] = stats

@@ -1,13 +1,11 @@
 """`AcceleratorSpec`: a Timeloop-style accelerator as typed, validated data (arch_specs/<name>.yaml).
 
-Levels are listed OUTER -> INNER (DRAM first), as in Timeloop's map.txt. Every fact of the stock
-Timeloop v1.0 configs is here: per storage level entries, word bits, block/cluster size, instances,
-mesh X, read/write bandwidth [words/cycle per instance], the pat vector access energy [pJ per block
-access; read = fill = update], keep/bypass, the mapspace constraints (temporal factors +
-permutation, spatial factors + permutation + split), and the stock timeloop-mapper settings
-(``mapper.timeloop``). It is the ONE architecture description: costmodel.timeloop writes every Timeloop
-format from it and reads every one back into it. Conventions (Timeloop's):
-
+Levels are listed OUTER -> INNER (DRAM first), as in Timeloop's map.txt: per storage level entries, word
+bits, block/cluster size, instances, mesh X, read/write bandwidth [words/cycle per instance], the pat vector
+access energy [pJ per block access; read = fill = update] (semantics timeloop-v3: per-action energies),
+keep/bypass, the mapspace constraints (temporal factors + permutation, spatial factors + permutation +
+split), the timeloop-mapper settings (``mapper.timeloop``). It is the ONE architecture description: every
+Timeloop format is written from it and read back into it. Conventions (Timeloop's):
 * factors: ``{dim: bound}``; a dim not named is free at that level; bound 0 or one larger than the
   problem's = the whole bound; a fixed bound that would not divide the problem's bound (with the fixed
   ones inside it) is dropped (free) -- what Timeloop v1.0's mapspace does (see mapspace.py).
@@ -15,9 +13,7 @@ format from it and reads every one back into it. Conventions (Timeloop's):
   dims go to mesh X, the rest to Y; no ``split`` = the mapper searches it (Timeloop's default).
 * keep: the data spaces a level keeps; ``keep_or_bypass``: those the mapper decides (Timeloop: a data
   space named in neither keep nor bypass of the level's datatype constraint); the rest are bypassed.
-* dims: N C K R S P Q and G (groups; per-group C and K). Constraints naming G are the exact-mode
-  (grouped) constraints of reference/timeloop-v1.0-exact/configs; for G = 1 they change nothing.
-
+* dims: N C K R S P Q and G (groups; per-group C and K); G constraints are the exact-mode (grouped) ones.
 The pool model is ours, not Timeloop's (v1.0 cannot express pooling): see ``PoolModel``.
 """
 from __future__ import annotations
@@ -26,7 +22,7 @@ from dataclasses import dataclass, field
 
 from .. import presets
 from ..errors import CostModelError
-from .fields import DATASPACES, DIMS, _check_keys, _factors, _num, _perm, _req
+from .fields import DATASPACES, DIMS, _actions, _check_keys, _choice, _factors, _num, _perm, _req
 from .mapper_settings import objective_metrics, timeloop_mapper_settings
 from .poolspec import PoolModel
 
@@ -95,10 +91,11 @@ class StorageLevel:
     spatial: SpatialConstraint = field(default_factory=SpatialConstraint)
     klass: str = ""                  # Timeloop/Accelergy component class ("SRAM", "regfile", "DRAM")
     network_word_bits: int | None = None   # Timeloop v1.0's network-word-bits: carried; no cost uses it (v1.0 neither)
+    actions: dict = field(default_factory=dict)  # timeloop-v3: pJ/block access: read, fill, update; leak/inst-cycle
 
     KEYS = {"name", "technology", "class", "entries", "word_bits", "instances", "mesh_x", "access_energy_pj",
             "block_size", "cluster_size", "read_bandwidth", "write_bandwidth", "keep", "keep_or_bypass", "temporal",
-            "spatial", "network_word_bits"}
+            "spatial", "network_word_bits", "actions"}
 
     @property
     def bypass(self) -> tuple:
@@ -138,7 +135,8 @@ class StorageLevel:
                  temporal=TemporalConstraint.from_dict(d.get("temporal"), f"{where}.temporal"),
                  spatial=SpatialConstraint.from_dict(d.get("spatial"), f"{where}.spatial"),
                  klass=str(d.get("class", "")),
-                 network_word_bits=_num(d, "network_word_bits", where, default=None, minimum=1, allow_none=True))
+                 network_word_bits=_num(d, "network_word_bits", where, default=None, minimum=1, allow_none=True),
+                 actions=_actions(d.get("actions"), f"{where}.actions"))
         if lv.entries == 0 and (lv.keep or lv.keep_or_bypass):
             raise CostModelError(f"{where}: key 'keep': a level with entries 0 cannot keep "
                                  f"{', '.join(lv.keep + lv.keep_or_bypass)}")
@@ -157,7 +155,7 @@ class StorageLevel:
         d.update({"temporal": self.temporal.to_dict(), "spatial": self.spatial.to_dict()})
         if self.network_word_bits is not None:
             d["network_word_bits"] = self.network_word_bits
-        return d
+        return {**d, "actions": dict(self.actions)} if self.actions else d
 
 
 @dataclass(frozen=True)
@@ -205,10 +203,11 @@ class AcceleratorSpec:
     technology: str = ""             # process node, e.g. "40nm" (Accelergy; Timeloop v1.0's pat ignores it)
     cycle_seconds: float | None = None   # clock period [s] (Accelergy's global_cycle_seconds; no cycle count uses it)
     presets: dict = field(default_factory=dict)  # name -> overrides (costmodel.presets): fitted, never default
+    semantics: str = "timeloop-v1.0"  # which Timeloop's counting the model follows (SEMANTICS; loopnest/nest.py)
 
-    kind = "accelerator"
+    kind, SEMANTICS = "accelerator", ("timeloop-v1.0", "timeloop-v3")
     KEYS = {"kind", "name", "description", "source", "default_backend", "levels", "mac", "pool", "mapper",
-            "technology", "cycle_seconds", "presets"}
+            "technology", "cycle_seconds", "presets", "semantics"}
     EXTRA_KEYS = ("description", "source", "default_backend", "pool", "presets")
     EXTRA_MAPPER_KEYS = ("tie_tolerance", "threads")
 
@@ -219,8 +218,9 @@ class AcceleratorSpec:
         if data.get("kind", "accelerator") != "accelerator":
             raise CostModelError(f"{where}: key 'kind' must be 'accelerator' for an AcceleratorSpec")
         levels = _req(data, "levels", where)
-        if not isinstance(levels, list) or len(levels) < 2:
-            raise CostModelError(f"{where}: key 'levels' must list at least two storage levels (outer -> inner)")
+        semantics = _choice(data, "semantics", cls.SEMANTICS, where)
+        if not isinstance(levels, list) or len(levels) < (least := 1 if semantics == "timeloop-v3" else 2):  # v3: 1 ok
+            raise CostModelError(f"{where}: key 'levels' must list at least {least} storage level(s) (outer -> inner)")
         lvs = tuple(StorageLevel.from_dict(lv, f"{where}: levels[{i}]") for i, lv in enumerate(levels))
         names = [lv.name for lv in lvs]
         if len(set(names)) != len(names):
@@ -253,7 +253,7 @@ class AcceleratorSpec:
                    technology=str(data.get("technology") or ""),
                    cycle_seconds=_num(data, "cycle_seconds", where, kind=float, default=None, minimum=1e-15,
                                       allow_none=True),
-                   presets=presets.check(data.get("presets"), where))
+                   presets=presets.check(data.get("presets"), where), semantics=semantics)
         presets.check_all(spec)
         return spec
 
@@ -264,6 +264,7 @@ class AcceleratorSpec:
             d["technology"] = self.technology
         if self.cycle_seconds is not None:
             d["cycle_seconds"] = self.cycle_seconds
+        d.update({"semantics": self.semantics} if self.semantics != "timeloop-v1.0" else {})
         d.update({"mapper": {**self.mapper, "timeloop": dict(self.mapper.get("timeloop", {}))},
                   "mac": self.mac.to_dict()})
         d["pool"] = None if self.pool is None else self.pool.to_dict()

@@ -3,7 +3,8 @@
 Two cycle conventions (see shared/reference/timeloop-v1.0/README.md):
   cycles          the summary ``Cycles:`` (= max topology cycles, bandwidth throttling included)
   compute_cycles  ``Cycles`` of Level 0, the arithmetic level (temporal iterations of the loop nest)
-Energy is ``Total topology energy`` in pJ (exact), else the summary ``Energy: X uJ`` (rounded).
+Energy is ``Total topology energy`` in pJ (exact; v1.0), else (v3+) the ``fJ/Compute`` Total x Computes
+(6 significant digits), else the summary ``Energy: X uJ`` (rounded to 0.01 uJ: tiny runs read as 0).
 Utilization = MACCs / (cycles x MAC instances), the unrounded form of the summary ``Utilization``.
 """
 from __future__ import annotations
@@ -68,6 +69,7 @@ class TimeloopStats:
     mac_instances: int          # arithmetic units in the arch
     utilized_macs: int          # arithmetic units used by the mapping
     levels: tuple = ()          # LevelStats, level 0 (arithmetic) first
+    level_energy_pj: dict = field(default_factory=dict)   # v3+: per level [pJ] from fJ/Compute (leakage included)
 
     def level(self, name: str) -> LevelStats:
         for lv in self.levels:
@@ -130,8 +132,11 @@ def parse_stats(text: str, source: str = "stats.txt") -> TimeloopStats:
     if compute is None:
         raise CostModelError(f"{source}: level 0 ({arith.name}) has no 'Cycles' line")
     total_pj = _summary_value(text, r"^Total topology energy: ([\d.eE+-]+) pJ")
+    per_level = _fj_per_compute(text, macs)
     if total_pj is not None:
         energy = float(total_pj)
+    elif "Total" in per_level:           # v3+: no topology line; fJ/Compute keeps 6+ digits, `Energy: X uJ` 2 decimals
+        energy = per_level["Total"]
     else:
         uj = _summary_value(text, r"^Energy: ([\d.eE+-]+) uJ")
         if uj is None:
@@ -141,7 +146,22 @@ def parse_stats(text: str, source: str = "stats.txt") -> TimeloopStats:
     util = macs / (cycles * instances) if cycles and instances else float(_summary_value(text, r"^Utilization: ([\d.]+)") or 0)
     return TimeloopStats(cycles=cycles, compute_cycles=int(compute), energy_pj=energy, utilization=util,
                          macs=macs, mac_instances=instances,
-                         utilized_macs=int(arith.stats.get("Utilized instances", 0) or 0), levels=tuple(levels))
+                         utilized_macs=int(arith.stats.get("Utilized instances", 0) or 0), levels=tuple(levels),
+                         level_energy_pj={k: v for k, v in per_level.items() if k != "Total"})
+
+
+def _fj_per_compute(text: str, macs: int) -> dict:
+    """{level or 'Total': energy [pJ]} from the summary's ``fJ/Compute`` block (x Computes; leakage included)."""
+    at = text.find("\nfJ/Compute\n")
+    out = {}
+    if at < 0:
+        return out
+    for line in text[at + 12:].splitlines():
+        m = re.match(r"^\s+(\S+)\s+= ([\d.eE+-]+)$", line)
+        if not m:
+            break
+        out[m.group(1)] = float(m.group(2)) * macs / 1000.0
+    return out
 
 
 def read_stats(path) -> TimeloopStats:
