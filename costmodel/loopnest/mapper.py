@@ -186,8 +186,15 @@ def search(problem: Problem, spec: AcceleratorSpec, objective: str | None = None
     metrics = objective_metrics(objective or spec.mapper.get("objective", "edp"), "objective")
     tol = spec.mapper.get("tie_tolerance", 0.001)
     plan = sampling.plan(problem, spec)
-    if plan.strategy != "exact":
+    if plan.strategy == "sampled":
         return _sampled(problem, spec, metrics, tol, plan)
+    if plan.strategy == "chunked":
+        return _chunked(problem, spec, metrics, tol, plan)
+    return _exact(problem, spec, metrics, tol)
+
+
+def _exact(problem, spec, metrics, tol) -> MapResult:
+    """`search` over the whole (small enough) mapspace, variant by variant."""
     best, tried = None, []
     for variant in choices.variants(spec, problem.bounds):
         r = _search(problem, variant, metrics)
@@ -213,6 +220,25 @@ def _sampled(problem, spec, metrics, tol, plan) -> MapResult:
     v, slots, f, res = o.best
     return MapResult(to_mapping(v, slots, f, _tiles(problem, v, slots, f)), int(res["compute_cycles"]),
                      int(res["cycles"]), float(res["energy_pj"]), plan.size, o.valid, note, strategy="sampled")
+
+
+def _chunked(problem, spec, metrics, tol, plan) -> MapResult:
+    """The exact search one part of the mapspace at a time (loopnest.sampling.chunks), in mapping-ID order."""
+    from ..progress import bar
+    best, ev = None, 0
+    with bar(desc=f"mapper: exact search of {plan.size:.3g} mappings in parts", unit=" parts") as shown:
+        for variant in choices.variants(spec, problem.bounds):
+            for part in sampling.chunks(problem, variant):
+                r = _exact(problem, part, metrics, tol)
+                ev += r.evaluated
+                shown.update()
+                if r.mapping is not None and (best is None or _better(r, best, metrics, tol)):
+                    best = r
+    if best is None:
+        return MapResult(None, candidates=plan.size, evaluated=ev, strategy="chunked",
+                         message=f"no valid mapping in a mapspace of {plan.size} index factorizations")
+    return replace(best, candidates=plan.size, evaluated=ev, strategy="chunked",
+                   message=best.message or f"exact search in parts: {ev} legal / {plan.size} mappings")
 
 
 def _open_orders(problem, spec, metrics, tol, r: MapResult) -> MapResult:

@@ -7,6 +7,10 @@
   time) and at most ``EXACT_TOTAL`` over all of them (the stock and reference configs have at most
   518,400 per variant, 2.24 million in all). The exact mapper (mapper.py) then runs unchanged, so its
   results stay bit-identical.
+* **chunked** above that, up to ``CHUNKED_MAX`` index factorizations: still exact, the space cut into
+  parts of at most ``PART_MAX`` (`chunks`: a dim's factorization pinned per part), each part
+  searched by the exact mapper and the parts' bests combined in order by the incumbent rule (ties
+  between parts: the earlier part); memory stays that of one part (exercise 06 of the timeloopfe v4 tutorial: 1.3e8).
 * **sampled** otherwise (e.g. an arch read without its constraints file: 4,096 variants x ~4.4e12
   index factorizations for a 3x3 conv on Eyeriss): Timeloop v1.0's random search with its
   termination rules, per search thread (``num-threads``, else the spec's ``threads``):
@@ -41,6 +45,8 @@ from .nest import analyze
 
 EXACT_MAX = 2_000_000    # index factorizations of one variant searched exactly at most
 EXACT_TOTAL = 20_000_000  # ... and of all variants together
+CHUNKED_MAX = 200_000_000  # above EXACT_*: still exact, one part of <= PART_MAX at a time (`chunks`), up to this
+PART_MAX = 8_000_000     # index factorizations per part (the exact mapper's peak ~300 MB there)
 BATCH = 256              # candidates drawn and evaluated together
 SEED = 0                 # the generator's seed (thread t uses SEED + t)
 HARD_CAP = 1_000_000     # mappings drawn per thread at most (a config may disable every other stop)
@@ -106,14 +112,41 @@ def _plan(problem, spec) -> Plan:
     opts = [] if concrete else _options(spec, problem.bounds)
     n = math.prod(len(o) for o in opts)
     few = n <= 64               # the exact mapper's own (cached) variants; else built one by one
-    size = 0
+    size, big = 0, False
     for v in (choices.variants(spec, problem.bounds) if few else
               (_concrete(spec, choice) for choice in product(*opts))):
         one = _size(problem, v, few)
         size += one
-        if one > EXACT_MAX or size > EXACT_TOTAL:
+        big = big or one > EXACT_MAX
+        if size > CHUNKED_MAX:
             return Plan("sampled", size, n, settings_of(spec))
-    return Plan("exact", size, n, {})
+    return Plan("chunked" if big or size > EXACT_TOTAL else "exact", size, n, {})
+
+
+def chunks(problem, spec, limit: int | None = None):
+    """A concrete spec's mapspace as sub-specs of at most `limit` index factorizations each: one dim gets
+    each of its factorizations pinned in turn as constraint factors (the dim with the fewest choices that
+    makes the parts fit, else the one with the most, recursively). Parts come in that dim's choice order,
+    so ties between parts go to the earlier part (within a part: Timeloop's mapping-ID order)."""
+    limit = PART_MAX if limit is None else limit
+    slots = mapspace.build_slots(problem, spec)
+    ch = mapspace.dim_choices(problem, slots)
+    size = 0 if ch is None else math.prod(len(c[1]) for c in ch.values())
+    if size <= limit:
+        yield spec
+        return
+    dims = [d for d in mapspace.ID_ORDER if len(ch[d][1]) > 1]
+    fits = [d for d in dims if size // len(ch[d][1]) <= limit]    # the fewest parts: one dim that makes them fit
+    d = min(fits, key=lambda d: len(ch[d][1])) if fits else max(dims, key=lambda d: len(ch[d][1]))
+    free, table = ch[d]
+    for row in table:
+        levels = list(spec.levels)
+        for k, f in zip(free, row):
+            s, lv = slots[k], levels[slots[k].level]
+            part = lv.spatial if s.axis else lv.temporal
+            part = replace(part, factors={**part.factors, d: int(f)})
+            levels[s.level] = replace(lv, spatial=part) if s.axis else replace(lv, temporal=part)
+        yield from chunks(problem, replace(spec, levels=tuple(levels)), limit)
 
 
 @dataclass

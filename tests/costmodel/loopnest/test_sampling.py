@@ -96,3 +96,22 @@ def test_the_local_search_only_improves_the_sampled_best(legacy, monkeypatch):
     sampled = sampling.run(CONV, spec, sampling.plan(CONV, spec), better)
     assert sampled.moves == 0 and climbed.moves > 0
     assert edp(climbed.best[3]) < edp(sampled.best[3])
+
+
+def test_a_mid_sized_mapspace_is_searched_exactly_in_parts(monkeypatch):
+    """Between EXACT_MAX and CHUNKED_MAX: the space cut into parts of <= PART_MAX (one dim's factorization
+    pinned per part), each searched exactly; the same optimum as the whole search (here with small limits)."""
+    from costmodel.loopnest import mapspace
+    from costmodel.loopnest.mapper import _exact
+    spec = load_arch("eyeriss")
+    whole = _exact(CONV, spec, ("edp",), spec.mapper["tie_tolerance"])
+    monkeypatch.setattr(sampling, "EXACT_MAX", 1000)
+    monkeypatch.setattr(sampling, "PART_MAX", 1000)
+    p = sampling.plan(replace(CONV, K=16), replace(spec, name="eyeriss-small-limits"))
+    assert p.strategy == "chunked" and p.size == 6300
+    parts = list(sampling.chunks(CONV, spec))
+    assert len(parts) > 1 and all(mapspace.mapspace_size(CONV, s) <= 1000 for s in parts)
+    assert sum(mapspace.mapspace_size(CONV, s) for s in parts) == 6300          # a partition of the space
+    r = search(CONV, replace(spec, name="eyeriss-small-limits"))
+    assert r.strategy == "chunked"
+    assert (r.cycles, r.compute_cycles, r.energy_pj) == (whole.cycles, whole.compute_cycles, whole.energy_pj)
