@@ -16,8 +16,9 @@ so the shipped specs use 1e-9 (ties = equal up to float rounding): the EDP optim
 Timeloop's order. Exact over the index factorizations (and the splits / keep-bypass a config leaves
 open: loopnest.choices); where a config leaves loop orders open, the best candidates are re-ordered
 afterwards (loopnest.permute), which is a refinement, not an exhaustive search over orders.
-A mapspace too large to enumerate (e.g. an arch without constraints) goes to loopnest.sampling instead
-(`search` asks `sampling.plan` first): bounded memory, Timeloop's stopping rules, `MapResult.strategy`.
+`search` asks loopnest.strategy first: a mid-sized mapspace is searched exactly in parts, one too large
+to enumerate (e.g. an arch without constraints) by loopnest.sampling (bounded memory, Timeloop's
+stopping rules); `MapResult.strategy` says which ran.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import choices, permute, sampling
+from . import choices, permute, sampling, strategy
 from .mapping import Loop, Mapping, MappingLevel
 from .mapspace import enumerate_mappings, partial_dims
 from .nest import analyze, outer_accesses
@@ -185,7 +186,7 @@ def search(problem: Problem, spec: AcceleratorSpec, objective: str | None = None
     """
     metrics = objective_metrics(objective or spec.mapper.get("objective", "edp"), "objective")
     tol = spec.mapper.get("tie_tolerance", 0.001)
-    plan = sampling.plan(problem, spec)
+    plan = strategy.plan(problem, spec)
     if plan.strategy == "sampled":
         return _sampled(problem, spec, metrics, tol, plan)
     if plan.strategy == "chunked":
@@ -223,17 +224,9 @@ def _sampled(problem, spec, metrics, tol, plan) -> MapResult:
 
 
 def _chunked(problem, spec, metrics, tol, plan) -> MapResult:
-    """The exact search one part of the mapspace at a time (loopnest.sampling.chunks), in mapping-ID order."""
-    from ..progress import bar
-    best, ev = None, 0
-    with bar(desc=f"mapper: exact search of {plan.size:.3g} mappings in parts", unit=" parts") as shown:
-        for variant in choices.variants(spec, problem.bounds):
-            for part in sampling.chunks(problem, variant):
-                r = _exact(problem, part, metrics, tol)
-                ev += r.evaluated
-                shown.update()
-                if r.mapping is not None and (best is None or _better(r, best, metrics, tol)):
-                    best = r
+    """The exact search, one part of the mapspace at a time (loopnest.strategy.in_parts)."""
+    best, ev = strategy.in_parts(problem, spec, plan, lambda part: _exact(problem, part, metrics, tol),
+                                 lambda a, b: _better(a, b, metrics, tol))
     if best is None:
         return MapResult(None, candidates=plan.size, evaluated=ev, strategy="chunked",
                          message=f"no valid mapping in a mapspace of {plan.size} index factorizations")

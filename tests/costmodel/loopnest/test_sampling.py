@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from costmodel.arch import load_arch
-from costmodel.loopnest import sampling
+from costmodel.loopnest import sampling, strategy
 from costmodel.loopnest.mapper import search
 from costmodel.loopnest.model import evaluate
 from costmodel.loopnest.problem import Problem
@@ -60,17 +60,17 @@ def _with(spec, **timeloop):
 
 def test_the_config_s_mapper_settings_decide_when_it_stops(legacy):
     spec = load_arch(str(legacy / "arch.yaml"))
-    p = sampling.plan(CONV, spec)
+    p = strategy.plan(CONV, spec)
     assert p.settings == {"timeout": 1000, "victory-condition": 500, "search-size": 0, "threads": 1}  # v1.0's
     better = lambda a, b: a["energy_pj"] * a["cycles"] < b["energy_pj"] * b["cycles"] * (1 - 1e-3)
-    short = sampling.run(CONV, spec, sampling.plan(CONV, _with(spec, **{"victory-condition": 20})), better)
+    short = sampling.run(CONV, spec, strategy.plan(CONV, _with(spec, **{"victory-condition": 20})), better)
     assert short.stops == ("victory-condition",)
     full = sampling.run(CONV, spec, p, better)
     assert short.valid < full.valid
-    sized = sampling.run(CONV, spec, sampling.plan(CONV, _with(spec, **{"search-size": 90, "num-threads": 3,
+    sized = sampling.run(CONV, spec, strategy.plan(CONV, _with(spec, **{"search-size": 90, "num-threads": 3,
                                                                           "victory-condition": 0})), better)
     assert sized.stops == ("search-size",) * 3 and sized.valid == 90          # split between the threads
-    timed = sampling.run(CONV, spec, sampling.plan(CONV, _with(spec, timeout=1, **{"victory-condition": 0})), better)
+    timed = sampling.run(CONV, spec, strategy.plan(CONV, _with(spec, timeout=1, **{"victory-condition": 0})), better)
     assert set(timed.stops) == {"timeout"}
 
 
@@ -84,16 +84,16 @@ def test_a_mapspace_where_nothing_fits_stops_at_the_timeout(legacy):
 
 def test_constrained_configs_stay_exact():
     for arch in ("eyeriss", "diannao"):
-        assert sampling.plan(CONV, load_arch(arch)).strategy == "exact"
+        assert strategy.plan(CONV, load_arch(arch)).strategy == "exact"
 
 
 def test_the_local_search_only_improves_the_sampled_best(legacy, monkeypatch):
     spec = load_arch(str(legacy / "arch.yaml"))
     edp = lambda r: r["energy_pj"] * r["cycles"]
     better = lambda a, b: edp(a) < edp(b) * (1 - 1e-3)
-    climbed = sampling.run(CONV, spec, sampling.plan(CONV, spec), better)
+    climbed = sampling.run(CONV, spec, strategy.plan(CONV, spec), better)
     monkeypatch.setattr(sampling, "CLIMB_ROUNDS", 0)
-    sampled = sampling.run(CONV, spec, sampling.plan(CONV, spec), better)
+    sampled = sampling.run(CONV, spec, strategy.plan(CONV, spec), better)
     assert sampled.moves == 0 and climbed.moves > 0
     assert edp(climbed.best[3]) < edp(sampled.best[3])
 
@@ -105,11 +105,11 @@ def test_a_mid_sized_mapspace_is_searched_exactly_in_parts(monkeypatch):
     from costmodel.loopnest.mapper import _exact
     spec = load_arch("eyeriss")
     whole = _exact(CONV, spec, ("edp",), spec.mapper["tie_tolerance"])
-    monkeypatch.setattr(sampling, "EXACT_MAX", 1000)
-    monkeypatch.setattr(sampling, "PART_MAX", 1000)
-    p = sampling.plan(replace(CONV, K=16), replace(spec, name="eyeriss-small-limits"))
+    monkeypatch.setattr(strategy, "EXACT_MAX", 1000)
+    monkeypatch.setattr(strategy, "PART_MAX", 1000)
+    p = strategy.plan(replace(CONV, K=16), replace(spec, name="eyeriss-small-limits"))
     assert p.strategy == "chunked" and p.size == 6300
-    parts = list(sampling.chunks(CONV, spec))
+    parts = list(strategy.chunks(CONV, spec))
     assert len(parts) > 1 and all(mapspace.mapspace_size(CONV, s) <= 1000 for s in parts)
     assert sum(mapspace.mapspace_size(CONV, s) for s in parts) == 6300          # a partition of the space
     r = search(CONV, replace(spec, name="eyeriss-small-limits"))
