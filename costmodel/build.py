@@ -26,6 +26,7 @@ from .evaluate import evaluate_layers, resolve
 from .lut import LUT
 from .lutdb import mask
 from .ops import lower, op_params
+from .progress import bar, note
 from .spaces import load_space
 
 
@@ -60,14 +61,6 @@ def _worker_init(parent: int) -> None:
 
 def _missing(db: str) -> bool:
     return "://" not in str(db) and not Path(db).exists()
-
-
-def _progress(done: int, total: int, label: str) -> None:
-    if total and sys.stderr.isatty():
-        width = 30
-        fill = int(width * done / total)
-        sys.stderr.write(f"\r[{'#' * fill}{'.' * (width - fill)}] {done}/{total} {label[:40]:<40}")
-        sys.stderr.flush()
 
 
 class _Pool:
@@ -131,21 +124,21 @@ def build_lut(arch: str, spaces: list[str], db: str, lowering: str = "exact", ba
     jobs = max(1, min(jobs, len(todo)))   # never more workers than tasks
     pool = _Pool(jobs) if jobs > 1 else None
     interrupted = True
+    progress = bar(len(todo), f"build-lut {spec.name} {lowering}", unit=" rows")
     try:
-        later = _run(lut, spec, be, lowering, job_arch, backend, todo, pool, jobs, stats)
+        later = _run(lut, spec, be, lowering, job_arch, backend, todo, pool, jobs, stats, progress)
         while later:                # rows other builds are computing: wait for them (or take them if they die)
             time.sleep(0.2)
-            later = _run(lut, spec, be, lowering, job_arch, backend, later, pool, jobs, stats)
+            later = _run(lut, spec, be, lowering, job_arch, backend, later, pool, jobs, stats, progress)
         interrupted = False
     finally:
+        progress.close()
         if pool is not None:
             pool.close(kill=interrupted)
         try:
             lut.release_claims()
         except Exception:           # the LUT itself failed: that error is the one to report
             pass
-    if todo and sys.stderr.isatty():
-        sys.stderr.write("\n")
     other = f"; {stats['other']} written meanwhile by another build" if stats["other"] else ""
     if stats["not-expressible"]:
         other += f"; {stats['not-expressible']} not expressible on this arch (stored as such, see above)"
@@ -154,10 +147,10 @@ def build_lut(arch: str, spaces: list[str], db: str, lowering: str = "exact", ba
     return 1 if stats["failed"] else 0
 
 
-def _run(lut, spec, be, lowering, job_arch, backend, queries, pool, jobs, stats) -> list:
+def _run(lut, spec, be, lowering, job_arch, backend, queries, pool, jobs, stats, progress) -> list:
     """Compute and store the rows of `queries` no other live build has written or claimed; returns the
     rows another build is computing now."""
-    later, pending, running, total = [], list(reversed(queries)), {}, len(queries)
+    later, pending, running = [], list(reversed(queries)), {}
 
     def mine(q) -> bool:
         if lut.has(spec, be, lowering, q):
@@ -172,8 +165,9 @@ def _run(lut, spec, be, lowering, job_arch, backend, queries, pool, jobs, stats)
         lut.put(spec, be, lowering, q, cost, params=op_params(q, lowering), wall_s=wall)
         stats[row_kind(cost.status)] += 1
         if not cost.ok:
-            print(f"  {cost.status}: {q.op} c_in={q.c_in} hw={q.h} stride={q.stride}: {cost.message}", file=sys.stderr)
-        _progress(stats["added"] + stats["failed"] + stats["not-expressible"], total, q.op)
+            note(f"  {cost.status}: {q.op} c_in={q.c_in} hw={q.h} stride={q.stride}: {cost.message}")
+        progress.set_postfix_str(f"{q.op} C={q.c_in} {q.h}x{q.w}", refresh=False)
+        progress.update()
 
     while pending or running:
         while pending and (pool is None and not running or pool is not None and len(running) < 2 * jobs):

@@ -130,6 +130,9 @@ def cmd_query(args) -> int:
     print(f"  cycles (total, bandwidth-throttled) {cost.cycles:>16,}\n  compute_cycles (MAC-level)         "
           f"{cost.compute_cycles:>16,}\n  energy_pj                          {energy:>16}\n"
           f"  utilization                        {util:>16}\n  macs                               {cost.macs:>16,}")
+    for layer in cost.layers:        # computed now by a search other than the exact one: which, how much it saw
+        if layer.message and not layer.message.startswith("exact search:"):
+            print(f"  note: {layer.message}")
     from .arch.registry import fitted
     for path, (value, source) in fitted(args.arch if ":" in str(args.arch) else "").items():
         print(f"  FITTED by preset {args.arch}: {path} = {value} ({source})")
@@ -139,6 +142,7 @@ def cmd_query(args) -> int:
 def cmd_reproduce(args) -> int:
     """Print the table(s); exit 0 only if every row a reproduction claims reproducible reproduces, else 1."""
     from . import reproduce
+    from .extras import MissingExtra, from_import_error
     if args.all and args.name:
         raise CostModelError("give a table name or --all, not both")
     if args.list or (args.name is None and not args.all):
@@ -148,11 +152,23 @@ def cmd_reproduce(args) -> int:
             print(f"{name:<{width}}  {describe(fn)}")
         return 0
     names = list(reproduce.registry()) if args.all else [args.name]
-    failed = []
-    for i, name in enumerate(names):
-        rows = reproduce.run(name)
-        print(("\n" if i else "") + reproduce.render(name, rows), flush=True)
+    failed, skipped = [], []
+    from .progress import bar
+    shown = bar(names, "reproduce", unit=" tables")
+    for i, name in enumerate(shown):
+        shown.set_postfix_str(f"running {name}")
+        try:
+            rows = reproduce.run(name)
+        except (MissingExtra, ImportError) as e:     # --all: run every table it can, list the others
+            why = e if isinstance(e, MissingExtra) else from_import_error(e)
+            if not args.all or why is None:
+                raise why or e
+            skipped.append(f"{name} ({why})")
+            continue
+        shown.write(("\n" if i else "") + reproduce.render(name, rows), file=sys.stdout)   # above the bar
         failed += [f"{name}: {r.label}" for r in reproduce.failures(rows)]
+    if skipped:
+        print(f"skipped {len(skipped)} table(s) this installation cannot run: {'; '.join(skipped)}", file=sys.stderr)
     if failed:
         print(f"{len(failed)} row(s) claimed reproducible did not reproduce: {'; '.join(failed)}", file=sys.stderr)
     return 1 if failed else 0
@@ -244,6 +260,13 @@ def main(argv=None) -> int:
     except CostModelError as e:
         from .redact import redact
         print(f"error: {redact(e)}", file=sys.stderr)
+        return 2
+    except ImportError as e:     # an optional dependency missing where no command checked it: name its extra
+        from .extras import from_import_error
+        missing = from_import_error(e)
+        if missing is None:
+            raise
+        print(f"error: {missing}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as e:
         signum = getattr(e, "signum", signal.SIGINT)

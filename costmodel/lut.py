@@ -84,6 +84,10 @@ class LUT:
         try:
             self.engine = create_engine(engine_url)
         except (ImportError, ArgumentError) as e:    # unknown dialect, or its driver is not installed
+            from .extras import from_import_error
+            known = isinstance(e, ImportError) and from_import_error(e, f"the LUT URL {self.url}")
+            if known:
+                raise known from None
             raise CostModelError(f"{self.url}: cannot open this LUT URL ({type(e).__name__}: {e}); use a SQLite "
                                  f"file path or install the database driver") from None
         if self.engine.dialect.name == "sqlite":

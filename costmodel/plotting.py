@@ -11,8 +11,8 @@ def pyplot(hint: str = ""):
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        raise CostModelError("plots need matplotlib, which is not installed: pip install 'hwnas-costmodel[plot]'"
-                             + (f" ({hint})" if hint else "")) from None
+        from .extras import missing
+        raise missing("matplotlib", "plots" + (f" ({hint})" if hint else "")) from None
     return plt
 
 

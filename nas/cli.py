@@ -30,5 +30,6 @@ def run(args) -> int:
     try:
         from .search import run_cli
     except ImportError as e:
-        raise CostModelError(f"costmodel search needs torch: pip install 'hwnas-costmodel[nas]' ({e})") from None
+        from costmodel.extras import from_import_error, missing
+        raise (from_import_error(e, "costmodel search") or missing("torch", "costmodel search")) from None
     return run_cli(args)

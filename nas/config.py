@@ -86,8 +86,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lowering", choices=("exact", "mdarts"), default=d.lowering, help="exact = what PyTorch "
                    "computes; mdarts = the MDARTS Table I encoding")
     p.add_argument("--backend", help="costmodel backend (default: the arch's)")
-    p.add_argument("--lut", help="LUT path or SQLAlchemy URL, read and written (default: the default LUT, "
-                   "read-only; missing costs are computed)")
+    p.add_argument("--db", "--lut", dest="lut", metavar="DB", help="LUT path or SQLAlchemy URL, read and written, "
+                   "as every other command's --db (--lut: the old name; default: the default LUT, read-only; "
+                   "missing costs are computed)")
     p.add_argument("--cost-shapes", choices=("mdarts-table1", "first-cell", "network"), default=d.cost_shapes,
                    help="shapes the ops are costed at")
     p.add_argument("--cost-c", type=int, default=d.cost_c, help="C of the costed network, 0 = the search net's")

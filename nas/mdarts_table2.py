@@ -38,7 +38,8 @@ def eyeriss_table1_cost(arch: str = PRESET):
     try:
         from .cost import DartsCost
     except ImportError as e:
-        raise CostModelError(f"mdarts-table2 needs torch (pip install 'hwnas-costmodel[nas]'): {e}") from None
+        from costmodel.extras import from_import_error, missing
+        raise (from_import_error(e, "mdarts-table2") or missing("torch", "mdarts-table2")) from None
     from .space import mdarts_space
     return DartsCost(mdarts_space(shapes="mdarts-table1"), arch=arch, metric="compute_cycles", lowering="mdarts")
 

@@ -181,7 +181,8 @@ def plot_front(points, path: str, labels=("objective 1", "objective 2"), senses=
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        raise CostModelError("plot_front needs matplotlib: pip install 'hwnas-costmodel[plot]'") from None
+        from costmodel.extras import missing
+        raise missing("matplotlib", "plot_front") from None
     p = np.asarray(points, dtype=float)
     front = pareto_front(p, senses)
     fig, ax = plt.subplots(figsize=(5, 4))

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from ..cost import Cost
 from ..loopnest import mapper
-from ..loopnest.pool import max_pool_cost
+from ..loopnest.pool import in_passes, max_pool_cost
 from ..loopnest.problem import Problem
 from ..loopnest.spec import AcceleratorSpec
 from ..workload import Layer, ShapedLayer
@@ -39,7 +39,8 @@ class AnalyticBackend:
                   layer.Hstride, layer.Wstride, layer.Hdilation, layer.Wdilation))
         key = (*shape, json.dumps(spec.to_dict(), sort_keys=True))
         if key not in self._memo:
-            self._memo[key] = self._evaluate(layer, spec)
+            self._memo[key] = (in_passes(layer, spec, lambda one: self._evaluate(one, spec))
+                               if layer.kind.startswith("pool-") else self._evaluate(layer, spec))
         return self._memo[key]
 
     def _evaluate(self, layer: Layer, spec: AcceleratorSpec) -> Cost:
@@ -57,7 +58,7 @@ class AnalyticBackend:
         cost = Cost(cycles=res.cycles, compute_cycles=res.compute_cycles, energy_pj=res.energy_pj,
                     utilization=macs / (res.cycles * spec.mac.instances), macs=macs,
                     mapping=res.mapping.text(" | "), status="ok",
-                    message=res.message or f"{objective}-optimal of {res.evaluated} legal / {res.candidates} mappings")
+                    message=res.message or f"exact search: {objective}-optimal of {res.evaluated} legal / {res.candidates} mappings")
         if layer.kind == "pool-avg":
             cost = replace(cost, message="avg pool costed as a MAC layer (a conv with constant weights, "
                                          f"{'grouped' if layer.G > 1 else 'dense'}); ours, not Timeloop's: "

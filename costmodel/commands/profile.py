@@ -55,7 +55,8 @@ def load_factory(spec: str):
     try:
         import torch
     except ImportError:
-        raise CostModelError("a Python model needs torch: pip install 'hwnas-costmodel[nas]' (or give a .onnx file)") from None
+        from ..extras import missing
+        raise missing("torch", "a Python model (package.module:factory; or give a .onnx file)") from None
     here = os.getcwd()
     if here not in sys.path and "" not in sys.path:      # as `python -m`: the current folder first
         sys.path.insert(0, here)

@@ -45,6 +45,9 @@ def run(args) -> int:
     check_outputs([("--dot", args.dot, "dot"), ("--png", args.png, "image")],      # before any cost is computed
                   given_files(the_genotype_file=args.genotype, the_arch_file=args.arch), db=args.db,
                   use_db=not args.no_lut, force=args.force)
+    if args.png:
+        from ..plotting import pyplot
+        pyplot()                             # matplotlib missing: one error before any work
     genotype = parse_genotype(args.genotype)
     name = args.genotype if args.genotype in PUBLISHED else "genotype"
     spec = load_arch(args.arch)

@@ -177,8 +177,10 @@ def compare(path, backend: str = "analytic", fixed_mapping: bool = False) -> lis
     with `fixed_mapping`, by the loop-nest model on the row's own Timeloop mapping."""
     from ..arch.registry import load_arch
     from .model import evaluate
+    from ..progress import bar
     rows, specs = [], {}
-    for label, arch, layer, rc, rt, re_, mapping in read_reference(path):
+    reference = read_reference(path)
+    for label, arch, layer, rc, rt, re_, mapping in bar(reference, f"fidelity {Path(path).name}", unit=" rows"):
         if arch not in specs:
             name = arch_path(arch, Path(path).parent)            # unknown name, missing file: the user's error
             try:

@@ -16,6 +16,9 @@ so the shipped specs use 1e-9 (ties = equal up to float rounding): the EDP optim
 Timeloop's order. Exact over the index factorizations (and the splits / keep-bypass a config leaves
 open: loopnest.choices); where a config leaves loop orders open, the best candidates are re-ordered
 afterwards (loopnest.permute), which is a refinement, not an exhaustive search over orders.
+`search` asks loopnest.strategy first: a mid-sized mapspace is searched exactly in parts, one too large
+to enumerate (e.g. an arch without constraints) by loopnest.sampling (bounded memory, Timeloop's
+stopping rules); `MapResult.strategy` says which ran.
 """
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from . import choices, permute
+from . import choices, permute, sampling, strategy
 from .bind import bind
 from .bounds import (CHUNK, PROBE, SMALL, cycles_lower_bound, energy_lower_bound, outer_bound,  # noqa: F401 (API)
                      outer_compulsory)
@@ -69,8 +72,18 @@ def search(problem: Problem, spec: AcceleratorSpec, objective: str | None = None
     """
     metrics = objective_metrics(objective or spec.mapper.get("objective", "edp"), "objective")
     tol = spec.mapper.get("tie_tolerance", 0.001)
-    best, tried = None, []
     spec = bind(spec, problem.shape)
+    plan = strategy.plan(problem, spec)
+    if plan.strategy == "sampled":
+        return _sampled(problem, spec, metrics, tol, plan)
+    if plan.strategy == "chunked":
+        return _chunked(problem, spec, metrics, tol, plan)
+    return _exact(problem, spec, metrics, tol)
+
+
+def _exact(problem, spec, metrics, tol) -> MapResult:
+    """`search` over the whole (small enough) mapspace, variant by variant."""
+    best, tried = None, []
     for variant in choices.variants(spec, problem.bounds, problem.shape.order):
         r = _search(problem, variant, metrics)
         tried.append(r)
@@ -83,6 +96,29 @@ def search(problem: Problem, spec: AcceleratorSpec, objective: str | None = None
         msg = tried[0].message if len(tried) == 1 else f"{tried[0].message} (and in all {len(tried)} split/bypass variants)"
         return MapResult(None, candidates=n, evaluated=ev, message=msg)
     return replace(best, candidates=n, evaluated=ev)
+
+
+def _sampled(problem, spec, metrics, tol, plan) -> MapResult:
+    """The bounded sampled search (loopnest.sampling) of a mapspace too large to enumerate."""
+    o = sampling.run(problem, spec, plan, lambda a, b: better(as_result(a), as_result(b), metrics, tol))
+    note = sampling.describe(plan, o)
+    if o.best is None:
+        return MapResult(None, candidates=plan.size, evaluated=o.valid, strategy="sampled",
+                         message=f"no valid mapping found: {note}")
+    v, slots, f, res = o.best
+    return MapResult(to_mapping(v, slots, f, tiles(problem, v, slots, f)), int(res["compute_cycles"]),
+                     int(res["cycles"]), float(res["energy_pj"]), plan.size, o.valid, note, strategy="sampled")
+
+
+def _chunked(problem, spec, metrics, tol, plan) -> MapResult:
+    """The exact search, one part of the mapspace at a time (loopnest.strategy.in_parts)."""
+    best, ev = strategy.in_parts(problem, spec, plan, lambda part: _exact(problem, part, metrics, tol),
+                                 lambda a, b: better(a, b, metrics, tol))
+    if best is None:
+        return MapResult(None, candidates=plan.size, evaluated=ev, strategy="chunked",
+                         message=f"no valid mapping in a mapspace of {plan.size} index factorizations")
+    return replace(best, candidates=plan.size, evaluated=ev, strategy="chunked",
+                   message=best.message or f"exact search in parts: {ev} legal / {plan.size} mappings")
 
 
 def _open_orders(problem, spec, metrics, tol, r: MapResult) -> MapResult:

@@ -16,13 +16,25 @@ The spec's ``pool.max_model`` picks one (assumptions and sources are written in 
     cycles = compute_cycles = ceil(comparisons / compare_per_cycle)
     energy_pj = comparisons x compare_energy_pj + (input words + output words) x outermost-level access energy
 Average pools are MAC layers: the backend maps them like convs (the Layer's G says grouped or dense).
+
+Windows larger than the array's constraints admit (`in_passes`; e.g. Eyeriss keeps a whole window row
+in a 12-entry input register file, so a 13x13 or a 16x16 global pool has no legal mapping): a pool is a
+reduction over its window, so the window is split into passes -- R and S cut into the fewest near-equal
+chunks (fewest passes first, R before S) whose sub-windows all map -- each pass costed as the same
+pool with the sub-window (same outputs, strides, dilation; max or sum), the passes run one after
+another, and every pass after the first also reads the partial outputs back from the outermost level
+(the running max / sum) and writes them again:
+    cycles, compute_cycles, energy_pj, comparisons / MACs = the passes' sums
+    + (passes - 1) x ceil(outputs / block) x outermost-level access energy   (reads of the partial outputs)
+A window that maps whole is costed whole (the 3x3 DARTS pools never split). A window no split maps (not
+even 1x1 passes) keeps the whole window's failure.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import replace
 
-from ..cost import Cost
+from ..cost import Cost, sum_costs
 from ..workload import Layer
 from . import mapper, model
 from .problem import Problem
@@ -91,3 +103,35 @@ def _serial(layer: Layer, spec: AcceleratorSpec, note: str) -> Cost:
                 utilization=spec.pool.compare_per_cycle / spec.mac.instances, macs=0,
                 mapping=f"max pool: {comparisons} comparisons at {spec.pool.compare_per_cycle:g}/cycle on one unit",
                 status="ok", message=note)
+
+
+def _chunks(n: int, parts: int) -> tuple:
+    """`n` cut into `parts` near-equal positive chunks, largest first."""
+    return tuple(n // parts + (i < n % parts) for i in range(parts))
+
+
+def in_passes(layer: Layer, spec: AcceleratorSpec, cost_of) -> Cost:
+    """The pool's Cost (module docstring: windows larger than the array admits are split into passes);
+    `cost_of(layer) -> Cost` costs one whole window (memoised by the caller)."""
+    whole = cost_of(layer)
+    if whole.ok or whole.status != "failed" or layer.R * layer.S == 1:
+        return whole
+    splits = sorted(((a, b) for a in range(1, layer.R + 1) for b in range(1, layer.S + 1) if a * b > 1),
+                    key=lambda ab: (ab[0] * ab[1], -ab[0]))
+    for a, b in splits:
+        windows = [(r, s) for r in _chunks(layer.R, a) for s in _chunks(layer.S, b)]
+        parts = [cost_of(replace(layer, name=f"{layer.name}[pass {r}x{s}]", R=r, S=s)) for r, s in windows]
+        if all(c.ok for c in parts):
+            return _combined(layer, spec, whole, parts, windows, (a, b))
+    return whole
+
+
+def _combined(layer: Layer, spec: AcceleratorSpec, whole: Cost, parts: list, windows: list, split: tuple) -> Cost:
+    """The passes' Cost: sums, plus the partial outputs' reads from the outermost level (module docstring)."""
+    total = sum_costs(parts, [f"pass {i + 1}: {r}x{s}" for i, (r, s) in enumerate(windows)])
+    n, outer = len(parts), spec.levels[0]
+    extra = (n - 1) * -(-(layer.N * layer.K * layer.P * layer.Q) // outer.block_size) * outer.access_energy_pj
+    return replace(total, energy_pj=None if total.energy_pj is None else total.energy_pj + extra,
+                   status="ok", message=f"{layer.R}x{layer.S} window in {n} passes ({split[0]} x {split[1]} "
+                   f"sub-windows; the whole window has no legal mapping: {whole.message}); partial outputs "
+                   f"re-read from the outermost level between passes; pass 1: {parts[0].message}")

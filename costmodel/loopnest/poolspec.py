@@ -22,6 +22,7 @@ class PoolModel:
         input and output word moved once from/to the outermost level (used by the fitted paper presets).
     ``compare_energy_pj``: one comparison [pJ]. avg pool: a MAC layer (a conv with constant weights) mapped
     like any conv -- grouped in exact mode, dense in mdarts mode (the Layer's G says which).
+    A window larger than the array's constraints admit is costed in passes of sub-windows (pool.in_passes).
     """
 
     max_model: str                   # "pe-array" | "serial"

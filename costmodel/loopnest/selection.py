@@ -26,6 +26,7 @@ class MapResult:
     evaluated: int = 0         # mappings fully evaluated (the rest were bounded out)
     message: str = ""
     covered: tuple = ()        # ((dim, bound mapped), ...) when the constraints cover only part of a dim
+    strategy: str = "exact"    # "exact" | "chunked" | "sampled" (loopnest.strategy: how the mapspace was searched)
 
 
 def select(cost: np.ndarray, tolerance: float) -> int:

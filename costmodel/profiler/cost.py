@@ -48,6 +48,7 @@ class ProfileResult:
     dag: nx.DiGraph            # tasks and their data dependencies (node attrs: weight, start, finish)
     timing: dict = field(default_factory=dict)   # lookup_s (LUT reads + new layers computed), breakdown_s, new_layers
     ignored: tuple = ()        # unsupported ops whose results reach no layer and no output (not costed)
+    uncosted: tuple = ()       # (layer name, why) of the layers the backend could not cost (no numbers, weight 0)
 
 
 def _task_of(group):
@@ -70,8 +71,9 @@ def cost_graph(graph: Graph, arch, *, metric: str = "compute_cycles", lowering: 
     spec, be = resolve(arch, backend)
     levels = level_names(spec) if getattr(be, "models_energy", True) else None
     memo, t = {}, {"lookup_s": 0.0, "breakdown_s": 0.0, "new_layers": 0}
-    rows = []
-    for node in graph.nodes:
+    rows, uncosted = [], []
+    from ..progress import bar
+    for node in bar(graph.nodes, f"profile on {spec.name}", unit=" layers"):
         row = dict.fromkeys(COLUMNS)
         row.update(name=node.name, op=node.op, source=node.source, fused="+".join(node.fused),
                    in_shape="x".join(map(str, node.in_shape)), out_shape="x".join(map(str, node.out_shape)))
@@ -87,13 +89,16 @@ def cost_graph(graph: Graph, arch, *, metric: str = "compute_cycles", lowering: 
                 t["lookup_s"] += t1 - t0
                 t["breakdown_s"] += time.perf_counter() - t1
             cost, split = memo[q]
-            if not cost.ok:
-                raise CostModelError(f"cannot cost layer {node.name} ({node.source}, {q.op} C={q.c_in}->{q.c_out} "
-                                     f"{q.h}x{q.w}) on {spec.name}: {cost.status}: {cost.message}")
             layer = lower(q, lowering)[0]
             row.update({k: getattr(layer, k) for k in "NCKGRSPQ"})
             if q.op == "matmul":             # B x M x K x N of the product (N C K G ... : its grouped-conv form)
                 row["gemm"] = "x".join(map(str, matmul_bmkn(layer)))
+            if not cost.ok:      # reported with its reason; the other layers are still costed
+                uncosted.append((node.name, f"{node.source}, {q.op} C={q.c_in}->{q.c_out} {q.h}x{q.w}: "
+                                            f"{cost.status}: {cost.message}"))
+                row.update(status=cost.status)
+                rows.append(row)
+                continue
             row.update(cycles=cost.cycles, compute_cycles=cost.compute_cycles, energy_pj=cost.energy_pj,
                        utilization=cost.utilization, macs=cost.macs, status=cost.status)
             for lv in levels or ():
@@ -119,7 +124,7 @@ def cost_graph(graph: Graph, arch, *, metric: str = "compute_cycles", lowering: 
     src = f"{spec.name} via backend {be.name} v{be.version}, lowering {lowering} " + (
         f"(LUT {url})" if lut is not None else "(computed now, no LUT)")
     return ProfileResult(table, spec.name, src, graph.tracer, metric, max(d["finish"] for _, d in dag.nodes(data=True)),
-                         crit, totals, levels, dag, t, graph.ignored)
+                         crit, totals, levels, dag, t, graph.ignored, tuple(uncosted))
 
 
 def _task_dag(graph: Graph, rows: list, task_of, metric: str) -> nx.DiGraph:
@@ -128,7 +133,7 @@ def _task_dag(graph: Graph, rows: list, task_of, metric: str) -> nx.DiGraph:
         name = task_of(row["name"])
         if name not in dag:
             dag.add_node(name, weight=0.0, layers=[])
-        dag.nodes[name]["weight"] += float(row[metric])
+        dag.nodes[name]["weight"] += float(row[metric] or 0)      # an uncosted layer (no numbers) weighs 0
         dag.nodes[name]["layers"].append(row["name"])
     for node in graph.nodes:
         for src in node.inputs:

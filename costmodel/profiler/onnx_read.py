@@ -83,7 +83,8 @@ def load(path: str, input_shape=None):
         import onnx
         from onnx import shape_inference
     except ImportError:
-        raise CostModelError("reading .onnx files needs the onnx package: pip install 'hwnas-costmodel[onnx]'") from None
+        from ..extras import missing
+        raise missing("onnx") from None
     import os
 
     from ..userfiles import limit, read_bytes

@@ -41,6 +41,9 @@ def render(r, title: str = "model") -> str:
             f"critical path ({METRICS[r.metric]}): {r.max_value:,.0f} {r.metric}"
             + (f" (parallel speed-up {r.totals[r.metric] / r.max_value:.2f}x)" if r.max_value else ""),
             "  " + " -> ".join(n for n in r.critical_path if r.dag.nodes[n]["weight"] > 0)]
+    if r.uncosted:
+        out.append(f"NOT COSTED ({len(r.uncosted)} layer(s); the totals and the critical path leave them out):")
+        out += [f"  {name}: {why}" for name, why in r.uncosted]
     if r.ignored:
         out.append("not costed (their results reach no layer and no output): " + "; ".join(r.ignored))
     return "\n".join(out)

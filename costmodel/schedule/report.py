@@ -81,6 +81,9 @@ def write_dot(result: ScheduleResult, path: str, title: str = "") -> None:
     write_file(path, to_dot(result, title) + "\n", "--dot")
 
 
+WRAP = 14      # DAG columns per band of the PNG
+
+
 def write_png(result: ScheduleResult, path: str, title: str = "") -> None:
     """Draw the DAG with matplotlib (critical path red). Needs matplotlib (the [plot] extra)."""
     from ..plotting import pyplot, save
@@ -91,13 +94,20 @@ def write_png(result: ScheduleResult, path: str, title: str = "") -> None:
     for t in result.dag.tasks:  # topological order: a node's column = 1 + its deepest predecessor's
         depth[t.dst] = max(depth.get(t.dst, 0), depth.get(t.src, 0) + 1)
     rows: dict = {}
-    pos = {}
+    for n in g.nodes:
+        rows[depth.get(n, 0)] = rows.get(depth.get(n, 0), 0) + 1
+    # a long DAG (a whole network) wraps into bands of WRAP columns, one below the other, so the picture
+    # stays readable instead of one strip thousands of pixels wide
+    width = min(len(rows), WRAP)
+    band_h = max(rows.values()) + 1.5
+    bands = -(-len(rows) // width)
+    pos, seen = {}, {}
     for n in g.nodes:
         col = depth.get(n, 0)
-        pos[n] = (col, -rows.setdefault(col, 0))
-        rows[col] += 1
+        pos[n] = (col % width, -(col // width) * band_h - seen.setdefault(col, 0))
+        seen[col] += 1
     crit = {(tt.task.src, tt.task.dst) for tt in result.critical_path}
-    fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(rows)), max(4, 0.9 * max(rows.values()))))
+    fig, ax = plt.subplots(figsize=(max(6, 1.6 * width), max(4, 0.9 * bands * band_h)))
     colors = ["red" if (u, v) in crit else "gray" for u, v, _ in g.edges(keys=True)]
     nx.draw_networkx(g, pos, ax=ax, labels={i: n for i, n in enumerate(result.dag.nodes)}, node_color="white",
                      edgecolors="black", node_shape="s", font_size=7, edge_color=colors, arrows=True)

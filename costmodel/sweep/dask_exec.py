@@ -56,7 +56,8 @@ def check_address(address: str) -> None:
     try:
         import distributed  # noqa: F401
     except ImportError:
-        raise CostModelError("--dask needs dask.distributed: pip install 'hwnas-costmodel[dask]'") from None
+        from ..extras import missing
+        raise missing("distributed", "--dask") from None
 
 
 def compute_batch(spec, backend, lowering: str, queries):
@@ -163,9 +164,23 @@ class Session:
             raise CostModelError(f"--dask {self.address}: no Dask worker joined the scheduler within {self.timeout:g} "
                                  f"s; start `dask worker {self.address}` (--dask-timeout S waits longer)") from None
 
+    def dashboard(self) -> str | None:
+        """The dashboard's link if the scheduler really serves one (its HTTP service answers /status: a
+        scheduler without bokeh has the service but no dashboard page), else None."""
+        import urllib.request
+        if not (self.info.get("services") or {}).get("dashboard"):
+            return None
+        link = self.client.dashboard_link
+        try:
+            with urllib.request.urlopen(link, timeout=3) as r:
+                return link if r.status == 200 else None
+        except (OSError, ValueError):
+            return None
+
     def describe(self) -> str:
-        dash = self.client.dashboard_link if (self.cluster is None or _dashboard_served()) else \
-            "not served (pip install bokeh)"
+        from ..extras import install_command
+        dash = self.dashboard() or ("none (the scheduler serves none" + (
+            f"; for one: {install_command('dask')}, which brings bokeh)" if self.cluster is not None else ")"))
         return (f"dask: scheduler {self.info.get('address', self.address)}, {len(self.info.get('workers', {}))} "
                 f"workers, dashboard {dash} (up in {self.startup_s:.1f} s)")
 

@@ -53,14 +53,15 @@ def variant_points(lut, arch: str, genotype: str = "DARTS_V2", mode: str = "netw
         raise CostModelError(f"{lut.url}: no registered variants of {arch!r}"
                              f"{' matching ' + repr(pattern) if pattern else ''}; run `costmodel sweep` first")
     rows = []
+    names = reg.groupby("spec_hash", sort=False)["variant"].agg(" | ".join)   # every sweep's name of one spec
     for _, r in reg.drop_duplicates("spec_hash").iterrows():
         spec = store.rebuild_spec(r)
         spec, be = resolve(spec, backend)
         costs = _lut_only(lut, spec, be, lowering, r["variant"])
         cyc = Scheduler(costs=costs, mode=mode, metric=metric).max_value(genotype)
         energy = Scheduler(costs=costs, mode=mode, metric="energy").max_value(genotype)
-        rows.append({"variant": r["variant"], "spec_hash": r["spec_hash"], "pes": pes(spec), "max_" + metric: cyc,
-                     "energy_pj": energy, "area_mm2": total_area_mm2(spec)})
+        rows.append({"variant": names[r["spec_hash"]], "spec_hash": r["spec_hash"], "pes": pes(spec),
+                     "max_" + metric: cyc, "energy_pj": energy, "area_mm2": total_area_mm2(spec)})
     df = pd.DataFrame(rows)
     df["pareto"] = pareto_mask(list(zip(df["max_" + metric], df.energy_pj, df.area_mm2)))
     return df
@@ -68,12 +69,13 @@ def variant_points(lut, arch: str, genotype: str = "DARTS_V2", mode: str = "netw
 
 def short_label(names: list[str]) -> str:
     """One label for variants at the same point: ``pe_array=32x32`` / ``entries=32768|65536`` (last path part)."""
-    parts = [[kv.split("=", 1) for kv in n[n.find("[") + 1:-1].split(",")] if "[" in n else [[n, ""]] for n in names]
-    lines = []
-    for i, (key, _) in enumerate(parts[0]):
-        values = list(dict.fromkeys(p[i][1] for p in parts))
-        lines.append(f"{key.split('.')[-1]}={'|'.join(values)}")
-    return "\n".join(lines)
+    values = {}                     # short key -> its values over the names (names may set different keys)
+    for n in names:
+        n = n.split(" | ")[-1]      # a spec several sweeps registered: its latest name
+        for kv in (n[n.find("[") + 1:-1] if "[" in n else n).split(","):
+            key, _, v = kv.partition("=")
+            values.setdefault(key.split(".")[-1], []).append(v)
+    return "\n".join(f"{k}={'|'.join(dict.fromkeys(vs))}" if any(vs) else k for k, vs in values.items())
 
 
 def plot(df: pd.DataFrame, path: str, title: str) -> None:
@@ -96,9 +98,9 @@ def plot(df: pd.DataFrame, path: str, title: str) -> None:
     fig.colorbar(sc, ax=ax, label="area [mm^2]")
     sc2 = ax2.scatter(df[ycol], df.area_mm2, c=df.energy_pj / 1e6, cmap="plasma", s=40, edgecolors="none", zorder=2)
     ax2.scatter(front[ycol], front.area_mm2, s=90, facecolors="none", edgecolors="red", linewidths=1.5, zorder=3)
-    fig.colorbar(sc2, ax=ax2, label="energy [uJ]")
+    fig.colorbar(sc2, ax=ax2, label="energy [µJ]")
     xlabel = f"{ycol.removeprefix('max_')} (max over the critical path) [cycles]"
-    for a, ylabel in ((ax, "energy (sum over every op) [uJ]"), (ax2, "area (every level + MACs) [mm^2]")):
+    for a, ylabel in ((ax, "energy (sum over every op) [µJ]"), (ax2, "area (every level + MACs) [mm^2]")):
         a.margins(x=0.12, y=0.12)
         a.set_xlabel(xlabel)
         a.set_ylabel(ylabel)

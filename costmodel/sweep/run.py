@@ -195,7 +195,14 @@ def _execute(p: Plan, db: str, jobs: int | None, session, batch: int | None, pro
     if n_todo and session:
         print(session.describe(), flush=True)
         groups = [(p.variants[i].spec, sweep.backend, low, qs) for (i, low), qs in p.todo.items()]
-        wall = session.run(groups, write, batch=batch, progress=progress)   # cluster start-up not counted
+        from ..progress import bar
+        with bar(desc=f"sweep on {session.address}", unit=" batches") as shown:   # a bar on a terminal only
+            def tick(done, total, client):
+                shown.total = total
+                shown.update(done - shown.n)
+                if progress is not None:
+                    progress(done, total, client)
+            wall = session.run(groups, write, batch=batch, progress=tick)   # cluster start-up not counted
     else:
         if n_todo:
             _run_local(p, lut, db, jobs or 1, stats)

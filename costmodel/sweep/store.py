@@ -56,18 +56,25 @@ def register(lut, arch: str, variants) -> bool:
 
 def variants(lut, arch: str | None = None, pattern: str | None = None) -> pd.DataFrame:
     """The registered variants (columns spec_hash, variant, arch, overrides, spec_yaml), optionally of one base
-    arch and/or whose name matches a glob `pattern` (``'*entries=32768*'``; * and ? only). Empty if none."""
+    arch and/or whose name matches a glob `pattern` (``'*entries=32768*'``; * and ? only), in registration
+    order, a sweep's variants by `natural` name order. Empty if none."""
     cols = [c.name for c in variants_table.columns]
     if "sweep_variants" not in inspect(lut.engine).get_table_names():
         return pd.DataFrame(columns=cols)
-    stmt = select(variants_table).order_by(variants_table.c.created_at, variants_table.c.variant)
+    stmt = select(variants_table)
     if arch:
         stmt = stmt.where(variants_table.c.arch == arch)
     with lut.engine.connect() as conn:
-        df = pd.DataFrame(conn.execute(stmt).mappings().all(), columns=cols)
+        rows = sorted(conn.execute(stmt).mappings().all(), key=lambda r: (str(r["created_at"] or ""), natural(r["variant"])))
+    df = pd.DataFrame(rows, columns=cols)
     if pattern:
         df = df[[bool(matcher(pattern).fullmatch(n)) for n in df.variant]]
     return df.reset_index(drop=True)
+
+
+def natural(name: str) -> tuple:
+    """Sort key that orders the numbers in a name by value: pe_array=8x8 before pe_array=32x32."""
+    return tuple((0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.split(r"(\d+)", name) if t)
 
 
 def matcher(pattern: str) -> re.Pattern:

@@ -26,12 +26,8 @@ _DIRECTIVE = re.compile(r'@include[ \t]+"((?:[^"\\\n]|\\.)*)"[ \t]*(?=\n|$)')
 
 
 def _libconf():
-    try:
-        import libconf
-    except ImportError:
-        raise CostModelError("reading a libconfig .cfg needs the 'libconf' package: pip install "
-                             "'costmodel[timeloop]' (or pip install libconf)") from None
-    return libconf
+    from ...extras import require                 # one error line naming the [timeloop] extra and the command
+    return require("libconf", "reading a libconfig .cfg")
 
 
 def _scan(text: str, where: str):
