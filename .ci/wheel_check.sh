@@ -18,7 +18,7 @@ mkdir -p "$work/src" "$work/dist" "$work/empty" "$work/cache"
 say() { printf '\n$ %s\n' "$*"; }
 
 # build from the tracked files only (symlinks kept), so the build never writes into the checkout
-(cd "$repo" && git ls-files -z | xargs -0 tar -cf - ) | tar -xf - -C "$work/src"
+(cd "$repo" && git ls-files -z | tar -cf - --null -T - ) | tar -xf - -C "$work/src"   # ONE archive (xargs would split a long list)
 say pip wheel --no-deps -w dist src
 "$python" -m pip wheel -q --no-deps -w "$work/dist" "$work/src"
 wheel="$(ls "$work"/dist/*.whl)"
