@@ -3,16 +3,21 @@
   .cfg                                          Timeloop v1.0 libconfig   formats/legacy.read_cfg (+ libconfig)
   .yaml/.yml with ``architecture`` or ``arch``  Timeloop v1.0 YAML        formats/legacy.read
   .yaml/.yml with ``kind``                      the project's own YAML    formats/native.read
+  .yaml/.yml with v4 tags (``!Container``...),  timeloopfe v4 / Timeloop  costmodel.timeloop.v4.read_arch_text
+    ``architecture.nodes`` or v3-native input   v3 native input           (energies estimated without an ERT)
 (timeloopfe v0.4 files are read by formats/v04.read from merged documents, not by file name.)
 A new file format: its reader in formats/, one branch in `parse_arch`.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..errors import ConfigError, CostModelError, config_line
 
 SUFFIXES = (".yaml", ".yml", ".cfg")
+V4 = re.compile(r"!(?:Container|Component|Hierarchical|Parallel|Nothing)\b|^dumped_by_timeloop_front_end[ \t]*:|"
+                r"^[ \t]+nodes[ \t]*:|^[ \t]+version[ \t]*:[ \t]*['\"]?0\.4\b", re.M)
 
 
 def read_yaml(path) -> dict:
@@ -39,6 +44,10 @@ def parse_arch(text: str, suffix: str, name: str | None = None, where: str = "ar
         if suffix == ".cfg":
             from .formats.legacy import read_cfg
             return read_cfg(text, name=name or Path(where).stem, where=where)
+        if V4.search(text):
+            from dataclasses import replace
+            from ..timeloop.v4 import read_arch_text
+            return replace(read_arch_text(text, where), name=name or Path(where).stem)
         from .formats.yamlio import load_lines
         data, lines = load_lines(text, where)
         if "kind" not in data and ("architecture" in data or "arch" in data):     # a Timeloop v1.0 config

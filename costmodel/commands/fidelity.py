@@ -4,7 +4,8 @@ from __future__ import annotations
 
 
 def run(args) -> int:
-    from ..loopnest.fidelity import compare, default_reference, differs, equal_line, row_line, summary_line
+    from ..loopnest.fidelity import (compare, default_reference, differs, equal_line, problems_line, row_line,
+                                     summary_line)
     fixed = args.fixed_mapping
     rows = compare(args.reference or default_reference(), backend=args.backend, fixed_mapping=fixed)
     print("rows: ours vs reference (compute cycles, total cycles with bandwidth throttling, energy and EDP "
@@ -12,6 +13,7 @@ def run(args) -> int:
     for r in rows:
         if not args.only_diff or differs(r, fixed):
             print(row_line(r, fixed))
+    print(problems_line(rows, fixed))
     if fixed:
         print(equal_line(rows))
     print(summary_line(rows))

@@ -3,7 +3,8 @@
 FILES are given the way timeloopfe takes them (globs: ``arch/*.yaml map/x.map.yaml prob/*.yaml``, or one
 ``parsed-processed-input.yaml`` plus a map file; a ``*.txt`` file is a Timeloop ``map.txt``). `model`
 evaluates the mapping in the files; `mapper` searches the mapspace under the files' constraints for the
-mapper's ``optimization_metrics``. Energies: ``--ert FILE`` (an Accelergy ERT) or an ERT among the files.
+mapper's ``optimization_metrics``. Energies: ``--ert FILE`` (an Accelergy ERT), an ERT among the files, else
+estimated per component (costmodel.timeloop.v4.estimated; printed as ``energy: estimated (...)``).
 """
 from __future__ import annotations
 
@@ -43,8 +44,7 @@ def _load(args):
         if run.mapping is not None:
             raise CostModelError(f"{maps[0]}: the YAML files already hold a mapping")
         run = replace(run, mapping=v4.read_map_txt(maps[0], run.spec))
-    source = f"ERT {args.ert}" if args.ert else "ERT in the files"
-    return run, source
+    return run, run.energy_source
 
 
 def _report(args, run, mapping, source: str, kind: str, wall: float) -> int:
@@ -107,7 +107,8 @@ def _common(p) -> None:
     p.add_argument("files", nargs="+", metavar="FILE",
                    help="spec files as timeloopfe takes them (globs allowed): arch, components, problem, mapper, "
                         "constraints, map (.yaml, or a Timeloop map.txt), or one parsed-processed-input.yaml")
-    p.add_argument("--ert", help="Accelergy ERT with the energies [pJ per action] (default: an ERT in the files)")
+    p.add_argument("--ert", help="Accelergy ERT with the energies [pJ per action] (default: an ERT in the files, else "
+                        "the built-in estimates by class, size and technology)")
     p.add_argument("--var", action="append", metavar="KEY=VALUE",
                    help="Jinja2 parse data for templated files (repeatable)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the summary")

@@ -16,7 +16,7 @@ import csv
 import io
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import CostModelError
@@ -218,6 +218,16 @@ def compare(path, backend: str = "analytic", fixed_mapping: bool = False) -> lis
     return rows
 
 
+def distinct(rows: list[Comparison], passes) -> str:
+    """``k distinct problems (p pass)``: rows of one arch and one layer are one problem (a reference may hold a
+    problem several times, e.g. one layer shape met by several ops); a problem passes when all its rows do."""
+    groups: dict = {}
+    for r in rows:
+        key = (r.arch, replace(r.layer, name=""))          # the layer's name is the op's label, not the problem
+        groups[key] = groups.get(key, True) and bool(passes(r))
+    return f"{len(groups)} distinct problems ({sum(groups.values())} pass)"
+
+
 def equal_line(rows: list[Comparison]) -> str:
     """The fixed-mapping tally: rows whose compute cycles, total cycles and energy all equal the reference."""
     n = len(rows)
@@ -226,14 +236,21 @@ def equal_line(rows: list[Comparison]) -> str:
 
 
 def summary_line(rows: list[Comparison]) -> str:
-    """The one-line tally ``fidelity: compute_cycles exact a/n, ...`` of `rows`; the objective is each row's
-    arch's own mapper metric (``mapper.objective``: edp, energy or delay)."""
+    """The one-line tally ``fidelity: compute_cycles exact a/n, ...`` of `rows` (rows, not distinct problems:
+    `problems_line`); the objective is each row's arch's own mapper metric (``mapper.objective``: edp, energy
+    or delay)."""
     n = len(rows)
     return (f"fidelity: compute_cycles exact {sum(r.compute_exact for r in rows)}/{n}, "
             f"within 5% {sum(r.compute_within_5pct for r in rows)}/{n}; "
             f"energy within 2% {sum(r.energy_within_2pct for r in rows)}/{n}; "
             f"EDP not worse {sum(r.edp_not_worse for r in rows)}/{n}; "
             f"objective not worse {sum(r.objective_not_worse for r in rows)}/{n}")
+
+
+def problems_line(rows: list[Comparison], fixed_mapping: bool = False) -> str:
+    """``problems: n rows = k distinct problems (p pass ...)``: the tallies above count rows."""
+    return (f"problems: {len(rows)} rows = {distinct(rows, lambda r: not differs(r, fixed_mapping))} "
+            f"{'(equal on their own mappings)' if fixed_mapping else '(compute cycles exact, energy within 2%, EDP not worse)'}")
 
 
 def differs(r: Comparison, fixed_mapping: bool = False) -> bool:

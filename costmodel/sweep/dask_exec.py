@@ -32,6 +32,7 @@ from ..errors import CostModelError
 RETRIES = 2
 TIMEOUT_S = 20.0                 # connect, and wait with no worker left [s] (--dask-timeout)
 POLL_S = 0.5
+GATHER_S = 2.0
 SCHEMES = ("tcp", "tls")
 _HOST = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?)$")
 
@@ -212,24 +213,38 @@ class Session:
                 done, pending = wait(pending, timeout=POLL_S, return_when="FIRST_COMPLETED")
             except TimeoutError:
                 done = set()
+            stalled_at = None           # when a finished batch's rows could not be fetched
             for fut in done:
                 spec, lowering = futures[fut]
-                try:
-                    rows = fut.result()
-                except Exception as e:  # noqa: BLE001 -- KilledWorker (died too often), a lost scheduler, ...
-                    raise CostModelError(f"a Dask batch failed ({type(e).__name__}: {str(e)[:200]}); the rows "
-                                         f"committed so far are kept: rerun the sweep to compute the rest") from None
+                asked = time.perf_counter()
+                rows = None if stalled_at is not None else self._gather(fut)
+                if rows is None:        # its rows sat on a worker that is gone: Dask computes the batch again
+                    pending.add(fut)
+                    stalled_at = stalled_at or asked
+                    continue
                 for query, cost, wall in rows:
                     write(spec, lowering, query, cost, wall)
                 fut.release()
                 done_count += 1
                 if progress is not None:
                     progress(done_count, len(futures), client)
-            if done:
+            if done and stalled_at is None:
                 idle_since = None
                 continue
-            idle_since = self._check_workers(idle_since)
+            idle_since = self._check_workers(idle_since or stalled_at)
         return time.perf_counter() - t0
+
+    @staticmethod
+    def _gather(fut):
+        """A finished batch's rows, or None when they cannot be fetched within GATHER_S (the worker holding them
+        died after finishing: Dask reschedules the batch, so waiting on it without a bound would hang)."""
+        try:
+            return fut.result(timeout=GATHER_S)
+        except TimeoutError:
+            return None
+        except Exception as e:  # noqa: BLE001 -- KilledWorker (died too often), a lost scheduler, ...
+            raise CostModelError(f"a Dask batch failed ({type(e).__name__}: {str(e)[:200]}); the rows committed "
+                                 f"so far are kept: rerun the sweep to compute the rest") from None
 
     def _check_workers(self, idle_since: float | None) -> float | None:
         """When no worker has been connected since `idle_since` for `timeout` seconds: CostModelError."""

@@ -17,7 +17,7 @@ from ...errors import CostModelError
 from ...loopnest.mapping import Mapping, parse_mapping
 from ...loopnest.problem import Problem
 from ...loopnest.spec import AcceleratorSpec
-from . import arch as archmod, build, ert as ertmod, expr, mapping as mapmod, native, problem as probmod
+from . import arch as archmod, build, ert as ertmod, estimated, expr, mapping as mapmod, native, problem as probmod
 from .yamlfiles import at, load_files
 
 MAPPER_KEYS = {"optimization_metrics", "version", "live_status", "num_threads", "timeout", "victory_condition",
@@ -38,6 +38,7 @@ class Run:
     mapping: Mapping | None        # the mapping the files give (None: none given)
     objective: str                 # the mapper's optimization_metrics, ours spelled ("delay,energy")
     files: tuple
+    energy_source: str = ""        # "ERT <file>", "ERT in the files" or "estimated (...)"
 
 
 def _flat(items):
@@ -71,22 +72,33 @@ def _objective(mapper: dict) -> str:
 def load(files, variables: dict | None = None, ert: str | None = None) -> Run:
     """Read the files (timeloopfe's way) with Jinja2 parse data `variables`, energies from the ERT file `ert`
     (else an ERT among the files)."""
-    doc, spec, mapper = _spec(files, variables, ert)
+    doc, spec, mapper, source = _spec(files, variables, ert)
     where = ", ".join(str(f) for f in files)
     problem = probmod.read(doc, where)
     m = doc.get("mapping")
     mapping = mapmod.read(m, spec, doc.origin.get("mapping", where)) if m else None
-    return Run(spec, problem, mapping, _objective(mapper), tuple(str(f) for f in files))
+    return Run(spec, problem, mapping, _objective(mapper), tuple(str(f) for f in files), source)
 
 
 def read_arch(files, variables: dict | None = None, ert: str | None = None) -> AcceleratorSpec:
-    """Only the arch (+ constraints, mapper objective) of the files: the spec `--arch` / `archs --add` take
-    once saved in our YAML (`costmodel model/mapper --save-spec`)."""
+    """Only the arch (+ constraints, mapper objective) of the files (`costmodel model/mapper --save-spec`)."""
     return _spec(files, variables, ert)[1]
 
 
-def _spec(files, variables, ert):
-    doc = load_files(files, variables)
+def read_arch_text(text: str, where: str) -> AcceleratorSpec:
+    """The arch of ONE v4 (or v3-native) file's `text`, energies estimated unless the file holds an ERT: what
+    `--arch FILE` / `archs --add FILE` read (an arch needing other files: `costmodel model ... --save-spec`)."""
+    try:
+        return _spec([where], None, None, texts={str(where): text})[1]
+    except CostModelError as e:
+        if "--var" not in str(e):
+            raise
+        raise CostModelError(f"{e}; a templated arch is registered rendered: `costmodel model FILES --var K=V "
+                             f"--save-spec spec.yaml`, then --arch / `archs --add` spec.yaml") from None
+
+
+def _spec(files, variables, ert, texts=None):
+    doc = load_files(files, variables, texts)
     where = ", ".join(str(f) for f in files)
     for k in doc:
         if k not in TOP_KEYS:
@@ -110,15 +122,14 @@ def _spec(files, variables, ert):
         _separate_constraints(doc, nodes)
         nodes = archmod.branches(nodes)
     if ert is not None:
-        table = ertmod.read(ert)
+        table, source = ertmod.read(ert), f"ERT {ert}"
     elif "ERT" in doc:
-        table = ertmod.read_doc(doc["ERT"])
+        table, source = ertmod.read_doc(doc["ERT"]), "ERT in the files"
     else:
-        raise CostModelError("no energy source: give --ert FILE (an Accelergy ERT, e.g. the "
-                             "timeloop-*.ERT.yaml Timeloop writes); the built-in estimator is not available here yet")
+        table, source = estimated.ert(nodes)
     spec = build.spec(name, sysattrs, nodes, table, _declared(doc),
                       {"objective": _objective(mapper)}, where)
-    return doc, spec, mapper
+    return doc, spec, mapper, source
 
 
 def _separate_constraints(doc, nodes) -> None:

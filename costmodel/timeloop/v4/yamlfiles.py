@@ -98,11 +98,12 @@ def _loader(src: str, table=None, load=None):
     return Loader
 
 
-def load_path(path, variables: dict, table=None):
-    """One file read, rendered with Jinja2 (Accelergy's helpers, costmodel.timeloop.v4.jinja) and parsed."""
+def load_path(path, variables: dict, table=None, text: str | None = None):
+    """One file read (or its `text`), rendered with Jinja2 (Accelergy's helpers, costmodel.timeloop.v4.jinja)
+    and parsed."""
     table = jinja.Includes() if table is None else table
     try:
-        text = Path(path).read_text()
+        text = Path(path).read_text() if text is None else text
     except OSError as e:
         raise CostModelError(f"{path}: cannot read: {e.strerror}") from None
     load = lambda p: load_path(p, variables, table)        # noqa: E731  (an included file, same data)
@@ -132,13 +133,14 @@ def expand(patterns) -> list[Path]:
     return out
 
 
-def load_files(patterns, variables: dict | None = None) -> dict:
-    """The merged top-level keys of the files (Doc mappings), after Jinja2 rendering."""
+def load_files(patterns, variables: dict | None = None, texts: dict | None = None) -> dict:
+    """The merged top-level keys of the files (Doc mappings), after Jinja2 rendering. `texts` = {path: text}:
+    the text of a file as given (a registered arch's stored copy), instead of reading it."""
     merged = Doc()
     merged.src, merged.line, merged.key_lines = ", ".join(map(str, patterns)), 0, {}
     origin = {}                                      # top-level key -> 'file:line' where it was given
-    for path in expand(patterns):
-        doc = load_path(path, variables or {})
+    for path in (list(map(Path, texts)) if texts else expand(patterns)):
+        doc = load_path(path, variables or {}, text=(texts or {}).get(str(path)))
         if doc is None:
             continue
         if not isinstance(doc, dict):

@@ -47,8 +47,8 @@ def test_bad_file_one_error_line_exit_2(tmp_path, cli):
     assert len(p.stderr.strip().splitlines()) == 1 and not (tmp_path / "o").exists()
     p = cli("model", FILES[0], FILES[2], *ERT)                        # no mapping
     assert p.returncode == 2 and "no mapping in the files" in p.stderr
-    p = cli("model", *FILES)                                          # no energy source
-    assert p.returncode == 2 and "no energy source: give --ert FILE" in p.stderr
+    p = cli("model", *FILES)                                          # no ERT: the built-in estimates
+    assert p.returncode == 0 and "\nenergy: estimated (costmodel.estimate" in p.stdout, p.stderr
     p = cli("model", *FILES, *ERT, "--var", "novalue")
     assert p.returncode == 2 and "--var 'novalue': expected KEY=VALUE" in p.stderr
 

@@ -188,9 +188,8 @@ def test_map_txt_with_inter_spatial_levels():
     assert m.level("shared_glb").tiles == {"Inputs": 5120, "Outputs": 7168}
 
 
-def test_no_energy_source(tmp_path):
-    with pytest.raises(CostModelError, match="no energy source: give --ert FILE"):
-        v4.load(files(tmp_path), None, None)
+def test_no_ert_is_estimated(tmp_path):
+    assert v4.load(files(tmp_path), None, None).energy_source.startswith("estimated (costmodel.estimate")
 
 
 def test_component_fanout_and_inherited_attributes(tmp_path):
