@@ -29,10 +29,7 @@ except Exception as e:                            # e.g. pytorch-lightning 2 or 
 
 from nas.cost import DartsCost
 
-pytestmark = [pytest.mark.real_tools,
-              pytest.mark.filterwarnings("ignore::DeprecationWarning"),
-              pytest.mark.filterwarnings("ignore::RuntimeWarning"),
-              pytest.mark.filterwarnings("ignore::UserWarning")]
+pytestmark = pytest.mark.real_tools
 
 NNI_OPS = tuple(DartsSpace.DARTS_OPS)             # NNI appends the zero path to every edge itself
 

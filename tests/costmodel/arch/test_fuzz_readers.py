@@ -22,7 +22,7 @@ from costmodel.resources import reference_dir
 CONFIGS = reference_dir() / "timeloop-v1.0-configs" / "configs"
 TESTS_DATA = Path(__file__).resolve().parents[2] / "data" / "timeloop" / "timeloopfe"     # timeloopfe's own output
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-DEEP = settings(FUZZ, max_examples=3000, derandomize=False)      # the slow run: 3,000 fresh examples per reader
+DEEP = settings(FUZZ, max_examples=1000, derandomize=False)      # the slow run: 1,000 fresh examples per reader
 
 
 def _keys(node, out):

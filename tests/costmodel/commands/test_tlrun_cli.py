@@ -79,10 +79,10 @@ def test_save_spec_then_arch(tmp_path, cli):
     assert q.returncode == 0 and "cycles" in q.stdout, q.stderr
 
 
-def test_arch_with_a_v4_file_says_how(cli):
+def test_arch_with_a_v4_file_is_read(cli, tmp_path):
     v4_arch = DEV / "06-mapper-convlayer-eyeriss/arch/eyeriss_like.yaml"
-    p = cli("query", "--arch", v4_arch, "--op", "conv_1x1", "--hw", "4", "--c-in", "2")
-    assert p.returncode == 2 and "a timeloopfe v4 spec: run `costmodel model|mapper FILES" in p.stderr
+    p = cli("query", "--arch", v4_arch, "--op", "conv_1x1", "--hw", "4", "--c-in", "2", "--db", tmp_path / "l.db")
+    assert p.returncode == 0 and "eyeriss_like / analytic" in p.stdout, p.stdout + p.stderr
 
 
 def test_mapper_samples_a_mapspace_too_large_to_enumerate(cli, monkeypatch, tmp_path):
