@@ -91,7 +91,7 @@ def read_arch_text(text: str, where: str) -> AcceleratorSpec:
     try:
         return _spec([where], None, None, texts={str(where): text})[1]
     except CostModelError as e:
-        if "--var" not in str(e):
+        if "{{" not in text and "{%" not in text:          # not a Jinja2 template: the error says it all
             raise
         raise CostModelError(f"{e}; a templated arch is registered rendered: `costmodel model FILES --var K=V "
                              f"--save-spec spec.yaml`, then --arch / `archs --add` spec.yaml") from None

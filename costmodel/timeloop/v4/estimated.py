@@ -15,26 +15,21 @@ from ...estimate import estimate
 INHERITED = ("technology", "global_cycle_seconds")
 
 
-def _words(a: dict, key_sets) -> int | None:
-    for keys in key_sets:
-        v = next((a[k] for k in keys if isinstance(a.get(k), (int, float)) and not isinstance(a.get(k), bool)), None)
-        if v is not None:
-            return int(v)
-    return None
+def _first(a: dict, *keys) -> int | None:
+    """The first of `keys` that `a` gives as a number (build.storage_level validates them), else None."""
+    v = next((a[k] for k in keys if isinstance(a.get(k), (int, float)) and not isinstance(a.get(k), bool)), None)
+    return None if v is None else int(v)
 
 
 def _storage(a: dict) -> dict:
     """Accelergy's width (bits per row) and depth (rows) of a storage component from Timeloop's attributes."""
-    word = _words(a, [("datawidth", "word_bits", "word_width")]) or 1
-    per_row = (_words(a, [("block_size", "n_words")]) or 1) * (_words(a, [("cluster_size",)]) or 1)
-    width = _words(a, [("width", "memory_width", "data_storage_width")]) or word * per_row
-    out = {**a, "width": width}
-    depth = _words(a, [("depth", "memory_depth", "data_storage_depth")])
-    if depth is None and _words(a, [("entries",)]) is not None:
-        depth = -(-_words(a, [("entries",)]) // max(1, width // word))
-    if depth is not None:
-        out["depth"] = depth
-    return out
+    word = _first(a, "datawidth", "word_bits", "word_width") or 1
+    per_row = (_first(a, "block_size", "n_words") or 1) * (_first(a, "cluster_size") or 1)
+    width = _first(a, "width", "memory_width", "data_storage_width") or word * per_row
+    depth, entries = _first(a, "depth", "memory_depth", "data_storage_depth"), _first(a, "entries")
+    if depth is None and entries is not None:
+        depth = -(-entries // max(1, width // word))
+    return {**a, "width": width, **({} if depth is None else {"depth": depth})}
 
 
 def ert(nodes) -> tuple[dict, str]:
