@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -37,6 +38,9 @@ def _reference_csvs(root: Path) -> list[Path]:
 
 def dump(root: Path) -> dict:
     """{problem key: answer} for every problem of the sets above, computed by the code under `root`."""
+    import costmodel
+    if Path(costmodel.__file__).resolve().parent != root.resolve() / "costmodel":
+        raise SystemExit(f"error: costmodel imported from {costmodel.__file__}, not from {root}")
     from costmodel.arch.registry import load_arch
     from costmodel.backends.analytic import AnalyticBackend
     from costmodel.loopnest.fidelity import arch_path, read_reference
@@ -102,11 +106,9 @@ def main(argv=None):
             answers = {}
             for label, root in (("theirs", tree), ("ours", ROOT)):
                 out = Path(tmp) / f"{label}.json"
-                # each tree's own code: the worktree first on the path (an editable install points at ROOT)
-                subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {str(root)!r}); "
-                                f"sys.argv = ['x', '--dump', {str(out)!r}, '--root', {str(root)!r}]; "
-                                f"exec(open({str(ROOT / 'bench' / 'mapper_identity.py')!r}).read())"],
-                               check=True, cwd=str(root))
+                # each tree's own code: its folder first on the path (an editable install points at ROOT)
+                subprocess.run([sys.executable, str(ROOT / "bench" / "mapper_identity.py"), "--dump", str(out),
+                                "--root", str(root)], check=True, cwd=str(root), env={**os.environ, "PYTHONPATH": str(root)})
                 answers[label] = json.loads(out.read_text())
         finally:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=True)
