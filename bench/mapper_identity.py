@@ -7,7 +7,8 @@ a faster mapper must give the same answers).
 The problem sets: every reference CSV of real Timeloop runs in the package and in tests/data (the 356-row
 DARTS-op reference with its 140 distinct problems, the stock-config runs, both held-out folders, the exact-
 mapper and new-shape runs), the DARTS search spaces' LUT rows on eyeriss and diannao (what build-lut maps),
-and the problem-shape runs (GEMM, batched GEMM, Conv1D, asymmetric convs). Per problem: the best mapping's
+and the problem-shape runs (GEMM, batched GEMM, Conv1D, asymmetric convs); the loop-nest model with every
+statistic on the shape runs' and the v4 development runs' own mappings (Timeloop v3+ semantics). Per problem: the best mapping's
 text, compute cycles, total cycles, energy (repr, every bit), candidates and mappings evaluated. With
 --against, REV is checked out in a temporary git worktree and dumped by its own code in a subprocess;
 the last line is `mapper_identity: N problems, D differ` (exit 1 if any differ).
@@ -21,6 +22,8 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,6 +48,7 @@ def dump(root: Path) -> dict:
     from costmodel.backends.analytic import AnalyticBackend
     from costmodel.loopnest.fidelity import arch_path, read_reference
     from costmodel.loopnest.mapper import search
+    from costmodel.loopnest.model import evaluate
     from costmodel.loopnest.problem import Problem
     from costmodel.ops import lower
     from costmodel.spaces import load_space
@@ -67,6 +71,12 @@ def dump(root: Path) -> dict:
         c = backend.evaluate(layer, s)
         out[key] = [c.status, c.mapping, c.compute_cycles, c.cycles, repr(c.energy_pj), c.message]
 
+    def model(key, problem, s, mapping):
+        """The loop-nest model on a fixed mapping, with every per-(level, data space) statistic."""
+        cost, stats = evaluate(problem, s, mapping, detail=True)
+        out[key] = [repr(cost), {f"{k}": {n: np.asarray(v).tolist() for n, v in st.items()} if isinstance(st, dict)
+                                 else np.asarray(st).tolist() for k, st in stats.items()}]
+
     for path in _reference_csvs(root):
         for label, arch, layer, *_ in read_reference(path):
             name = arch_path(arch, path.parent)
@@ -83,6 +93,14 @@ def dump(root: Path) -> dict:
         r = search(Problem.from_file(run / "problem.yaml"), s)
         out[f"shape {run.relative_to(root)}"] = [r.mapping.text(" | ") if r.mapping else None, r.compute_cycles,
                                                  r.cycles, repr(r.energy_pj), r.candidates, r.evaluated]
+        model(f"shape model {run.relative_to(root)}", Problem.from_file(run / "problem.yaml"), s,
+              (run / "timeloop-mapper.map.txt").read_text())
+    sys.path.insert(0, str(root / "tests" / "costmodel" / "timeloop" / "v4"))
+    from v4devruns import RUNS, native, out as output
+    from costmodel.timeloop import v4
+    for name in RUNS:                       # the v4 development runs (Timeloop v3+ semantics) on their own mappings
+        run = v4.load(native(name), None, output(name, "ERT.yaml"))
+        model(f"v4 model {name}", run.problem, run.spec, run.mapping)
     return out
 
 

@@ -145,10 +145,11 @@ def _search(problem: Problem, spec: AcceleratorSpec, metrics: tuple) -> MapResul
         return replace(r, covered=tuple(sorted(part.items())), message=coverage_note(problem, part))
     if why:
         return MapResult(None, candidates=size, message=why)
-    e_lb = energy_lower_bound(problem, spec, T, spatial)
-    c_lb = cycles_lower_bound(problem, spec, T, spatial)
     combine = {"edp": lambda e, c: e * c, "energy": lambda e, c: e, "delay": lambda e, c: c}[objective]
-    lb = combine(e_lb, c_lb)
+    if rows.size > SMALL:        # a small mapspace is evaluated whole: no bounds needed
+        e_lb = energy_lower_bound(problem, spec, T, spatial)
+        c_lb = cycles_lower_bound(problem, spec, T, spatial)
+        lb = combine(e_lb, c_lb)
     loops = [(s.level, s.dim, s.axis) for s in slots]
 
     def run(rows):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .bind import bind
+from .combine import Legal, _legal
 from .nest import span
 from ..shape import cnn
 from .problem import Problem
@@ -95,44 +96,6 @@ def _constraints(problem, spec, tables) -> tuple[list, bool]:
     return out, broken
 
 
-def _legal(constraints, sel, n, new=None) -> np.ndarray:
-    """Which rows (per-dim choice indices `sel`, n rows; a dim not combined yet at its lower-bound row)
-    meet every limit, [n, 1]. With `new`, each row extended by every choice of dim `new`, [n, m] (only
-    the limits that dim's choices change: the others hold already); the other dims' values are computed
-    per row and broadcast."""
-    ok = np.ones((n, 1), dtype=bool)
-    cache = {}
-
-    def val(d, col):
-        if d == new:
-            return col[None, :-1]
-        if d not in sel:
-            return col[-1]
-        key = (d, id(col))
-        if key not in cache:
-            cache[key] = col[sel[d]][:, None]
-        return cache[key]
-
-    for lim, kind, terms, vary in constraints:
-        if new is not None and new not in vary:
-            continue
-        if kind == "fan":
-            prod = 1
-            for d, col in terms.items():
-                prod = prod * (val(d, col) if d in vary else col[0])
-            ok = ok & (prod <= lim)
-        else:
-            words = 0
-            for ds in terms:
-                size = 1
-                for ax in sorted(ds, key=lambda ax: any(d == new for d, _, _ in ax)):   # [n, m] products last
-                    size = size * span([(d, c) for d, c, _ in ax],
-                                       {d: val(d, col) if d in vary else col[0] for d, _, col in ax})
-                words = words + size
-            ok = ok & (words <= lim)
-    return ok
-
-
 def enumerate_mappings(problem: Problem, spec: AcceleratorSpec, with_factors: bool = True):
     """Every legal index factorization (fan-out and capacity), in Timeloop's mapping-ID order.
 
@@ -156,27 +119,17 @@ def enumerate_mappings(problem: Problem, spec: AcceleratorSpec, with_factors: bo
     if key not in cache:
         cache[key] = _constraints(problem, spec, tables)
     constraints, broken = cache[key]
-    sel = {}                        # per combined dim, its choice index per row (single-choice dims: 0)
-    ids = np.zeros(int(not broken) if _legal(constraints, sel, 1).all() else 0, dtype=np.int64)
-    for d in id_order(problem):
-        m = len(choices[d][1])
-        if m == 1 or ids.size == 0:
-            continue
-        ok = np.broadcast_to(_legal(constraints, sel, ids.size, new=d), (ids.size, m))
-        parent, choice = np.divmod(np.flatnonzero(ok), m)     # rows stay in mapping-ID order
-        sel = {k: v[parent] for k, v in sel.items()}
-        sel[d] = choice
-        ids = ids[parent] * m + choice
-    if ids.size == 0:   # no legal mapping (e.g. a dilated input window larger than every buffer)
+    if broken or not _legal(constraints, {}, 1).all():
+        legal = None
+    else:
+        legal = Legal(constraints, id_order(problem), {d: len(c[1]) for d, c in choices.items()})
+    if legal is None or legal.size == 0:   # no legal mapping (e.g. a dilated input window larger than every buffer)
         return (slots, np.zeros((len(slots), 0), dtype=np.int64), empty, (empty, lambda d, l: empty),
                 size, lambda r: np.zeros((len(slots), 0)))
-    zero = np.zeros(ids.size, dtype=np.intp)
-    sel.update({d: zero for d in dims if d not in sel})
-    temporal = np.full(ids.size, int(np.prod([t.temporal[0] for t in tables.values() if not t.temporal_varies])),
-                       dtype=np.int64)
-    for d, t in tables.items():
-        if t.temporal_varies:
-            temporal = temporal * t.temporal[sel[d]]
+    ids = legal.ids
+    temporal = legal.product({d: t.temporal[:-1] for d, t in tables.items()})
+    if isinstance(temporal, int):
+        temporal = np.full(ids.size, temporal, dtype=np.int64)
 
     memo = {}
     fanned = {i for i in range(len(spec.levels)) if spec.fanout(i) != (1, 1)}
@@ -187,14 +140,8 @@ def enumerate_mappings(problem: Problem, spec: AcceleratorSpec, with_factors: bo
         levels = tuple(i for i in levels if i in fanned)
         key = ("".join(sorted(dims)), levels)
         if key not in memo:
-            out = 1
-            for d in key[0]:
-                f = (tables[d].fan[:-1, levels, 0] * tables[d].fan[:-1, levels, 1]).prod(axis=1)
-                if (f != f[0]).any():
-                    out = out * f[sel[d]]
-                elif f[0] != 1:
-                    out = out * int(f[0])
-            memo[key] = out
+            memo[key] = legal.product({d: (tables[d].fan[:-1, levels, 0] * tables[d].fan[:-1, levels, 1]).prod(axis=1)
+                                       for d in key[0]})
         return memo[key]
 
     active = [k for k, s in enumerate(slots) if tables[s.dim].active[k]]
@@ -208,7 +155,7 @@ def enumerate_mappings(problem: Problem, spec: AcceleratorSpec, with_factors: bo
         """F for the legal rows `rows`: all slots [n_slots, n], or (active slot indices, F[active])."""
         Fa = np.empty((len(active), len(rows)), dtype=np.int64)
         for d, (pos, sub) in by_dim.items():
-            Fa[pos] = sub[:, sel[d][rows]]
+            Fa[pos] = sub[:, legal.choice(d, rows)]
         if only_active:
             return active, Fa
         F = np.ones((len(slots), len(rows)), dtype=np.int64)

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .nestplan import rows_product, structure
 from .problem import Problem
 from .spec import AcceleratorSpec
 
@@ -74,6 +75,9 @@ def _fills(loops, F, above, axes, rel, e, extents, size, ones, v3=False):
     for j in above:
         d = loops[j][1]
         if loops[j][2] is None:
+            if d not in rel and all(isinstance(w, int) for w in wrap.values()) and inner is False:
+                inner = F[j] > 1 if v3 else inner    # the tile does not move: no new points
+                continue
             shift = dict(wrap)
             if d in rel:
                 shift[d] = wrap[d] + stride[d]
@@ -104,20 +108,18 @@ def _fills(loops, F, above, axes, rel, e, extents, size, ones, v3=False):
 def _fills_boxes(loops, F, above, rel, size, ones):
     """_fills of a data space whose every axis is one dim (no sliding window): a temporal step that moves
     the tile along an axis leaves no overlap (it moves by at least its extent, or back), so it refills the
-    whole tile; it moves iff its dim is relevant or an inner relevant temporal loop above has wrapped."""
+    whole tile; it moves iff its dim is relevant or an inner relevant temporal loop above has wrapped. So
+    every temporal step of the loops from the innermost relevant one of bound > 1 outward refills: 1 + their
+    steps = the product of their bounds (sum over loops of (F - 1) x the bounds outside it telescopes)."""
     tl = [j for j in above if loops[j][2] is None]
-    counts, suffix = {}, ones                        # advances of each temporal loop
-    for j in reversed(tl):
-        counts[j] = (F[j] - 1) * suffix
-        suffix = suffix * F[j]
-    steps, seen = 0, None                            # refilling steps; an inner relevant loop has wrapped
-    for j in tl:
-        if loops[j][1] in rel:
-            steps = steps + counts[j]
-            seen = F[j] > 1 if seen is None else seen | (F[j] > 1)
-        elif seen is not None:
-            steps = steps + np.where(seen, counts[j], 0)
-    return size * (1 + steps)
+    relevant = [p for p, j in enumerate(tl) if loops[j][1] in rel]
+    if not relevant:
+        return size * ones
+    outward = np.cumprod(F[tl[relevant[0]:][::-1]], axis=0)[::-1]    # product of the bounds from each loop out
+    out = ones
+    for p in reversed(relevant):
+        out = np.where(F[tl[p]] > 1, outward[p - relevant[0]], out)
+    return size * out
 
 
 def outer_accesses(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.ndarray, ds: str) -> np.ndarray:
@@ -151,9 +153,8 @@ def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.nd
     nL = len(spec.levels)
     v3 = spec.semantics == "timeloop-v3"
     ones = np.ones(F.shape[1], dtype=np.int64)
-    temporal = [j for j, lp in enumerate(loops) if lp[2] is None]
-    T = _prod([F[j] for j in temporal], ones)
-    spaces = problem.dataspaces()
+    plan = structure(problem, spec, loops)
+    T = rows_product(F, plan.temporal, ones)
     stats = {}
     valid = np.ones(F.shape[1], dtype=bool)
     energy = np.zeros(F.shape[1], dtype=np.float64)
@@ -166,44 +167,41 @@ def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.nd
     ext = [None] * nL
     cur = {d: ones for d in problem.dims}
     for i in range(nL - 1, -1, -1):
-        for j, lp in enumerate(loops):
-            if lp[0] == i:
-                cur[lp[1]] = cur[lp[1]] * F[j]
+        for j, d in plan.at_level[i]:
+            cur[d] = cur[d] * F[j]
         ext[i] = dict(cur)
     inst = [ones] * nL
     for i in range(1, nL):
-        inst[i] = _prod([F[j] for j, lp in enumerate(loops) if lp[2] is not None and lp[0] == i - 1], inst[i - 1])
+        inst[i] = inst[i - 1] * rows_product(F, plan.spatial_at[i - 1], ones) if plan.spatial_at[i - 1].size else inst[i - 1]
 
-    read_write = problem.shape.read_write
-    for ds in problem.shape.dataspaces:
-        axes = spaces[ds]
-        rel = {d for ax in axes for d, _ in ax}
-        keepers = [i for i, lv in enumerate(spec.levels) if ds in lv.keep]  # outer -> inner
+    for space in plan.dataspaces:
+        ds, axes, rel = space.name, space.axes, space.rel
         fills, content = {}, {}
-        for i in keepers:
+        for k in space.keepers:
+            i = k.level
             e = ext[i]
             extents = [span(ax, e) for ax in axes]
             size = _prod(extents, ones)
             level_size[i] = level_size[i] + size
-            above = [j for j, lp in enumerate(loops) if lp[0] < i]
-            fills[i] = np.zeros_like(ones) if i == 0 else _fills(loops, F, above, axes, rel, e, extents, size, ones, v3)
-            # partition (distinct elements per instance): extents with the temporal factors above
-            pe = {d: e[d] * _prod([F[j] for j in above if loops[j][1] == d and loops[j][2] is None], ones) for d in rel}
-            part = _prod([span(ax, pe) for ax in axes], ones)
+            fills[i] = np.zeros_like(ones) if i == 0 else _fills(loops, F, k.above, axes, rel, e, extents, size, ones, v3)
+            # partition (distinct elements per instance): extents with the temporal factors above (needed for
+            # a read-write data space's reads, else only as a statistic)
+            part = None
+            if space.read_write or detail:
+                pe = {d: e[d] * rows_product(F, k.temporal_above[d], ones) if k.temporal_above[d].size else e[d]
+                      for d in rel}
+                part = _prod([span(ax, pe) for ax in axes], ones)
             stats[(spec.levels[i].name, ds)] = {"size": size, "partition": part, "instances": inst[i], "fills": fills[i]}
         # content accesses, inner -> outer
-        inner = keepers[-1]
-        relspatial_below = _prod([F[j] for j, lp in enumerate(loops)
-                                  if lp[2] is not None and lp[0] >= inner and lp[1] in rel], ones)
-        content[inner] = T * relspatial_below
-        for a, b in zip(keepers[-2::-1], keepers[::-1]):   # a outer of b
-            between = _prod([F[j] for j, lp in enumerate(loops)
-                             if lp[2] is not None and a <= lp[0] < b and lp[1] in rel], ones)
-            content[a] = fills[b] * between
-        for i in keepers:
+        inner = space.keepers[-1].level
+        content[inner] = T * rows_product(F, space.relspatial_below, ones)
+        for a, b in zip(space.keepers[-2::-1], space.keepers[::-1]):   # a outer of b
+            content[a.level] = fills[b.level] * rows_product(F, a.between, ones)
+        for k in space.keepers:
+            i = k.level
             st = stats[(spec.levels[i].name, ds)]
             lv = spec.levels[i]
-            if ds in read_write:
+            if space.read_write:
                 reads, updates = content[i] - st["partition"], content[i]
                 if v3 and i > 0:                            # v3+: the first write of an output fills nothing
                     st["fills"] = st["fills"] - st["partition"]
@@ -211,8 +209,10 @@ def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.nd
                 reads, updates = content[i], np.zeros_like(ones)
             st.update(reads=reads, updates=updates, content=content[i])
             acc = reads + updates + st["fills"]
-            read_bw[i] = read_bw[i] + reads / Tf            # v1.0's float order: per data space, then summed
-            write_bw[i] = write_bw[i] + (updates + st["fills"]) / Tf
+            if lv.read_bandwidth is not None or detail:
+                read_bw[i] = read_bw[i] + reads / Tf        # v1.0's float order: per data space, then summed
+            if lv.write_bandwidth is not None or detail:
+                write_bw[i] = write_bw[i] + (updates + st["fills"]) / Tf
             clusters = np.minimum(st["instances"], max(1, lv.instances // lv.cluster_size))
             if v3:      # v3+: each action its own ERT energy, vectors rounded up per action
                 a, b = lv.actions, lv.block_size
@@ -233,6 +233,8 @@ def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.nd
     cycles = T.copy()
     level_cycles = []
     for i, lv in enumerate(spec.levels):
+        if lv.read_bandwidth is None and lv.write_bandwidth is None and not detail:
+            continue                                        # no limit: the level's cycles are the compute cycles
         slow = np.ones_like(Tf)
         for bw, need in ((lv.read_bandwidth, read_bw[i]), (lv.write_bandwidth, write_bw[i])):
             if bw is not None:
