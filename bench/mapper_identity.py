@@ -7,9 +7,10 @@ a faster mapper must give the same answers).
 The problem sets: every reference CSV of real Timeloop runs in the package and in tests/data (the 356-row
 DARTS-op reference with its 140 distinct problems, the stock-config runs, both held-out folders, the exact-
 mapper and new-shape runs), the DARTS search spaces' LUT rows on eyeriss and diannao (what build-lut maps),
-and the problem-shape runs (GEMM, batched GEMM, Conv1D, asymmetric convs); the loop-nest model with every
-statistic on the shape runs' and the v4 development runs' own mappings (Timeloop v3+ semantics). Per problem: the best mapping's
-text, compute cycles, total cycles, energy (repr, every bit), candidates and mappings evaluated. With
+and the problem-shape runs (GEMM, batched GEMM, Conv1D, asymmetric convs); and the loop-nest model with every
+statistic on the shape runs' and the v4 development runs' own mappings (Timeloop v3+ semantics). Per problem:
+the best mapping's text, compute cycles, total cycles, energy (repr, every bit), candidates and mappings
+evaluated (in the LUT row's message). With
 --against, REV is checked out in a temporary git worktree and dumped by its own code in a subprocess;
 the last line is `mapper_identity: N problems, D differ` (exit 1 if any differ).
 """

@@ -91,8 +91,11 @@ class Legal:
         self.comps = components(dims, constraints)
         self.comp_of = {d: k for k, c in enumerate(self.comps) for d in c}
         self.tuples = [_combine(constraints, c, m) for c in self.comps]
-        self.leaf = self._interleave(dims, m) if all(t[c[-1]].size for t, c in zip(self.tuples, self.comps)) \
-            else [np.zeros(0, dtype=np.intp) for _ in self.comps]
+        sizes = [t[c[-1]].size for t, c in zip(self.tuples, self.comps)]
+        if len(self.comps) == 1 or not all(sizes):          # one component: its tuples are the rows
+            self.leaf = [np.arange(sizes[0] if all(sizes) else 0) for _ in self.comps]
+        else:
+            self.leaf = self._interleave(dims)
         self.ids = self._ids(dims, m)
 
     def _ids(self, dims, m) -> np.ndarray:
@@ -108,7 +111,7 @@ class Legal:
             out = out + dk[self.leaf[k]]
         return out
 
-    def _interleave(self, dims, m) -> list:
+    def _interleave(self, dims) -> list:
         """Per component, the leaf (tuple index) of every row, the rows in mapping-ID order: the dims taken
         in that order, a run of dims of one component at once, each row extended by the descendants of its
         component's current prefix (contiguous, as the tuples are in order)."""
@@ -123,7 +126,7 @@ class Legal:
             else:
                 runs.append([k, 1])
         for k, r in runs:
-            (prefix, first, last), (below, _, _) = trees[k][depth[k]], trees[k][depth[k] + r]
+            (_, first, last), (below, _, _) = trees[k][depth[k]], trees[k][depth[k] + r]
             lo = below[first[state[k]]]                  # first descendant r dims deeper, and how many
             cnt = below[last[state[k]]] - lo + 1
             state = [np.repeat(s, cnt) for s in state]

@@ -3,7 +3,8 @@
 The slots and each dim's index factorizations come from loopnest.slots (re-exported here); X/Y split
 and keep/bypass left to the mapper are expanded before (loopnest.choices): a spec here has them fixed,
 and is bound to the problem's shape (loopnest.bind). `enumerate_mappings` combines the dims' choices
-in mapping-ID order, pruning fan-out and capacity as it goes. Orders of unnamed dims are tried
+in mapping-ID order, pruning fan-out and capacity as it goes (loopnest.combine: the dims linked by no limit
+are combined apart, then interleaved). Orders of unnamed dims are tried
 afterwards on the best candidates (loopnest.permute); the stock eyeriss/diannao specs name every order
 that can change a cost.
 """
@@ -13,7 +14,6 @@ import numpy as np
 
 from .bind import bind
 from .combine import Legal, _legal
-from .nest import span
 from ..shape import cnn
 from .problem import Problem
 from .slots import (Slot, _order, build_slots, dim_choices, factorizations, mapspace_size,  # noqa: F401 (API)
@@ -119,10 +119,8 @@ def enumerate_mappings(problem: Problem, spec: AcceleratorSpec, with_factors: bo
     if key not in cache:
         cache[key] = _constraints(problem, spec, tables)
     constraints, broken = cache[key]
-    if broken or not _legal(constraints, {}, 1).all():
-        legal = None
-    else:
-        legal = Legal(constraints, id_order(problem), {d: len(c[1]) for d, c in choices.items()})
+    legal = (None if broken or not _legal(constraints, {}, 1).all() else
+             Legal(constraints, id_order(problem), {d: len(c[1]) for d, c in choices.items()}))
     if legal is None or legal.size == 0:   # no legal mapping (e.g. a dilated input window larger than every buffer)
         return (slots, np.zeros((len(slots), 0), dtype=np.int64), empty, (empty, lambda d, l: empty),
                 size, lambda r: np.zeros((len(slots), 0)))

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .nestplan import rows_product, structure
 from .problem import Problem
 from .spec import AcceleratorSpec
 
@@ -153,8 +152,9 @@ def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.nd
     nL = len(spec.levels)
     v3 = spec.semantics == "timeloop-v3"
     ones = np.ones(F.shape[1], dtype=np.int64)
-    plan = structure(problem, spec, loops)
-    T = rows_product(F, plan.temporal, ones)
+    temporal = [j for j, lp in enumerate(loops) if lp[2] is None]
+    T = _prod([F[j] for j in temporal], ones)
+    spaces = problem.dataspaces()
     stats = {}
     valid = np.ones(F.shape[1], dtype=bool)
     energy = np.zeros(F.shape[1], dtype=np.float64)
@@ -167,41 +167,48 @@ def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.nd
     ext = [None] * nL
     cur = {d: ones for d in problem.dims}
     for i in range(nL - 1, -1, -1):
-        for j, d in plan.at_level[i]:
-            cur[d] = cur[d] * F[j]
+        for j, lp in enumerate(loops):
+            if lp[0] == i:
+                cur[lp[1]] = cur[lp[1]] * F[j]
         ext[i] = dict(cur)
     inst = [ones] * nL
     for i in range(1, nL):
-        inst[i] = inst[i - 1] * rows_product(F, plan.spatial_at[i - 1], ones) if plan.spatial_at[i - 1].size else inst[i - 1]
+        inst[i] = _prod([F[j] for j, lp in enumerate(loops) if lp[2] is not None and lp[0] == i - 1], inst[i - 1])
 
-    for space in plan.dataspaces:
-        ds, axes, rel = space.name, space.axes, space.rel
+    read_write = problem.shape.read_write
+    for ds in problem.shape.dataspaces:
+        axes = spaces[ds]
+        rel = {d for ax in axes for d, _ in ax}
+        keepers = [i for i, lv in enumerate(spec.levels) if ds in lv.keep]  # outer -> inner
         fills, content = {}, {}
-        for k in space.keepers:
-            i = k.level
+        for i in keepers:
             e = ext[i]
             extents = [span(ax, e) for ax in axes]
             size = _prod(extents, ones)
             level_size[i] = level_size[i] + size
-            fills[i] = np.zeros_like(ones) if i == 0 else _fills(loops, F, k.above, axes, rel, e, extents, size, ones, v3)
+            above = [j for j, lp in enumerate(loops) if lp[0] < i]
+            fills[i] = np.zeros_like(ones) if i == 0 else _fills(loops, F, above, axes, rel, e, extents, size, ones, v3)
             # partition (distinct elements per instance): extents with the temporal factors above (needed for
             # a read-write data space's reads, else only as a statistic)
             part = None
-            if space.read_write or detail:
-                pe = {d: e[d] * rows_product(F, k.temporal_above[d], ones) if k.temporal_above[d].size else e[d]
+            if ds in read_write or detail:
+                pe = {d: e[d] * _prod([F[j] for j in above if loops[j][1] == d and loops[j][2] is None], ones)
                       for d in rel}
                 part = _prod([span(ax, pe) for ax in axes], ones)
             stats[(spec.levels[i].name, ds)] = {"size": size, "partition": part, "instances": inst[i], "fills": fills[i]}
         # content accesses, inner -> outer
-        inner = space.keepers[-1].level
-        content[inner] = T * rows_product(F, space.relspatial_below, ones)
-        for a, b in zip(space.keepers[-2::-1], space.keepers[::-1]):   # a outer of b
-            content[a.level] = fills[b.level] * rows_product(F, a.between, ones)
-        for k in space.keepers:
-            i = k.level
+        inner = keepers[-1]
+        relspatial_below = _prod([F[j] for j, lp in enumerate(loops)
+                                  if lp[2] is not None and lp[0] >= inner and lp[1] in rel], ones)
+        content[inner] = T * relspatial_below
+        for a, b in zip(keepers[-2::-1], keepers[::-1]):   # a outer of b
+            between = _prod([F[j] for j, lp in enumerate(loops)
+                             if lp[2] is not None and a <= lp[0] < b and lp[1] in rel], ones)
+            content[a] = fills[b] * between
+        for i in keepers:
             st = stats[(spec.levels[i].name, ds)]
             lv = spec.levels[i]
-            if space.read_write:
+            if ds in read_write:
                 reads, updates = content[i] - st["partition"], content[i]
                 if v3 and i > 0:                            # v3+: the first write of an output fills nothing
                     st["fills"] = st["fills"] - st["partition"]
