@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .nest import outer_accesses
+from .nest import blocks, outer_accesses
 from .problem import Problem
 from .spec import AcceleratorSpec
 
@@ -44,7 +44,7 @@ def energy_lower_bound(problem: Problem, spec: AcceleratorSpec, T: np.ndarray, s
         below = spatial(problem.relevant(ds), list(range(i, nL)))
         content = T if isinstance(below, int) and below == 1 else T * below
         acc = 2 * content if ds in problem.shape.read_write and not v3 else content   # v1.0 r-w: >= 2 x content
-        e += (acc if lv.block_size == 1 else -(-acc // lv.block_size)) * per[i] * clusters
+        e += blocks(acc, lv.block_size) * per[i] * clusters
     return e
 
 
@@ -76,7 +76,7 @@ def outer_bound(problem, spec, loops, factors_of, rows, e_lb, c_lb, combine, inc
         for a in range(0, rows.size, CHUNK):
             keep, F = factors_of(rows[a:a + CHUNK], only_active=True)
             acc[a:a + CHUNK] = outer_accesses(problem, spec, [loops[k] for k in keep], F, ds)
-        e_lb = e_lb + outer.access_energy_pj * (-(-acc // outer.block_size) - comp[ds])
+        e_lb = e_lb + outer.access_energy_pj * (blocks(acc, outer.block_size) - comp[ds])
         lb = combine(e_lb, c_lb)
         if rows.size > SMALL:
             incumbent(rows[np.argsort(lb, kind="stable")[:PROBE]])

@@ -172,9 +172,10 @@ def _search(problem: Problem, spec: AcceleratorSpec, metrics: tuple) -> MapResul
         if rows.size <= SMALL:
             break
         # incumbent: the lowest bounds (often many equal ones) and a sample spread over the mapspace
-        low = rows[np.argpartition(lb[rows], PROBE)[:PROBE]]
+        lbr = lb if rows.size == lb.size else lb[rows]      # (rows: all legal ones, in order, or a subset)
+        low = rows[np.argpartition(lbr, PROBE)[:PROBE]]
         incumbent(np.unique(np.concatenate((low, rows[:: max(1, rows.size // PROBE)]))))
-        rows = rows[lb[rows] <= incumbent(None)]
+        rows = rows[lbr <= incumbent(None)]
     if rows.size > PROBE and np.isfinite(incumbent(None)):
         rows = outer_bound(problem, spec, loops, factors_of, rows, e_lb[rows], c_lb[rows], combine, incumbent)
     cost, r = run(rows)

@@ -47,6 +47,15 @@ def _prod(arrs, like):
     return out
 
 
+def blocks(words, block: int):
+    """ceil(words / block) for integer arrays (a shift when `block` is a power of two: same integers, faster)."""
+    if block == 1:
+        return words
+    if isinstance(block, (int, np.integer)) and block & (block - 1) == 0:
+        return (words + (block - 1)) >> (int(block).bit_length() - 1)
+    return -(-words // block)
+
+
 def span(axis, ext):
     """Extent of a data-space axis (((dim, coefficient), ...)) over a box with per-dim extents `ext`."""
     if len(axis) == 1 and axis[0][1] == 1:
@@ -111,13 +120,12 @@ def _fills_boxes(loops, F, above, rel, size, ones):
     every temporal step of the loops from the innermost relevant one of bound > 1 outward refills: 1 + their
     steps = the product of their bounds (sum over loops of (F - 1) x the bounds outside it telescopes)."""
     tl = [j for j in above if loops[j][2] is None]
-    relevant = [p for p, j in enumerate(tl) if loops[j][1] in rel]
-    if not relevant:
-        return size * ones
-    outward = np.cumprod(F[tl[relevant[0]:][::-1]], axis=0)[::-1]    # product of the bounds from each loop out
-    out = ones
-    for p in reversed(relevant):
-        out = np.where(F[tl[p]] > 1, outward[p - relevant[0]], out)
+    first = next((p for p, j in enumerate(tl) if loops[j][1] in rel), None)
+    out, outward = ones, ones                        # outward: the product of the bounds from this loop out
+    for j in reversed(tl[first:] if first is not None else []):
+        outward = outward * F[j]
+        if loops[j][1] in rel:
+            out = np.where(F[j] > 1, outward, out)
     return size * out
 
 
@@ -223,10 +231,10 @@ def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.nd
             clusters = np.minimum(st["instances"], max(1, lv.instances // lv.cluster_size))
             if v3:      # v3+: each action its own ERT energy, vectors rounded up per action
                 a, b = lv.actions, lv.block_size
-                e_pj = (-(-reads // b) * a["read"] + -(-st["fills"] // b) * a["fill"]
-                        + -(-updates // b) * a["update"]) * clusters
+                e_pj = (blocks(reads, b) * a["read"] + blocks(st["fills"], b) * a["fill"]
+                        + blocks(updates, b) * a["update"]) * clusters
             else:
-                e_pj = -(-acc // lv.block_size) * lv.access_energy_pj * clusters
+                e_pj = blocks(acc, lv.block_size) * lv.access_energy_pj * clusters
             st["energy_pj"] = e_pj
             energy = energy + e_pj
 

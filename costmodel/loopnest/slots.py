@@ -148,10 +148,10 @@ def _choices(d: str, bound: int, slots: list[Slot]):
         return None
     rest = bound // fixed if free else 1       # no free slot: the fixed product (maybe part of the bound)
     # Timeloop's order: ascending divisors, the OUTERMOST free slot varying slowest
-    ch = tuple(t[::-1] for t in factorizations(rest, len(free)))
+    ch = factorizations(rest, len(free))
     if not ch:
         return None
-    return free, np.array(ch, dtype=np.int64).reshape(len(ch), len(free))
+    return free, np.array(ch, dtype=np.int64).reshape(len(ch), len(free))[:, ::-1].copy()
 
 
 def mapspace_size(problem: Problem, spec: AcceleratorSpec) -> int:
