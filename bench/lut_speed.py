@@ -66,6 +66,17 @@ def install_zigzag(venv: Path) -> str:
     return str(py)
 
 
+def reference_rows(ref_csv: Path) -> tuple[list, list]:
+    """The reference's rows (fidelity.read_reference) and, per row, (recorded wall_s, whether it is the first
+    of its problem: `duplicate == 0`)."""
+    rows = read_reference(ref_csv)
+    with open(ref_csv, newline="") as fh:      # the rows read_reference keeps, in order
+        meta = [(float(r["wall_s"]), r.get("duplicate") in ("0", "0.0")) for r in csv.DictReader(fh)
+                if all((r.get(c) or "").strip() for c in PROBLEM_COLS + RESULT_COLS)]
+    assert len(meta) == len(rows)
+    return rows, meta
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reference", default=str(reference_dir() / "timeloop_v1.0_darts_ops.csv"),
@@ -78,11 +89,7 @@ def main(argv=None):
                     help="distinct problems to time the real timeloop-mapper on, when it is on PATH")
     args = ap.parse_args(argv)
     ref_csv = Path(args.reference)
-    rows = read_reference(ref_csv)
-    with open(ref_csv, newline="") as fh:      # the rows read_reference keeps, in order
-        meta = [(float(r["wall_s"]), r.get("duplicate") in ("0", "0.0")) for r in csv.DictReader(fh)
-                if all((r.get(c) or "").strip() for c in PROBLEM_COLS + RESULT_COLS)]
-    assert len(meta) == len(rows)
+    rows, meta = reference_rows(ref_csv)
     first = [row for row, (_, dup0) in zip(rows, meta) if dup0]
     wall_distinct = sum(w for w, dup0 in meta if dup0)
     wall_all = sum(w for w, _ in meta)

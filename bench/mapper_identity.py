@@ -75,7 +75,7 @@ def dump(root: Path) -> dict:
     def model(key, problem, s, mapping):
         """The loop-nest model on a fixed mapping, with every per-(level, data space) statistic."""
         cost, stats = evaluate(problem, s, mapping, detail=True)
-        out[key] = [repr(cost), {f"{k}": {n: np.asarray(v).tolist() for n, v in st.items()} if isinstance(st, dict)
+        out[key] = [repr(cost), {str(k): {n: np.asarray(v).tolist() for n, v in st.items()} if isinstance(st, dict)
                                  else np.asarray(st).tolist() for k, st in stats.items()}]
 
     for path in _reference_csvs(root):

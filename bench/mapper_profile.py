@@ -14,7 +14,6 @@ and those bounded. Last line: `mapper_profile: M ms per distinct problem; <phase
 from __future__ import annotations
 
 import argparse
-import csv
 import time
 from collections import Counter
 from pathlib import Path
@@ -23,13 +22,13 @@ from costmodel.arch.registry import load_arch
 from costmodel.backends.analytic import AnalyticBackend
 from costmodel.loopnest import mapper
 from costmodel.loopnest.bounds import SMALL
-from costmodel.loopnest.fidelity import PROBLEM_COLS, RESULT_COLS, read_reference
 from costmodel.resources import reference_dir
+from lut_speed import reference_rows
 
-PHASES = {"plan": (mapper.strategy, "plan"), "enumerate": (mapper, "candidates"),
-          "bounds": (mapper, "energy_lower_bound"), "bounds ": (mapper, "cycles_lower_bound"),
-          "outer bound": (mapper, "outer_bound"), "analyze": (mapper, "analyze"),
-          "mapping": (mapper, "tiles"), "mapping ": (mapper, "to_mapping")}
+PHASES = [("plan", mapper.strategy, "plan"), ("enumerate", mapper, "candidates"),
+          ("bounds", mapper, "energy_lower_bound"), ("bounds", mapper, "cycles_lower_bound"),
+          ("outer bound", mapper, "outer_bound"), ("analyze", mapper, "analyze"),
+          ("mapping", mapper, "tiles"), ("mapping", mapper, "to_mapping")]
 
 
 def timed(spent: Counter, stack: list, label: str, fn):
@@ -42,7 +41,7 @@ def timed(spent: Counter, stack: list, label: str, fn):
         finally:
             inner = stack.pop()
             took = time.process_time() - t0
-            spent[label.strip()] += took - inner
+            spent[label] += took - inner
             if stack:
                 stack[-1] += took
         if label == "enumerate":
@@ -55,14 +54,11 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reference", default=str(reference_dir() / "timeloop_v1.0_darts_ops.csv"))
     args = ap.parse_args(argv)
-    rows = read_reference(args.reference)
-    with open(args.reference, newline="") as fh:
-        dup0 = [r.get("duplicate") in ("0", "0.0") for r in csv.DictReader(fh)
-                if all((r.get(c) or "").strip() for c in PROBLEM_COLS + RESULT_COLS)]
-    first = [row for row, d in zip(rows, dup0) if d]
+    rows, meta = reference_rows(Path(args.reference))
+    first = [row for row, (_, dup0) in zip(rows, meta) if dup0]
     specs = {a: load_arch(a) for a in {a for _, a, *_ in rows}}
     spent, stack, classes = Counter(), [], {}
-    for label, (module, name) in PHASES.items():
+    for label, module, name in PHASES:
         setattr(module, name, timed(spent, stack, label, getattr(module, name)))
     backend = AnalyticBackend()
     for _, arch, layer, *_ in first:

@@ -92,8 +92,10 @@ class Legal:
         self.comp_of = {d: k for k, c in enumerate(self.comps) for d in c}
         self.tuples = [_combine(constraints, c, m) for c in self.comps]
         sizes = [t[c[-1]].size for t, c in zip(self.tuples, self.comps)]
-        if len(self.comps) == 1 or not all(sizes):          # one component: its tuples are the rows
-            self.leaf = [np.arange(sizes[0] if all(sizes) else 0) for _ in self.comps]
+        if not all(sizes):                                  # a component has no legal tuple: no rows
+            self.leaf = [np.zeros(0, dtype=np.intp) for _ in self.comps]
+        elif len(self.comps) == 1:                          # one component: its tuples are the rows
+            self.leaf = [np.arange(sizes[0])]
         else:
             self.leaf = self._interleave(dims)
         self.ids = self._ids(dims, m)

@@ -120,9 +120,8 @@ def _fills_boxes(loops, F, above, rel, size, ones):
     every temporal step of the loops from the innermost relevant one of bound > 1 outward refills: 1 + their
     steps = the product of their bounds (sum over loops of (F - 1) x the bounds outside it telescopes)."""
     tl = [j for j in above if loops[j][2] is None]
-    first = next((p for p, j in enumerate(tl) if loops[j][1] in rel), None)
     out, outward = ones, ones                        # outward: the product of the bounds from this loop out
-    for j in reversed(tl[first:] if first is not None else []):
+    for j in reversed(tl):                           # outer -> inner: the innermost relevant loop > 1 wins
         outward = outward * F[j]
         if loops[j][1] in rel:
             out = np.where(F[j] > 1, outward, out)
