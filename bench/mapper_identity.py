@@ -9,16 +9,19 @@ DARTS-op reference with its 140 distinct problems, the stock-config runs, both h
 mapper and new-shape runs), the DARTS search spaces' LUT rows on eyeriss and diannao (what build-lut maps),
 and the problem-shape runs (GEMM, batched GEMM, Conv1D, asymmetric convs); and the loop-nest model with every
 statistic on the shape runs' and the v4 development runs' own mappings (Timeloop v3+ semantics). Per problem:
-the best mapping's text, compute cycles, total cycles, energy (repr, every bit), candidates and mappings
-evaluated (in the LUT row's message). With
---against, REV is checked out in a temporary git worktree and dumped by its own code in a subprocess;
-the last line is `mapper_identity: N problems, D differ` (exit 1 if any differ).
+the best mapping's text, compute cycles, total cycles, energy (repr, every bit), the candidates and the LUT
+row's message: the answer. The number of mappings evaluated (in that message) is how much work the
+bound left, a statistic of the search, not part of its answer: it is compared apart and reported, not
+failed on (a faster search may prune more or less). With --against, REV is checked out in a temporary git
+worktree and dumped by its own code in a subprocess; the last line is `mapper_identity: N problems, D differ
+(E evaluated a different number of mappings)` (exit 1 if any answer differs).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -27,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+EVALUATED = re.compile(r"\b(\d+) legal /")        # the message's count of mappings evaluated
 
 
 def _reference_csvs(root: Path) -> list[Path]:
@@ -55,7 +59,7 @@ def dump(root: Path) -> dict:
     from costmodel.spaces import load_space
     from costmodel.errors import CostModelError
 
-    backend, specs, out = AnalyticBackend(), {}, {}
+    backend, specs, out, evaluated = AnalyticBackend(), {}, {}, {}
 
     def spec(name):
         if name not in specs:
@@ -70,7 +74,8 @@ def dump(root: Path) -> dict:
             out[key] = f"unreadable: {s}"
             return
         c = backend.evaluate(layer, s)
-        out[key] = [c.status, c.mapping, c.compute_cycles, c.cycles, repr(c.energy_pj), c.message]
+        out[key] = [c.status, c.mapping, c.compute_cycles, c.cycles, repr(c.energy_pj), EVALUATED.sub("# legal /", c.message)]
+        evaluated[key] = [int(n) for n in EVALUATED.findall(c.message)]
 
     def model(key, problem, s, mapping):
         """The loop-nest model on a fixed mapping, with every per-(level, data space) statistic."""
@@ -93,7 +98,8 @@ def dump(root: Path) -> dict:
         s = load_arch("eyeriss") if (run / "constraints.yaml").exists() else load_arch(str(run / "arch.yaml"))
         r = search(Problem.from_file(run / "problem.yaml"), s)
         out[f"shape {run.relative_to(root)}"] = [r.mapping.text(" | ") if r.mapping else None, r.compute_cycles,
-                                                 r.cycles, repr(r.energy_pj), r.candidates, r.evaluated]
+                                                 r.cycles, repr(r.energy_pj), r.candidates]
+        evaluated[f"shape {run.relative_to(root)}"] = [r.evaluated]
         model(f"shape model {run.relative_to(root)}", Problem.from_file(run / "problem.yaml"), s,
               (run / "timeloop-mapper.map.txt").read_text())
     sys.path.insert(0, str(root / "tests" / "costmodel" / "timeloop" / "v4"))
@@ -102,7 +108,7 @@ def dump(root: Path) -> dict:
     for name in RUNS:                       # the v4 development runs (Timeloop v3+ semantics) on their own mappings
         run = v4.load(native(name), None, output(name, "ERT.yaml"))
         model(f"v4 model {name}", run.problem, run.spec, run.mapping)
-    return out
+    return {"answers": out, "evaluated": evaluated}
 
 
 def main(argv=None):
@@ -131,12 +137,18 @@ def main(argv=None):
                 answers[label] = json.loads(out.read_text())
         finally:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=True)
-    theirs, ours = answers["theirs"], answers["ours"]
+    (theirs, their_ev), (ours, our_ev) = ((answers[t]["answers"], answers[t]["evaluated"]) for t in ("theirs", "ours"))
     keys = sorted(set(theirs) | set(ours))
     differ = [k for k in keys if theirs.get(k) != ours.get(k)]
     for k in differ[:20]:
         print(f"differs: {k}\n  {args.against}: {theirs.get(k)}\n  this tree: {ours.get(k)}")
-    print(f"mapper_identity: {len(keys)} problems, {len(differ)} differ")
+    searched = [k for k in keys if their_ev.get(k) != our_ev.get(k)]
+    if searched:
+        total = [sum(sum(ev.get(k, [])) for k in keys) for ev in (their_ev, our_ev)]
+        print(f"mappings evaluated differ on {len(searched)} problems (same answers): {total[0]:,} in all at "
+              f"{args.against}, {total[1]:,} here")
+    print(f"mapper_identity: {len(keys)} problems, {len(differ)} differ ({len(searched)} evaluated a different "
+          f"number of mappings)")
     sys.exit(1 if differ else 0)
 
 

@@ -4,10 +4,10 @@ A fan-out or capacity limit (mapspace._constraints) changes with the choices of 
 `vary` set); dims linked by a shared limit form a component, and the legal set is the product of the
 components' legal sets (DianNao: {K, P, Q} and {C, R, S}). Each component is combined on its own
 (`_combine`: the dims one after the other in mapping-ID order, each limit checked as soon as one of its
-dims is combined, the dims not combined yet at their lower bound), then the components' legal tuples are
-interleaved (`Legal`): rows in mapping-ID order, each row a leaf of every component. A dim's choice, a
-product of per-choice values or a mapping ID per row are looked up through the leaves, so no per-row
-array is built for a dim unless asked for.
+dims is combined, the dims not combined yet at their lower bound); the legal set is the grid of the
+components' tuples (`Legal`), a cell one tuple of each. A per-dim product (compute cycles, fan-out) is
+an outer product over that grid (numpy broadcasting: nothing gathered per cell); a cell's mapping ID is
+the sum of its tuples' digits, so the cells a search keeps are put in mapping-ID order by sorting them.
 """
 from __future__ import annotations
 
@@ -83,90 +83,51 @@ def components(dims: list, constraints) -> list[list]:
 
 
 class Legal:
-    """The legal rows of a mapspace (see the module docstring): `ids` in mapping-ID order; `choice(d)`,
-    `product(values)` per row."""
+    """The legal rows of a mapspace as a grid over its components (see the module docstring): a cell is
+    one legal tuple of every component, numbered in mixed radix (the first component the most significant
+    digit). `ids(cells)` their mapping IDs, `choice(d, parts)` a dim's choice index, `grid(values)` a
+    per-dim product broadcast over the grid, `in_id_order()` every cell in mapping-ID order."""
 
     def __init__(self, constraints, order: list, m: dict):
         dims = [d for d in order if m[d] > 1]
         self.comps = components(dims, constraints)
         self.comp_of = {d: k for k, c in enumerate(self.comps) for d in c}
         self.tuples = [_combine(constraints, c, m) for c in self.comps]
-        sizes = [t[c[-1]].size for t, c in zip(self.tuples, self.comps)]
-        if not all(sizes):                                  # a component has no legal tuple: no rows
-            self.leaf = [np.zeros(0, dtype=np.intp) for _ in self.comps]
-        elif len(self.comps) == 1:                          # one component: its tuples are the rows
-            self.leaf = [np.arange(sizes[0])]
-        else:
-            self.leaf = self._interleave(dims)
-        self.ids = self._ids(dims, m)
-
-    def _ids(self, dims, m) -> np.ndarray:
-        """Mapping IDs: mixed radix over the ID order, its first dim the most significant digit."""
-        radix, digits = 1, [np.zeros(t[c[-1]].size, dtype=np.int64) for t, c in zip(self.tuples, self.comps)]
+        self.shape = tuple(t[c[-1]].size for t, c in zip(self.tuples, self.comps))
+        self.size = int(np.prod(self.shape, dtype=np.int64))
+        radix, self.digits = 1, [0] * len(self.comps)   # per component, its tuples' share of the mapping ID
         for d in reversed(dims):
             k = self.comp_of[d]
-            digits[k] = digits[k] + self.tuples[k][d] * radix
+            self.digits[k] = self.digits[k] + self.tuples[k][d] * radix
             radix *= m[d]
-        n = self.leaf[0].size if self.comps else 1
-        out = np.zeros(n, dtype=np.int64)
-        for k, dk in enumerate(digits):
-            out = out + dk[self.leaf[k]]
+
+    def parts(self, cells) -> list:
+        """Per component, the tuple index of each cell."""
+        return [cells] if len(self.shape) <= 1 else list(np.unravel_index(cells, self.shape))
+
+    def ids(self, cells) -> np.ndarray:
+        """The mapping IDs of `cells` (int64)."""
+        out = np.zeros(len(cells), dtype=np.int64)
+        for digit, part in zip(self.digits, self.parts(cells)):
+            out += digit[part]
         return out
 
-    def _interleave(self, dims) -> list:
-        """Per component, the leaf (tuple index) of every row, the rows in mapping-ID order: the dims taken
-        in that order, a run of dims of one component at once, each row extended by the descendants of its
-        component's current prefix (contiguous, as the tuples are in order)."""
-        trees = [self._tree(t, c) for t, c in zip(self.tuples, self.comps)]
-        state = [np.zeros(1, dtype=np.intp) for _ in self.comps]
-        depth = [0] * len(self.comps)
-        runs = []
-        for d in dims:
-            k = self.comp_of[d]
-            if runs and runs[-1][0] == k:
-                runs[-1][1] += 1
-            else:
-                runs.append([k, 1])
-        for k, r in runs:
-            (_, first, last), (below, _, _) = trees[k][depth[k]], trees[k][depth[k] + r]
-            lo = below[first[state[k]]]                  # first descendant r dims deeper, and how many
-            cnt = below[last[state[k]]] - lo + 1
-            state = [np.repeat(s, cnt) for s in state]
-            state[k] = np.repeat(lo - (np.cumsum(cnt) - cnt), cnt) + np.arange(state[k].size)
-            depth[k] += r
-        return state
+    def in_id_order(self) -> np.ndarray:
+        """Every cell, in mapping-ID order (the cells' own order when there is one component)."""
+        cells = np.arange(self.size)
+        return cells if len(self.shape) <= 1 else cells[np.argsort(self.ids(cells))]
 
-    @staticmethod
-    def _tree(tuples: dict, dims: list) -> list:
-        """Per depth j (0 .. len(dims)): each tuple's prefix index (its first j choices), and each prefix's
-        first and last tuple (the last depth's prefixes are the tuples themselves)."""
-        n = tuples[dims[-1]].size
-        new = np.zeros(n, dtype=bool)
-        new[:1] = True
-        out = []
-        for j in range(len(dims) + 1):
-            if j:
-                d = dims[j - 1]
-                new[1:] |= tuples[d][1:] != tuples[d][:-1]
-            starts = np.flatnonzero(new)
-            out.append((np.cumsum(new) - 1, starts, np.append(starts[1:], n) - 1))
-        return out
-
-    @property
-    def size(self) -> int:
-        return self.ids.size
-
-    def choice(self, d: str, rows=None) -> np.ndarray:
-        """Per row (or per row of `rows`), the choice index of dim `d` (0 for a dim with one choice)."""
+    def choice(self, d: str, parts: list) -> np.ndarray:
+        """The choice index of dim `d` per cell (`parts`: self.parts(cells)); 0 for a dim with one choice."""
         if d not in self.comp_of:
-            return np.zeros(self.size if rows is None else len(rows), dtype=np.intp)
+            return np.zeros(len(parts[0]) if parts else 1, dtype=np.intp)
         k = self.comp_of[d]
-        leaf = self.leaf[k] if rows is None else self.leaf[k][rows]
-        return self.tuples[k][d][leaf]
+        return self.tuples[k][d][parts[k]]
 
-    def product(self, values: dict):
-        """Per row, the product over dims of values[d][choice of d] (integers); an int when it is the same
-        for every row."""
+    def grid(self, values: dict):
+        """The product over dims of values[d][choice of d] (integers), as an array broadcastable to the grid
+        (`self.shape`; a component on which nothing varies has extent 1), or an int when it is the same for
+        every cell."""
         out, per = 1, {}
         for d, v in values.items():
             if (v != v[0]).any() and d in self.comp_of:
@@ -175,5 +136,5 @@ class Legal:
             elif v[0] != 1:
                 out = out * int(v[0])
         for k, p in per.items():
-            out = out * p[self.leaf[k]]
+            out = out * p.reshape([-1 if j == k else 1 for j in range(len(self.shape))])
         return out

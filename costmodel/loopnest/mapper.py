@@ -30,7 +30,7 @@ from . import choices, permute, sampling, strategy
 from .bind import bind
 from .bounds import (CHUNK, PROBE, SMALL, cycles_lower_bound, energy_lower_bound, outer_bound,  # noqa: F401 (API)
                      outer_compulsory)
-from .mapspace import enumerate_mappings, partial_dims
+from .mapspace import legal_cells, partial_dims
 from .nest import analyze
 from .problem import Problem
 from .mapper_settings import objective_metrics
@@ -45,18 +45,20 @@ _tiles, _better, _best_of, _as_result, _cost, _outer_bound = tiles, better, best
 
 def candidates(problem: Problem, spec: AcceleratorSpec):
     """The candidate enumeration of one concrete spec: (slots, ids, (T, spatial), size, factors_of, rows, why) --
-    every legal index factorization in mapping-ID order (mapspace.enumerate_mappings), `rows` those meeting
-    the spec's minimum utilization, and why there is none ('' if there are some)."""
-    slots, _, ids, (T, spatial), size, factors_of = enumerate_mappings(problem, spec, with_factors=False)
-    rows, why = np.arange(ids.size), ""
-    if ids.size == 0:
+    every legal index factorization as the cells of a grid (mapspace.legal_cells; `ids(cells)` their mapping
+    IDs; T and spatial over the grid), `rows` the cells meeting the spec's minimum utilization, and why there
+    is none ('' if there are some)."""
+    slots, legal, (T, spatial), size, factors_of = legal_cells(problem, spec)
+    if legal is None:
         why = f"no valid mapping in a mapspace of {size} index factorizations (fan-out / capacity)"
-    elif spec.mapper.get("min_utilization"):       # Timeloop's utilization constraint: used MACs / all MACs
-        used = np.broadcast_to(spatial(problem.dims, list(range(len(spec.levels)))), ids.shape)
+        return slots, None, (None, None), size, None, np.zeros(0, dtype=np.intp), why
+    rows, why = np.arange(legal.size), ""
+    if spec.mapper.get("min_utilization"):       # Timeloop's utilization constraint: used MACs / all MACs
+        used = np.broadcast_to(spatial(problem.dims, list(range(len(spec.levels)))), legal.shape).ravel()
         rows = rows[used >= spec.mapper["min_utilization"] * spec.mac.instances]
         if not rows.size:
             why = f"no mapping reaches the minimum utilization {spec.mapper['min_utilization']}"
-    return slots, ids, (T, spatial), size, factors_of, rows, why
+    return slots, legal.ids, (T, spatial), size, factors_of, rows, why
 
 
 def search(problem: Problem, spec: AcceleratorSpec, objective: str | None = None) -> MapResult:
@@ -147,8 +149,8 @@ def _search(problem: Problem, spec: AcceleratorSpec, metrics: tuple) -> MapResul
         return MapResult(None, candidates=size, message=why)
     combine = {"edp": lambda e, c: e * c, "energy": lambda e, c: e, "delay": lambda e, c: c}[objective]
     if rows.size > SMALL:        # a small mapspace is evaluated whole: no bounds needed
-        e_lb = energy_lower_bound(problem, spec, T, spatial)
-        c_lb = cycles_lower_bound(problem, spec, T, spatial)
+        e_lb = energy_lower_bound(problem, spec, T, spatial).ravel()      # over the grid, per cell
+        c_lb = cycles_lower_bound(problem, spec, T, spatial).ravel()
         lb = combine(e_lb, c_lb)
     loops = [(s.level, s.dim, s.axis) for s in slots]
 
@@ -178,6 +180,10 @@ def _search(problem: Problem, spec: AcceleratorSpec, metrics: tuple) -> MapResul
         rows = rows[lbr <= incumbent(None)]
     if rows.size > PROBE and np.isfinite(incumbent(None)):
         rows = outer_bound(problem, spec, loops, factors_of, rows, e_lb[rows], c_lb[rows], combine, incumbent)
+    rid = ids(rows)
+    if rid.size > 1 and (rid[1:] < rid[:-1]).any():       # the survivors in mapping-ID order (the selection's)
+        order = np.argsort(rid)
+        rows, rid = rows[order], rid[order]
     cost, r = run(rows)
     if not np.isfinite(cost).any():
         return MapResult(None, candidates=size, evaluated=rows.size, message="no mapping fits the buffers")
@@ -185,7 +191,7 @@ def _search(problem: Problem, spec: AcceleratorSpec, metrics: tuple) -> MapResul
     for m in later:              # Timeloop's multi-metric rule: the next metric among those tied on this one
         ok = ok[cost[ok] <= cost[ok].min() * (1 + tol)]
         cost = np.where(np.isfinite(cost), cost_of(r, m), np.inf)
-    b = int(ok[select_threads(cost[ok], ids[rows][ok], size, tol, spec.mapper.get("threads", 1))])
+    b = int(ok[select_threads(cost[ok], rid[ok], size, tol, spec.mapper.get("threads", 1))])
     keys = ("compute_cycles", "cycles", "energy_pj")
     best, order = (b, {k: r[k][b] for k in keys}), None
     top = ok[np.argsort(cost[ok], kind="stable")[:permute.TOP]]

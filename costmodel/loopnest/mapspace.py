@@ -98,22 +98,21 @@ def _constraints(problem, spec, tables) -> tuple[list, bool]:
     return out, broken
 
 
-def enumerate_mappings(problem: Problem, spec: AcceleratorSpec, with_factors: bool = True):
-    """Every legal index factorization (fan-out and capacity), in Timeloop's mapping-ID order.
+def legal_cells(problem: Problem, spec: AcceleratorSpec):
+    """Every legal index factorization (fan-out and capacity) as the cells of a loopnest.combine.Legal grid.
 
-    Returns (slots, F [n_slots, n_legal] int64 (None unless with_factors), ids [n_legal] (mapping IDs
-    in the full index-factorization space), (temporal [n_legal] = compute cycles, spatial(dims, levels) ->
-    [n_legal] (or an int if constant) product of those dims' spatial factors at those levels), size, factors_of),
-    where factors_of(rows) gives F for a subset of the legal rows.
+    Returns (slots, legal (None if nothing is legal), (temporal, spatial), size, factors_of): temporal
+    [legal.shape] = compute cycles per cell; spatial(dims, levels) the product of those dims' spatial factors
+    at those levels (broadcastable to legal.shape, or an int if the same everywhere); size the index
+    factorizations in all; factors_of(cells) the factors F [n_slots, n] of those cells, or with
+    only_active=True (active slot indices, F[active]).
     """
     spec = bind(spec, problem.shape)
     cache = _spec_cache(spec)
     slots = build_slots(problem, spec, cache)
     choices = dim_choices(problem, slots, cache)
-    empty = np.zeros(0, dtype=np.int64)
     if choices is None:
-        return (slots, np.zeros((len(slots), 0), dtype=np.int64), empty, (empty, lambda d, l: empty),
-                0, lambda r: np.zeros((len(slots), 0)))
+        return slots, None, (None, None), 0, None
     size = int(np.prod([len(c[1]) for c in choices.values()]))
     dims = problem.shape.order
     tables = {d: _dim_tables(cache, spec, slots, d, *choices[d]) for d in dims}
@@ -124,24 +123,20 @@ def enumerate_mappings(problem: Problem, spec: AcceleratorSpec, with_factors: bo
     legal = (None if broken or not _legal(constraints, {}, 1).all() else
              Legal(constraints, id_order(problem), {d: len(c[1]) for d, c in choices.items()}))
     if legal is None or legal.size == 0:   # no legal mapping (e.g. a dilated input window larger than every buffer)
-        return (slots, np.zeros((len(slots), 0), dtype=np.int64), empty, (empty, lambda d, l: empty),
-                size, lambda r: np.zeros((len(slots), 0)))
-    ids = legal.ids
-    temporal = legal.product({d: t.temporal[:-1] for d, t in tables.items()})
-    if isinstance(temporal, int):
-        temporal = np.full(ids.size, temporal, dtype=np.int64)
+        return slots, None, (None, None), size, None
+    temporal = np.broadcast_to(legal.grid({d: t.temporal[:-1] for d, t in tables.items()}), legal.shape)
 
     memo = {}
     fanned = {i for i in range(len(spec.levels)) if spec.fanout(i) != (1, 1)}
 
     def spatial(dims, levels):
-        """Per legal row: product of the spatial factors of `dims` at the given level indices (an int
-        when it is the same for every row)."""
+        """Product of the spatial factors of `dims` at the given level indices over the grid (an int when
+        it is the same for every cell)."""
         levels = tuple(i for i in levels if i in fanned)
         key = ("".join(sorted(dims)), levels)
         if key not in memo:
-            memo[key] = legal.product({d: (tables[d].fan[:-1, levels, 0] * tables[d].fan[:-1, levels, 1]).prod(axis=1)
-                                       for d in key[0]})
+            memo[key] = legal.grid({d: (tables[d].fan[:-1, levels, 0] * tables[d].fan[:-1, levels, 1]).prod(axis=1)
+                                    for d in key[0]})
         return memo[key]
 
     active = [k for k, s in enumerate(slots) if tables[s.dim].active[k]]
@@ -151,16 +146,40 @@ def enumerate_mappings(problem: Problem, spec: AcceleratorSpec, with_factors: bo
     by_dim = {d: (pos, np.ascontiguousarray(tables[d].full[:, [active[n] for n in pos]].T))
               for d, pos in by_dim.items()}
 
-    def factors_of(rows, only_active=False):
-        """F for the legal rows `rows`: all slots [n_slots, n], or (active slot indices, F[active])."""
-        Fa = np.empty((len(active), len(rows)), dtype=np.int64)
+    def factors_of(cells, only_active=False):
+        """F for the cells `cells`: all slots [n_slots, n], or (active slot indices, F[active])."""
+        Fa = np.empty((len(active), len(cells)), dtype=np.int64)
+        parts = legal.parts(cells)
         for d, (pos, sub) in by_dim.items():
-            Fa[pos] = np.take(sub, legal.choice(d, rows), axis=1)     # (3x faster than sub[:, idx])
+            Fa[pos] = np.take(sub, legal.choice(d, parts), axis=1)     # (3x faster than sub[:, idx])
         if only_active:
             return active, Fa
-        F = np.ones((len(slots), len(rows)), dtype=np.int64)
+        F = np.ones((len(slots), len(cells)), dtype=np.int64)
         F[active] = Fa
         return F
 
-    F = factors_of(np.arange(ids.size)) if with_factors else None
-    return slots, F, ids, (temporal, spatial), size, factors_of
+    return slots, legal, (temporal, spatial), size, factors_of
+
+
+def enumerate_mappings(problem: Problem, spec: AcceleratorSpec, with_factors: bool = True):
+    """Every legal index factorization (fan-out and capacity), in Timeloop's mapping-ID order (legal_cells,
+    sorted).
+
+    Returns (slots, F [n_slots, n_legal] int64 (None unless with_factors), ids [n_legal] (mapping IDs
+    in the full index-factorization space), (temporal [n_legal] = compute cycles, spatial(dims, levels) ->
+    [n_legal] (or an int if constant) product of those dims' spatial factors at those levels), size, factors_of),
+    where factors_of(rows) gives F for a subset of the legal rows.
+    """
+    slots, legal, (temporal, spatial), size, factors_of = legal_cells(problem, spec)
+    if legal is None:
+        empty = np.zeros(0, dtype=np.int64)
+        return (slots, np.zeros((len(slots), 0), dtype=np.int64), empty, (empty, lambda d, l: empty),
+                size, lambda r, only_active=False: np.zeros((len(slots), 0)))
+    order = legal.in_id_order()
+
+    def in_order(v):
+        return v if isinstance(v, int) else np.broadcast_to(v, legal.shape).ravel()[order]
+
+    return (slots, factors_of(order) if with_factors else None, legal.ids(order), (in_order(temporal),
+            lambda dims, levels: in_order(spatial(dims, levels))), size,
+            lambda rows, only_active=False: factors_of(order[rows], only_active))

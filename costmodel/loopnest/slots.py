@@ -22,17 +22,20 @@ from .spec import AcceleratorSpec
 
 
 @lru_cache(maxsize=4096)
-def factorizations(n: int, parts: int) -> tuple:
-    """All ordered tuples of `parts` positive integers whose product is n."""
-    if parts == 0:
-        return ((),) if n == 1 else ()
-    if parts == 1:
-        return ((n,),)
-    out = []
-    for d in range(1, n + 1):
-        if n % d == 0:
-            out.extend((d,) + rest for rest in factorizations(n // d, parts - 1))
-    return tuple(out)
+def factorizations(n: int, parts: int) -> np.ndarray:
+    """All ordered tuples of `parts` positive integers whose product is n, [count, parts] int64 (read-only),
+    in lexicographic order (the first factor ascending, then the rest recursively)."""
+    if parts <= 1:
+        out = np.full((1, 1), n, dtype=np.int64) if parts else np.zeros((int(n == 1), 0), dtype=np.int64)
+    else:
+        blocks = []
+        for d in range(1, n + 1):
+            if n % d == 0:
+                rest = factorizations(n // d, parts - 1)
+                blocks.append(np.concatenate((np.full((len(rest), 1), d, dtype=np.int64), rest), axis=1))
+        out = np.concatenate(blocks)
+    out.flags.writeable = False
+    return out
 
 
 @dataclass(frozen=True)
@@ -149,9 +152,9 @@ def _choices(d: str, bound: int, slots: list[Slot]):
     rest = bound // fixed if free else 1       # no free slot: the fixed product (maybe part of the bound)
     # Timeloop's order: ascending divisors, the OUTERMOST free slot varying slowest
     ch = factorizations(rest, len(free))
-    if not ch:
+    if not len(ch):
         return None
-    return free, np.array(ch, dtype=np.int64).reshape(len(ch), len(free))[:, ::-1].copy()
+    return free, ch[:, ::-1].copy()
 
 
 def mapspace_size(problem: Problem, spec: AcceleratorSpec) -> int:

@@ -24,8 +24,8 @@ def test_index_factorization_counts_match_timeloop():
 
 @given(st.integers(1, 300), st.integers(1, 4))
 def test_factorizations_are_all_ordered_products(n, parts):
-    fs = factorizations(n, parts)
-    assert len(set(fs)) == len(fs)
+    fs = [tuple(f) for f in factorizations(n, parts).tolist()]
+    assert len(set(fs)) == len(fs) and fs == sorted(fs)     # distinct, in lexicographic order
     for f in fs:
         prod = 1
         for x in f:
