@@ -42,28 +42,28 @@ class _DimTables:
     def __init__(self, spec, slots, d, free, ch):
         nL = len(spec.levels)
         n = len(ch)
+        idx = [k for k, s in enumerate(slots) if s.dim == d]
         full = np.ones((n + 1, len(slots)), dtype=np.int64)
-        for k, s in enumerate(slots):
-            if s.dim == d and s.fixed is not None:
-                full[:, k] = s.fixed
+        for k in idx:
+            if slots[k].fixed is not None:
+                full[:, k] = slots[k].fixed
         if free:
             full[:n, free] = ch
         self.full = full
         self.active = (full[:-1] != 1).any(axis=0)               # slots whose factor is not always 1
-        idx = [k for k, s in enumerate(slots) if s.dim == d]
-        self.ext = np.ones((n + 1, nL), dtype=np.int64)          # extent at/below level i
+        level = np.array([slots[k].level for k in idx])
+        per_level = np.ones((n + 1, nL), dtype=np.int64)         # the product of the dim's factors at level i
+        for i in set(level.tolist()):
+            per_level[:, i] = full[:, [k for k, lv in zip(idx, level) if lv == i]].prod(axis=1)
+        self.ext = np.ascontiguousarray(np.cumprod(per_level[:, ::-1], axis=1)[:, ::-1])   # extent at/below level i
         self.fan = np.ones((n + 1, nL, 2), dtype=np.int64)       # spatial X/Y product at level i
-        self.temporal = np.ones(n + 1, dtype=np.int64)
         for k in idx:
-            s = slots[k]
-            self.ext[:, : s.level + 1] *= full[:, k:k + 1]
-            if s.axis is None:
-                self.temporal *= full[:, k]
-            else:
-                self.fan[:, s.level, 0 if s.axis == "X" else 1] *= full[:, k]
+            if slots[k].axis is not None:
+                self.fan[:, slots[k].level, 0 if slots[k].axis == "X" else 1] *= full[:, k]
+        self.temporal = full[:, [k for k in idx if slots[k].axis is None]].prod(axis=1)
         # whether the choices give different values (else every choice has row 0's)
-        self.ext_varies = (self.ext[:-1] != self.ext[0]).any(axis=0)
-        self.fan_varies = (self.fan[:-1] != self.fan[0]).any(axis=0)
+        self.ext_varies = (self.ext[:-1] != self.ext[0]).any(axis=0).tolist()
+        self.fan_varies = (self.fan[:-1] != self.fan[0]).any(axis=0).tolist()
         self.temporal_varies = bool((self.temporal[:-1] != self.temporal[0]).any())
 
 
@@ -81,9 +81,11 @@ def _constraints(problem, spec, tables) -> tuple[list, bool]:
     space kept, per axis, (dim, coefficient, extent column)."""
     out, broken = [], False
     for i in range(len(spec.levels)):
+        if spec.fanout(i) == (1, 1):       # no fan-out: its spatial factors are all 1
+            continue
         for a, lim in enumerate(spec.fanout(i)):
             cols = {d: t.fan[:, i, a] for d, t in tables.items()}
-            vary = {d for d, t in tables.items() if t.fan_varies[i, a]}
+            vary = {d for d, t in tables.items() if t.fan_varies[i][a]}
             if vary:
                 out.append((lim, "fan", cols, vary))
             elif math.prod(int(c[0]) for c in cols.values()) > lim:

@@ -41,10 +41,11 @@ from .spec import AcceleratorSpec
 
 
 def _prod(arrs, like):
-    out = like
+    """The product of `arrs` (the array itself when there is one), or `like` when there is none."""
+    out = None
     for a in arrs:
-        out = out * a
-    return out
+        out = a if out is None else out * a
+    return like if out is None else out
 
 
 def blocks(words, block: int):
@@ -180,7 +181,8 @@ def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.nd
         ext[i] = dict(cur)
     inst = [ones] * nL
     for i in range(1, nL):
-        inst[i] = _prod([F[j] for j, lp in enumerate(loops) if lp[2] is not None and lp[0] == i - 1], inst[i - 1])
+        fan = _prod([F[j] for j, lp in enumerate(loops) if lp[2] is not None and lp[0] == i - 1], None)
+        inst[i] = inst[i - 1] if fan is None else fan if inst[i - 1] is ones else inst[i - 1] * fan
 
     read_write = problem.shape.read_write
     for ds in problem.shape.dataspaces:
@@ -199,7 +201,7 @@ def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.nd
             # a read-write data space's reads, else only as a statistic)
             part = None
             if ds in read_write or detail:
-                pe = {d: e[d] * _prod([F[j] for j in above if loops[j][1] == d and loops[j][2] is None], ones)
+                pe = {d: _prod([e[d]] + [F[j] for j in above if loops[j][1] == d and loops[j][2] is None], None)
                       for d in rel}
                 part = _prod([span(ax, pe) for ax in axes], ones)
             stats[(spec.levels[i].name, ds)] = {"size": size, "partition": part, "instances": inst[i], "fills": fills[i]}
