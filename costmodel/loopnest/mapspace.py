@@ -68,7 +68,8 @@ class _DimTables:
 
 
 def _dim_tables(cache, spec, slots, d, free, ch) -> _DimTables:
-    key = ("tables", d, id(slots), id(ch))
+    """The tables of dim `d`, shared like its choices `ch` (slots.dim_choices: per dim and bound)."""
+    key = ("tables", d, id(ch))
     if key not in cache:
         cache[key] = _DimTables(spec, slots, d, free, ch)
     return cache[key]

@@ -125,10 +125,12 @@ def partial_dims(problem: Problem, slots: list[Slot]) -> dict:
 
 def dim_choices(problem: Problem, slots: list[Slot], cache: dict | None = None) -> dict:
     """dim -> (free slot indices, array [n_choices, n_free]) of the index factorizations; None if impossible.
-    A per-spec `cache` needs `slots` from build_slots with that cache (it is keyed by their identity)."""
+    A per-spec `cache` needs `slots` from build_slots with that cache: a dim's slots (their positions and
+    fixed factors) depend on the spec's template for the shape and on that dim's bound only (_resolve), so
+    its choices are shared by every problem with that bound."""
     out = {}
     for d in problem.shape.order:
-        key = ("choices", d, problem.bounds[d], id(slots))
+        key = ("choices", problem.shape.order, d, problem.bounds[d])
         if cache is None or key not in cache:
             ch = _choices(d, problem.bounds[d], slots)
             if cache is None:
