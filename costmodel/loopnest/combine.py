@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .nest import span
 
 
 def _legal(constraints, sel, n, new=None) -> np.ndarray:
     """Which rows (per-dim choice indices `sel`, n rows; a dim not combined yet at its lower-bound row)
-    meet every limit, [n, 1]. With `new`, each row extended by every choice of dim `new`, [n, m] (only
-    the limits that dim's choices change: the others hold already); the other dims' values are computed
-    per row and broadcast."""
+    meet every limit (mapspace._constraints), [n, 1]. With `new`, each row extended by every choice of dim
+    `new`, [n, m] (only the limits that dim's choices change: the others hold already); the other dims'
+    values are computed per row and broadcast."""
     ok = np.ones((n, 1), dtype=bool)
     cache = {}
 
@@ -38,20 +37,30 @@ def _legal(constraints, sel, n, new=None) -> np.ndarray:
         if new is not None and new not in vary:
             continue
         if kind == "fan":
-            prod = 1
-            for d, col in terms.items():
-                prod = prod * (val(d, col) if d in vary else col[0])
+            prod, cols = terms
+            for d, col in cols.items():
+                prod = prod * val(d, col)
             ok = ok & (prod <= lim)
         else:
             words = 0
-            for ds in terms:
+            for axes in terms:
                 size = 1
-                for ax in sorted(ds, key=lambda ax: any(d == new for d, _, _ in ax)):   # [n, m] products last
-                    size = size * span([(d, c) for d, c, _ in ax],
-                                       {d: val(d, col) if d in vary else col[0] for d, _, col in ax})
+                for base, var, dims in sorted(axes, key=lambda ax: new in ax[2]):   # [n, m] products last
+                    size = size * _extent(base, var, val)
                 words = words + size
             ok = ok & (words <= lim)
     return ok
+
+
+def _extent(base: int, var: tuple, val):
+    """An axis' extent: `base` (its fixed dims' part) + sum over its varying dims of (value - 1) x coefficient."""
+    if len(var) == 1 and var[0][1] == 1:
+        v = val(var[0][0], var[0][2])
+        return v if base == 1 else v + (base - 1)
+    out = base
+    for d, c, col in var:
+        out = out + (val(d, col) - 1) * c
+    return out
 
 
 def _combine(constraints, dims: list, m: dict) -> dict:

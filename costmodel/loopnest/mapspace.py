@@ -77,27 +77,39 @@ def _dim_tables(cache, spec, slots, d, free, ch) -> _DimTables:
 
 def _constraints(problem, spec, tables) -> tuple[list, bool]:
     """The fan-out and capacity limits as (limit, kind, terms, dims whose choices change it), and whether
-    the fixed parts alone already break one (a dim whose choices all give one value counts with it).
-    Fan-out terms: per dim, its spatial-factor column at that level and axis; capacity terms: per data
-    space kept, per axis, (dim, coefficient, extent column)."""
+    the fixed parts alone already break one (a dim whose choices all give one value counts with it; a limit
+    nothing changes is checked here and dropped). Fan-out terms: (the product of the fixed dims' spatial
+    factors, {varying dim: its spatial-factor column at that level and axis}); capacity terms: per data space
+    kept, per axis, (its extent from the fixed dims, ((varying dim, coefficient, extent column), ...), those
+    dims) -- combine._legal's input."""
     out, broken = [], False
     for i in range(len(spec.levels)):
         if spec.fanout(i) == (1, 1):       # no fan-out: its spatial factors are all 1
             continue
         for a, lim in enumerate(spec.fanout(i)):
-            cols = {d: t.fan[:, i, a] for d, t in tables.items()}
             vary = {d for d, t in tables.items() if t.fan_varies[i][a]}
+            const = math.prod(int(t.fan[0, i, a]) for d, t in tables.items() if d not in vary)
             if vary:
-                out.append((lim, "fan", cols, vary))
-            elif math.prod(int(c[0]) for c in cols.values()) > lim:
+                out.append((lim, "fan", (const, {d: tables[d].fan[:, i, a] for d in vary}), vary))
+            elif const > lim:
                 broken = True
     spaces = problem.dataspaces()
     for i, lv in enumerate(spec.levels):
         if lv.entries is None or not lv.keep:
             continue
-        terms = [[[(d, c, tables[d].ext[:, i]) for d, c in ax] for ax in spaces[ds]] for ds in lv.keep]
-        vary = {d for ds in terms for ax in ds for d, _, _ in ax if tables[d].ext_varies[i]}
-        out.append((lv.entries, "cap", terms, vary))
+        terms, vary = [], set()
+        for ds in lv.keep:
+            axes = []
+            for ax in spaces[ds]:
+                var = tuple((d, c, tables[d].ext[:, i]) for d, c in ax if tables[d].ext_varies[i])
+                base = 1 + sum((int(tables[d].ext[0, i]) - 1) * c for d, c in ax if not tables[d].ext_varies[i])
+                axes.append((base, var, {d for d, _, _ in var}))
+                vary |= {d for d, _, _ in var}
+            terms.append(axes)
+        if vary:
+            out.append((lv.entries, "cap", terms, vary))
+        elif sum(math.prod(base for base, _, _ in axes) for axes in terms) > lv.entries:
+            broken = True
     return out, broken
 
 
