@@ -160,29 +160,30 @@ def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.nd
     nL = len(spec.levels)
     v3 = spec.semantics == "timeloop-v3"
     ones = np.ones(F.shape[1], dtype=np.int64)
-    temporal = [j for j, lp in enumerate(loops) if lp[2] is None]
-    T = _prod([F[j] for j in temporal], ones)
+    Fr = list(F)                         # the loops' factor rows
+    at = [[] for _ in range(nL)]         # per level, its loops (inner -> outer)
+    for j, lp in enumerate(loops):
+        at[lp[0]].append(j)
+    T = _prod([Fr[j] for j, lp in enumerate(loops) if lp[2] is None], ones)
     spaces = problem.dataspaces()
     stats = {}
-    valid = np.ones(F.shape[1], dtype=bool)
-    energy = np.zeros(F.shape[1], dtype=np.float64)
+    energy = None
     Tf = T.astype(np.float64)
-    read_bw = [np.zeros(F.shape[1]) for _ in range(nL)]      # per level: sum over data spaces of accesses / T
-    write_bw = [np.zeros(F.shape[1]) for _ in range(nL)]
-    level_size = [np.zeros(F.shape[1], dtype=np.int64) for _ in range(nL)]
+    read_bw, write_bw, level_size = [None] * nL, [None] * nL, [None] * nL   # per level: sums over data spaces
 
     # extent of every dim at/below each level (level index larger = inner), instances of each level
     ext = [None] * nL
     cur = {d: ones for d in problem.dims}
     for i in range(nL - 1, -1, -1):
-        for j, lp in enumerate(loops):
-            if lp[0] == i:
-                cur[lp[1]] = cur[lp[1]] * F[j]
+        for j in at[i]:
+            d = loops[j][1]
+            cur[d] = Fr[j] if cur[d] is ones else cur[d] * Fr[j]
         ext[i] = dict(cur)
     inst = [ones] * nL
     for i in range(1, nL):
-        fan = _prod([F[j] for j, lp in enumerate(loops) if lp[2] is not None and lp[0] == i - 1], None)
+        fan = _prod([Fr[j] for j in at[i - 1] if loops[j][2] is not None], None)
         inst[i] = inst[i - 1] if fan is None else fan if inst[i - 1] is ones else inst[i - 1] * fan
+    above_of = {}                        # per level, the loops above it
 
     read_write = problem.shape.read_write
     for ds in problem.shape.dataspaces:
@@ -194,26 +195,28 @@ def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.nd
             e = ext[i]
             extents = [span(ax, e) for ax in axes]
             size = _prod(extents, ones)
-            level_size[i] = level_size[i] + size
-            above = [j for j, lp in enumerate(loops) if lp[0] < i]
+            level_size[i] = size if level_size[i] is None else level_size[i] + size
+            if i not in above_of:
+                above_of[i] = [j for j, lp in enumerate(loops) if lp[0] < i]
+            above = above_of[i]
             fills[i] = np.zeros_like(ones) if i == 0 else _fills(loops, F, above, axes, rel, e, extents, size, ones, v3)
             # partition (distinct elements per instance): extents with the temporal factors above (needed for
             # a read-write data space's reads, else only as a statistic)
             part = None
             if ds in read_write or detail:
-                pe = {d: _prod([e[d]] + [F[j] for j in above if loops[j][1] == d and loops[j][2] is None], None)
+                pe = {d: _prod([e[d]] + [Fr[j] for j in above if loops[j][1] == d and loops[j][2] is None], None)
                       for d in rel}
                 part = _prod([span(ax, pe) for ax in axes], ones)
             stats[(spec.levels[i].name, ds)] = {"size": size, "partition": part, "instances": inst[i], "fills": fills[i]}
         # content accesses, inner -> outer
         inner = keepers[-1]
-        relspatial_below = _prod([F[j] for j, lp in enumerate(loops)
-                                  if lp[2] is not None and lp[0] >= inner and lp[1] in rel], ones)
-        content[inner] = T * relspatial_below
+        relspatial_below = _prod([Fr[j] for j, lp in enumerate(loops)
+                                  if lp[2] is not None and lp[0] >= inner and lp[1] in rel], None)
+        content[inner] = T if relspatial_below is None else T * relspatial_below
         for a, b in zip(keepers[-2::-1], keepers[::-1]):   # a outer of b
-            between = _prod([F[j] for j, lp in enumerate(loops)
-                             if lp[2] is not None and a <= lp[0] < b and lp[1] in rel], ones)
-            content[a] = fills[b] * between
+            between = _prod([Fr[j] for j, lp in enumerate(loops)
+                             if lp[2] is not None and a <= lp[0] < b and lp[1] in rel], None)
+            content[a] = fills[b] if between is None else fills[b] * between
         for i in keepers:
             st = stats[(spec.levels[i].name, ds)]
             lv = spec.levels[i]
@@ -221,41 +224,51 @@ def analyze(problem: Problem, spec: AcceleratorSpec, loops: list, factors: np.nd
                 reads, updates = content[i] - st["partition"], content[i]
                 if v3 and i > 0:                            # v3+: the first write of an output fills nothing
                     st["fills"] = st["fills"] - st["partition"]
-            else:
-                reads, updates = content[i], np.zeros_like(ones)
-            st.update(reads=reads, updates=updates, content=content[i])
-            acc = reads + updates + st["fills"]
-            if lv.read_bandwidth is not None or detail:
-                read_bw[i] = read_bw[i] + reads / Tf        # v1.0's float order: per data space, then summed
+                written = updates + st["fills"]
+            else:                                           # read-only: no updates
+                reads, updates, written = content[i], None, st["fills"]
+            if detail:
+                st.update(reads=reads, updates=np.zeros_like(ones) if updates is None else updates, content=content[i])
+            if lv.read_bandwidth is not None or detail:     # v1.0's float order: per data space, then summed
+                read_bw[i] = reads / Tf if read_bw[i] is None else read_bw[i] + reads / Tf
             if lv.write_bandwidth is not None or detail:
-                write_bw[i] = write_bw[i] + (updates + st["fills"]) / Tf
-            clusters = np.minimum(st["instances"], max(1, lv.instances // lv.cluster_size))
+                write_bw[i] = written / Tf if write_bw[i] is None else write_bw[i] + written / Tf
+            cap = max(1, lv.instances // lv.cluster_size)
+            clusters = None if st["instances"] is ones or cap == 1 else np.minimum(st["instances"], cap)
             if v3:      # v3+: each action its own ERT energy, vectors rounded up per action
                 a, b = lv.actions, lv.block_size
-                e_pj = (blocks(reads, b) * a["read"] + blocks(st["fills"], b) * a["fill"]
-                        + blocks(updates, b) * a["update"]) * clusters
+                e_pj = blocks(reads, b) * a["read"] + blocks(st["fills"], b) * a["fill"]
+                if updates is not None:
+                    e_pj = e_pj + blocks(updates, b) * a["update"]
             else:
-                e_pj = blocks(acc, lv.block_size) * lv.access_energy_pj * clusters
-            st["energy_pj"] = e_pj
-            energy = energy + e_pj
+                e_pj = blocks(reads + written, lv.block_size) * lv.access_energy_pj
+            if clusters is not None:    # (none: one utilized cluster per row, x 1 would give the same floats)
+                e_pj = e_pj * clusters
+            if detail:
+                st["energy_pj"] = e_pj
+            energy = e_pj.astype(np.float64, copy=False) if energy is None else energy + e_pj
 
     # capacity
+    valid = np.ones(F.shape[1], dtype=bool)
     for i, lv in enumerate(spec.levels):
         if lv.entries is not None and lv.keep:
             valid &= level_size[i] <= lv.entries
     macs = problem.macs
-    energy = energy + macs * spec.mac.energy_pj
+    energy = (np.zeros(F.shape[1]) if energy is None else energy) + macs * spec.mac.energy_pj
     # bandwidth throttling
     cycles = T.copy()
     level_cycles = []
     for i, lv in enumerate(spec.levels):
         if lv.read_bandwidth is None and lv.write_bandwidth is None and not detail:
             continue                                        # no limit: the level's cycles are the compute cycles
+        needs = [(bw, need) for bw, need in ((lv.read_bandwidth, read_bw[i]), (lv.write_bandwidth, write_bw[i]))
+                 if bw is not None and need is not None]
+        if not detail and not any((need > bw).any() for bw, need in needs):
+            continue                                        # never throttled: its cycles are the compute cycles
         slow = np.ones_like(Tf)
-        for bw, need in ((lv.read_bandwidth, read_bw[i]), (lv.write_bandwidth, write_bw[i])):
-            if bw is not None:
-                with np.errstate(divide="ignore"):
-                    slow = np.where(bw < need, np.minimum(slow, bw / np.where(need > 0, need, 1)), slow)
+        for bw, need in needs:
+            with np.errstate(divide="ignore"):
+                slow = np.where(bw < need, np.minimum(slow, bw / np.where(need > 0, need, 1)), slow)
         cyc = np.ceil(Tf / slow).astype(np.int64)
         level_cycles.append(cyc)
         cycles = np.maximum(cycles, cyc)
