@@ -72,43 +72,51 @@ def _fills(loops, F, above, axes, rel, e, extents, size, ones, v3=False):
     if all(len(ax) == 1 for ax in axes):
         return _fills_boxes(loops, F, above, rel, size, ones)
     stride = {d: e[d] for d in rel}                  # op-space stride of the next loop per dim
-    wrap = {d: 0 for d in rel}                       # accumulated wrap-back of inner temporal loops
+    wrap = {d: None for d in rel}                    # accumulated wrap-back of inner temporal loops (None: none)
     tot = size
     tl = [j for j in above if loops[j][2] is None]
-    suffix = ones                                    # advances of loop k = (f_k - 1) * outer temporal product
-    counts = {}
+    outer, suffix = {}, None                         # per temporal loop, the product of the bounds outside it
     for j in reversed(tl):
-        counts[j] = (F[j] - 1) * suffix
-        suffix = suffix * F[j]
+        outer[j] = suffix
+        suffix = F[j] if suffix is None else suffix * F[j]
     inner = False                                    # a temporal loop of bound > 1 below this one (v3)
     for j in above:
         d = loops[j][1]
         if loops[j][2] is None:
-            if d not in rel and all(isinstance(w, int) for w in wrap.values()) and inner is False:
+            if d not in rel and all(w is None for w in wrap.values()) and inner is False:
                 inner = F[j] > 1 if v3 else inner    # the tile does not move: no new points
                 continue
-            shift = dict(wrap)
-            if d in rel:
-                shift[d] = wrap[d] + stride[d]
-            overlap = ones
-            moved = 0
+            overlap, moving = None, []
             for ax, ex in zip(axes, extents):
-                terms = [shift[dd] * c for dd, c in ax if not isinstance(shift[dd], int)]
+                terms = [(wrap[dd], dd == d, c) for dd, c in ax if wrap[dd] is not None or dd == d]
                 if not terms:                      # this axis does not move: full overlap along it
-                    overlap = overlap * ex
+                    overlap = ex if overlap is None else overlap * ex
                     continue
-                sh = sum(terms)
-                moved = moved + (sh != 0)
-                # AAHR difference: only a forward move along one axis keeps an overlap
-                overlap = overlap * np.where(sh >= 0, np.maximum(0, ex - sh), 0)
-            if not isinstance(moved, int):
+                sh = None
+                for w, own, c in terms:            # the shift along the axis: sum of (wrap (+ stride)) x coefficient
+                    t = (stride[d] if w is None else w + stride[d]) if own else w
+                    t = t if c == 1 else t * c
+                    sh = t if sh is None else sh + t
+                moving.append(sh)
+                # AAHR difference: only a forward move along one axis keeps an overlap (a shift of strides
+                # alone is never backward)
+                keep = np.maximum(0, ex - sh)
+                if any(w is not None for w, _, _ in terms):
+                    keep = np.where(sh >= 0, keep, 0)
+                overlap = keep if overlap is None else overlap * keep
+            if len(moving) > 1:
+                moved = (moving[0] != 0).astype(np.int64)
+                for sh in moving[1:]:
+                    moved = moved + (sh != 0)
                 overlap = np.where(moved > 1, 0, overlap)
             if v3:
                 overlap = np.where(inner, 0, overlap)
                 inner = inner | (F[j] > 1)
-            tot = tot + counts[j] * (size - overlap)
+            steps = F[j] - 1 if outer[j] is None else (F[j] - 1) * outer[j]
+            tot = tot + steps * (size - overlap)
             if d in rel:     # v1.0 extrapolates a loop from its iterations #0 and #1, so an outer step
-                wrap[d] = wrap[d] - np.minimum(F[j] - 1, 1) * stride[d]   # finds it back one step, not F - 1
+                back = np.minimum(F[j] - 1, 1) * stride[d]                # finds it back one step, not F - 1
+                wrap[d] = -back if wrap[d] is None else wrap[d] - back
         if d in rel:
             stride[d] = stride[d] * F[j]
     return tot
