@@ -14,6 +14,21 @@ SMALL = 4096         # mapspaces up to this many legal mappings are evaluated wh
 PROBE = 128          # candidates evaluated for the first incumbent
 
 
+def lowest(values: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k lowest `values` (ties: any of them), without partitioning them all: the values up to a
+    threshold from an evenly spaced sample (expected ~4k of them) are partitioned instead, when there are at
+    least k (else all are)."""
+    if values.size <= 8 * k:
+        return np.argpartition(values, min(k, values.size - 1))[:k]
+    step = values.size // (4 * k)
+    sample = values[::step]
+    cut = np.partition(sample, min(sample.size - 1, -(-4 * k // step)))[min(sample.size - 1, -(-4 * k // step))]
+    near = np.flatnonzero(values <= cut)
+    if near.size < k:
+        return np.argpartition(values, k)[:k]
+    return near[np.argpartition(values[near], k - 1)[:k]] if near.size > k else near
+
+
 def outer_compulsory(problem: Problem, spec: AcceleratorSpec) -> dict:
     """Per data space kept at the outermost level, the block accesses that move every point a MAC
     really reads once there (its energy: x the level's access energy) [blocks]."""
@@ -79,7 +94,7 @@ def outer_bound(problem, spec, loops, factors_of, rows, e_lb, c_lb, combine, inc
         e_lb = e_lb + outer.access_energy_pj * (blocks(acc, outer.block_size) - comp[ds])
         lb = combine(e_lb, c_lb)
         if rows.size > SMALL:
-            incumbent(rows[np.argsort(lb, kind="stable")[:PROBE]])
+            incumbent(rows[lowest(lb, PROBE)])
         ok = lb <= incumbent(None)
         rows, e_lb, c_lb = rows[ok], e_lb[ok], c_lb[ok]
     return rows

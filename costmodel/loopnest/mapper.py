@@ -28,7 +28,7 @@ import numpy as np
 
 from . import choices, permute, sampling, strategy
 from .bind import bind
-from .bounds import (CHUNK, PROBE, SMALL, cycles_lower_bound, energy_lower_bound, outer_bound,  # noqa: F401 (API)
+from .bounds import (CHUNK, PROBE, SMALL, cycles_lower_bound, energy_lower_bound, lowest, outer_bound,  # noqa: F401
                      outer_compulsory)
 from .mapspace import legal_cells, partial_dims
 from .nest import analyze
@@ -175,7 +175,7 @@ def _search(problem: Problem, spec: AcceleratorSpec, metrics: tuple) -> MapResul
             break
         # incumbent: the lowest bounds (often many equal ones) and a sample spread over the mapspace
         lbr = lb if rows.size == lb.size else lb[rows]      # (rows: all legal ones, in order, or a subset)
-        low = rows[np.argpartition(lbr, PROBE)[:PROBE]]
+        low = rows[lowest(lbr, PROBE)]
         incumbent(np.unique(np.concatenate((low, rows[:: max(1, rows.size // PROBE)]))))
         rows = rows[lbr <= incumbent(None)]
     if rows.size > PROBE and np.isfinite(incumbent(None)):
