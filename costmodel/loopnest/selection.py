@@ -7,6 +7,7 @@ tolerance; with several threads, thread by thread); `better` / `best_of`: the mu
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,16 +62,14 @@ def select_threads(cost: np.ndarray, ids: np.ndarray, size: int, tolerance: floa
 def to_mapping(spec: AcceleratorSpec, slots, f: np.ndarray, tiles: dict | None = None, order=None) -> Mapping:
     """A Mapping (map.txt order: levels outer -> inner, temporal then spatial, outer -> inner), unit loops
     dropped; `order`: the slots' loop order (inner -> outer) if not the slots' own."""
-    levels = []
-    order = range(len(slots)) if order is None else order
-    for i, lv in enumerate(spec.levels):
-        temporal = [Loop(slots[k].dim, int(f[k])) for k in order if slots[k].level == i and slots[k].axis is None
-                    and f[k] > 1]
-        spatial = [Loop(slots[k].dim, int(f[k]), slots[k].axis) for k in order if slots[k].level == i
-                   and slots[k].axis and f[k] > 1]
-        levels.append(MappingLevel(lv.name, tuple(reversed(temporal)) + tuple(reversed(spatial)),
-                                   (tiles or {}).get(lv.name, {})))
-    return Mapping(tuple(levels))
+    f = [int(x) for x in f]
+    temporal, spatial = [[] for _ in spec.levels], [[] for _ in spec.levels]
+    for k in (range(len(slots)) if order is None else order):      # inner -> outer
+        s = slots[k]
+        if f[k] > 1:
+            (temporal if s.axis is None else spatial)[s.level].append(Loop(s.dim, f[k], s.axis))
+    return Mapping(tuple(MappingLevel(lv.name, tuple(reversed(temporal[i])) + tuple(reversed(spatial[i])),
+                                      (tiles or {}).get(lv.name, {})) for i, lv in enumerate(spec.levels)))
 
 
 def better(a: MapResult, b: MapResult, metrics: tuple, tol: float) -> bool:
@@ -113,19 +112,16 @@ def cost_of(r: dict, metric: str) -> np.ndarray:
 
 
 def tiles(problem, spec, slots, f) -> dict:
+    """{level name: {data space kept: tile size [words]}} of one candidate's factors `f`."""
     spaces = problem.dataspaces()
-    out = {}
-    for i, lv in enumerate(spec.levels):
-        ext = {d: 1 for d in problem.dims}
-        for k, s in enumerate(slots):
-            if s.level >= i:
-                ext[s.dim] *= int(f[k])
-        tiles = {}
-        for ds in problem.shape.dataspaces:
-            if ds in lv.keep:
-                size = 1
-                for ax in spaces[ds]:
-                    size *= sum((ext[d] - 1) * c for d, c in ax) + 1
-                tiles[ds] = size
-        out[lv.name] = tiles
-    return out
+    at = [{} for _ in spec.levels]                   # per level, the product of each dim's factors there
+    for s, x in zip(slots, (int(x) for x in f)):
+        if x != 1:
+            at[s.level][s.dim] = at[s.level].get(s.dim, 1) * x
+    ext, out = dict.fromkeys(problem.dims, 1), [None] * len(spec.levels)
+    for i in range(len(spec.levels) - 1, -1, -1):    # inner -> outer: the extents at/below level i
+        for d, x in at[i].items():
+            ext[d] *= x
+        out[i] = {ds: math.prod(sum((ext[d] - 1) * c for d, c in ax) + 1 for ax in spaces[ds])
+                  for ds in problem.shape.dataspaces if ds in spec.levels[i].keep}
+    return {lv.name: t for lv, t in zip(spec.levels, out)}
