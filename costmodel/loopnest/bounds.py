@@ -46,21 +46,40 @@ def energy_lower_bound(problem: Problem, spec: AcceleratorSpec, T: np.ndarray, s
     e = problem.macs * spec.mac.energy_pj
     e += per[0] * sum(outer_compulsory(problem, spec).values())
     e = np.full(T.shape, float(e))
+    buf = None                                 # one float buffer for the terms (temporaries kept few)
     nL = len(spec.levels)
     for ds in problem.shape.dataspaces:
         i = max(k for k, lv in enumerate(spec.levels) if ds in lv.keep)
         if i == 0:
             continue
         lv = spec.levels[i]
-        inst = spatial(problem.dims, list(range(i)))
         cap = max(1, lv.instances // lv.cluster_size)
         fan = np.prod([x * y for x, y in map(spec.fanout, range(i))], dtype=np.int64)
-        clusters = inst if fan <= cap else np.minimum(inst, cap)      # no row uses more than `fan`
+        clusters = (None if cap == 1 else spatial(problem.dims, list(range(i))) if fan <= cap  # no row uses
+                    else np.minimum(spatial(problem.dims, list(range(i))), cap))            # more than `fan`
         below = spatial(problem.relevant(ds), list(range(i, nL)))
-        content = T if isinstance(below, int) and below == 1 else T * below
-        acc = 2 * content if ds in problem.shape.read_write and not v3 else content   # v1.0 r-w: >= 2 x content
-        e += blocks(acc, lv.block_size) * per[i] * clusters
+        acc = T if isinstance(below, int) and below == 1 else T * below
+        if ds in problem.shape.read_write and not v3:                        # v1.0 r-w: >= 2 x content
+            acc = acc * 2 if acc is T else np.multiply(acc, 2, out=acc)
+        if lv.block_size > 1:
+            acc = blocks(acc, lv.block_size) if acc is T else _blocks_in_place(acc, lv.block_size)
+        buf = np.multiply(acc, per[i], out=buf)
+        if clusters is not None:           # (none: one cluster per row, x 1 gives the same floats)
+            buf *= clusters
+        e += buf
     return e
+
+
+def _blocks_in_place(words: np.ndarray, block: int) -> np.ndarray:
+    """nest.blocks (ceil(words / block)) in `words`' own memory."""
+    if block & (block - 1) == 0:
+        words += block - 1
+        words >>= block.bit_length() - 1
+    else:
+        np.negative(words, out=words)
+        words //= block
+        np.negative(words, out=words)
+    return words
 
 
 def cycles_lower_bound(problem: Problem, spec: AcceleratorSpec, T: np.ndarray, spatial: np.ndarray) -> np.ndarray:
@@ -72,8 +91,12 @@ def cycles_lower_bound(problem: Problem, spec: AcceleratorSpec, T: np.ndarray, s
         lv = spec.levels[i]
         if lv.write_bandwidth and i > 0:
             inst = spatial(problem.dims, list(range(i)))
-            first = 0 if spec.semantics == "timeloop-v3" else problem.size(ds) / inst   # v3: no first-write fills
-            out = np.maximum(out, (T + first) / lv.write_bandwidth)
+            if spec.semantics == "timeloop-v3":                                    # v3: no first-write fills
+                need = T / lv.write_bandwidth
+            else:
+                need = T + problem.size(ds) / inst
+                need /= lv.write_bandwidth
+            np.maximum(out, need, out=out)
     return out
 
 
