@@ -3,10 +3,13 @@ v1.0 mapper wall times (reference `wall_s`), like for like on the DISTINCT probl
 (its `duplicate == 0` rows: each (arch, problem) once, as a LUT builds it), and vs ZigZag (zigzag-dse,
 eyeriss_like, LOMA, EDP) measured live on a sample of the same conv layers.
 
-Our side is one single-threaded run with a fresh backend and fresh specs (nothing memoised or cached),
-timed by process CPU time (what this process used; the headline, since the machine may be shared) and
-by wall time (printed beside it). Timeloop's `wall_s` was recorded with 2 mapper threads. The all-rows
-figure (every reference row: Timeloop re-ran duplicates, our memo answers them) is printed, labelled.
+Our side is one single-threaded run in a fresh interpreter with a fresh backend and fresh specs (nothing
+memoised or cached), timed by process CPU time (what that process used; the headline, since the machine may
+be shared) and by wall time (printed beside it). It runs twice, each in a process of its own: as the
+`costmodel` command runs (build-lut: freed heap kept for reuse, costmodel.heap; the headline) and with glibc's
+default heap policy (what a Python caller's process has; printed beside it with both runs' page faults).
+Timeloop's `wall_s` was recorded with 2 mapper threads. The all-rows figure (every reference row: Timeloop
+re-ran duplicates, our memo answers them) is printed, labelled.
 
 ZigZag runs in the interpreter given by --zigzag-python / $ZIGZAG_PYTHON, else in the venv of its own
 that --install-zigzag makes (pip install zigzag-dse six; bench/.zigzag-venv, used whenever it exists),
@@ -16,8 +19,9 @@ When `timeloop-mapper` is on PATH, it is also timed LIVE, in the same run on the
 timeloop` does per problem) on an evenly spaced sample of the distinct problems (--timeloop-problems,
 default 6), against the embedded backend on the same sample; wall time and CPU time (the mapper's
 child-process CPU) are printed.
-Last line: `lut_speed: vs timeloop R× (recorded), L× (live, N problems), vs zigzag S×` (R on distinct
-problems, CPU time; L the same sample's CPU time, the mapper's threads included; n/a without Timeloop).
+Last line: `lut_speed: vs timeloop R× (recorded; D× with the default heap), L× (live, N problems), vs zigzag S×`
+(R and D on distinct problems, CPU time; L the same sample's CPU time, the mapper's threads included; n/a
+without Timeloop).
 """
 from __future__ import annotations
 
@@ -87,38 +91,42 @@ def main(argv=None):
     ap.add_argument("--zigzag-layers", type=int, default=8, help="conv layers of the set to run ZigZag on")
     ap.add_argument("--timeloop-problems", type=int, default=6,
                     help="distinct problems to time the real timeloop-mapper on, when it is on PATH")
+    ap.add_argument("--child", choices=("build-lut", "default"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     ref_csv = Path(args.reference)
+    if args.child:
+        print(json.dumps(timed(ref_csv, args.child == "build-lut")))
+        return
     rows, meta = reference_rows(ref_csv)
     first = [row for row, (_, dup0) in zip(rows, meta) if dup0]
     wall_distinct = sum(w for w, dup0 in meta if dup0)
     wall_all = sum(w for w, _ in meta)
     specs = {a: load_arch(a) for a in {a for _, a, *_ in rows}}
-
-    backend = AnalyticBackend()                       # fresh: nothing memoised, specs just loaded
-    t0, c0 = time.perf_counter(), time.process_time()
-    for _, arch, layer, *_ in first:
-        backend.evaluate(layer, specs[arch])
-    ours_wall, ours_cpu = time.perf_counter() - t0, time.process_time() - c0
-    distinct = len(backend._memo)
-    if distinct != len(first):
-        raise SystemExit(f"error: {ref_csv}: {len(first)} rows marked duplicate == 0 but {distinct} distinct problems")
-    for _, arch, layer, *_ in rows:                   # the duplicates: memo hits, as in a LUT build
-        backend.evaluate(layer, specs[arch])
-    all_wall, all_cpu = time.perf_counter() - t0, time.process_time() - c0
-    r_cpu, r_wall = wall_distinct / ours_cpu, wall_distinct / ours_wall
+    runs = {}
+    for heap in ("build-lut", "default"):            # each in a fresh interpreter: nothing warm, nothing cached
+        out = subprocess.run([sys.executable, __file__, "--child", heap, "--reference", str(ref_csv)],
+                             capture_output=True, text=True)
+        if out.returncode:
+            raise SystemExit(f"error: the timed run failed: {(out.stderr.strip().splitlines() or ['?'])[-1]}")
+        runs[heap] = json.loads(out.stdout.strip().splitlines()[-1])
+    ours, plain = runs["build-lut"], runs["default"]
+    distinct = ours["distinct"]
+    r_cpu, r_wall, r_plain = wall_distinct / ours["cpu"], wall_distinct / ours["wall"], wall_distinct / plain["cpu"]
     print(f"reference problem set: {len(rows)} conv sub-layer rows, {distinct} distinct problems, "
           f"archs {', '.join(sorted(specs))}")
-    print("ours: embedded analytic backend (exact EDP mapper), one single-threaded run, fresh backend; "
-          "timed by process CPU time and by wall time (the machine may be shared)")
+    print("ours: embedded analytic backend (exact EDP mapper), one single-threaded run in a fresh process, fresh "
+          "backend; timed by process CPU time and by wall time (the machine may be shared)")
+    heap_note = ("freed heap kept for reuse, costmodel.heap" if ours["heap_kept"] else
+                 "costmodel.heap does not apply here (no glibc): the same as the default")
     print(f"  distinct problems ({distinct}), like for like: Timeloop v1.0 mapper recorded wall_s "
-          f"{wall_distinct:,.1f} s "
-          f"(2 threads) vs ours {ours_cpu:.3f} s CPU / {ours_wall:.3f} s wall "
-          f"({1e3 * ours_cpu / distinct:.1f} / {1e3 * ours_wall / distinct:.1f} ms per problem) "
-          f"-> {r_cpu:,.0f}x CPU, {r_wall:,.0f}x wall")
+          f"{wall_distinct:,.1f} s (2 threads) vs ours {ours['cpu']:.3f} s CPU / {ours['wall']:.3f} s wall "
+          f"({1e3 * ours['cpu'] / distinct:.1f} / {1e3 * ours['wall'] / distinct:.1f} ms per problem; as "
+          f"`costmodel build-lut` runs: {heap_note}) -> {r_cpu:,.0f}x CPU, {r_wall:,.0f}x wall")
+    print(f"  the same in a process with glibc's default heap policy (a Python caller's): {plain['cpu']:.3f} s CPU "
+          f"({plain['faults']:,} page faults vs {ours['faults']:,}) -> {r_plain:,.0f}x CPU")
     print(f"  all {len(rows)} rows (not like for like: Timeloop re-ran the {len(rows) - distinct} duplicates, our "
-          f"memo answers them): {wall_all:,.1f} s vs ours {all_cpu:.3f} s CPU / {all_wall:.3f} s wall "
-          f"-> {wall_all / all_cpu:,.0f}x CPU, {wall_all / all_wall:,.0f}x wall")
+          f"memo answers them): {wall_all:,.1f} s vs ours {ours['all_cpu']:.3f} s CPU / {ours['all_wall']:.3f} s "
+          f"wall -> {wall_all / ours['all_cpu']:,.0f}x CPU, {wall_all / ours['all_wall']:,.0f}x wall")
 
     l_text = live_timeloop(first, specs, args.timeloop_problems)
 
@@ -162,7 +170,32 @@ def main(argv=None):
                 s_text = f"{zz['seconds'] / ours:,.0f}×"
             else:
                 print("  (ratio skipped: not every layer mapped)")
-    print(f"lut_speed: vs timeloop {r_cpu:,.0f}× (recorded), {l_text}, vs zigzag {s_text}")
+    print(f"lut_speed: vs timeloop {r_cpu:,.0f}× (recorded; {r_plain:,.0f}× with the default heap), {l_text}, "
+          f"vs zigzag {s_text}")
+
+
+def timed(ref_csv: Path, keep_heap: bool) -> dict:
+    """The distinct problems, then every row, mapped by a fresh backend on freshly loaded specs in this
+    process (with the `costmodel` command's heap policy if `keep_heap`): CPU and wall seconds, page faults."""
+    from costmodel.heap import keep_freed_heap
+    kept = keep_freed_heap() if keep_heap else False
+    rows, meta = reference_rows(ref_csv)
+    first = [row for row, (_, dup0) in zip(rows, meta) if dup0]
+    specs = {a: load_arch(a) for a in {a for _, a, *_ in rows}}
+    backend = AnalyticBackend()                       # fresh: nothing memoised, specs just loaded
+    f0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    t0, c0 = time.perf_counter(), time.process_time()
+    for _, arch, layer, *_ in first:
+        backend.evaluate(layer, specs[arch])
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f0
+    if len(backend._memo) != len(first):
+        raise SystemExit(f"error: {ref_csv}: {len(first)} rows marked duplicate == 0 but {len(backend._memo)} "
+                         f"distinct problems")
+    for _, arch, layer, *_ in rows:                   # the duplicates: memo hits, as in a LUT build
+        backend.evaluate(layer, specs[arch])
+    return {"cpu": cpu, "wall": wall, "faults": faults, "distinct": len(first), "heap_kept": kept,
+            "all_cpu": time.process_time() - c0, "all_wall": time.perf_counter() - t0}
 
 
 def live_timeloop(first, specs, n: int) -> str:

@@ -60,7 +60,13 @@ def schedules(cli):
             f"DARTS_V2's {fitted:,} needs it (the default physical max pool gives {plain:,})"]
 
 
-@pytest.mark.parametrize("quotes", [quick_start, pools, fidelity_examples])
+def heap_policy():
+    from costmodel.heap import TRIM_BYTES
+    return [f"The `costmodel` command keeps its freed heap for reuse (glibc's `mallopt`: up to "
+            f"{TRIM_BYTES >> 20} MiB of it; `costmodel.heap`)"]
+
+
+@pytest.mark.parametrize("quotes", [quick_start, pools, fidelity_examples, heap_policy])
 def test_prose_numbers_are_what_the_code_computes(quotes):
     readme = text()
     for q in quotes():
