@@ -14,7 +14,6 @@ from __future__ import annotations
 import numpy as np
 
 
-
 def _legal(constraints, sel, n, new=None) -> np.ndarray:
     """Which rows (per-dim choice indices `sel`, n rows; a dim not combined yet at its lower-bound row)
     meet every limit (mapspace._constraints), [n, 1]. With `new`, each row extended by every choice of dim

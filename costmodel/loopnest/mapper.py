@@ -182,8 +182,8 @@ def _search(problem: Problem, spec: AcceleratorSpec, metrics: tuple) -> MapResul
         rows = outer_bound(problem, spec, loops, factors_of, rows, e_lb[rows], c_lb[rows], combine, incumbent)
     rid = ids(rows)
     if rid.size > 1 and (rid[1:] < rid[:-1]).any():       # the survivors in mapping-ID order (the selection's)
-        order = np.argsort(rid)
-        rows, rid = rows[order], rid[order]
+        by_id = np.argsort(rid)
+        rows, rid = rows[by_id], rid[by_id]
     cost, r = run(rows)
     if not np.isfinite(cost).any():
         return MapResult(None, candidates=size, evaluated=rows.size, message="no mapping fits the buffers")
