@@ -2,10 +2,10 @@
 
 glibc's malloc returns the top of its heap to the kernel whenever more than M_TRIM_THRESHOLD of it is
 free (adaptive, from 128 KiB). The mapper allocates and frees a few MB of numpy temporaries per problem,
-so a LUT build re-faults that memory page by page for every problem: page faults were ~20 % of the CPU
-time of bench/lut_speed.py's 140 distinct problems on this project's 2-core VM (the kernel zeroes every
-page anew). `keep_freed_heap()` fixes both thresholds (mallopt), so freed memory stays in the heap for the
-next problem; the process keeps up to TRIM_BYTES of freed heap. The `costmodel` command applies it to its
+so a LUT build re-faults that memory page by page for every problem (the kernel zeroes every page anew;
+bench/lut_speed.py prints both policies' page faults and CPU time). `keep_freed_heap()` fixes both
+thresholds (mallopt), so freed memory stays in the heap for the next problem; the process keeps up to
+TRIM_BYTES of freed heap. The `costmodel` command applies it to its
 own process (and the worker processes it forks inherit it); the library never does: a Python caller's
 process keeps its allocator settings (call it before a large build in your own process to get the same).
 """

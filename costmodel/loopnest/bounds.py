@@ -22,7 +22,8 @@ def lowest(values: np.ndarray, k: int) -> np.ndarray:
         return np.argpartition(values, min(k, values.size - 1))[:k]
     step = values.size // (4 * k)
     sample = values[::step]
-    cut = np.partition(sample, min(sample.size - 1, -(-4 * k // step)))[min(sample.size - 1, -(-4 * k // step))]
+    j = min(sample.size - 1, -(-4 * k // step))      # the sample's j-th lowest: ~4k values are at most that
+    cut = np.partition(sample, j)[j]
     near = np.flatnonzero(values <= cut)
     if near.size < k:
         return np.argpartition(values, k)[:k]

@@ -128,7 +128,7 @@ class Legal:
     def choice(self, d: str, parts: list) -> np.ndarray:
         """The choice index of dim `d` per cell (`parts`: self.parts(cells)); 0 for a dim with one choice."""
         if d not in self.comp_of:
-            return np.zeros(len(parts[0]) if parts else 1, dtype=np.intp)
+            return np.zeros(len(parts[0]), dtype=np.intp)
         k = self.comp_of[d]
         return self.tuples[k][d][parts[k]]
 

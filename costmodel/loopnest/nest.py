@@ -104,11 +104,8 @@ def _fills(loops, F, above, axes, rel, e, extents, size, ones, v3=False):
                 if any(w is not None for w, _, _ in terms):
                     keep = np.where(sh >= 0, keep, 0)
                 overlap = keep if overlap is None else overlap * keep
-            if len(moving) > 1:
-                moved = (moving[0] != 0).astype(np.int64)
-                for sh in moving[1:]:
-                    moved = moved + (sh != 0)
-                overlap = np.where(moved > 1, 0, overlap)
+            if len(moving) > 1:                     # moved along two axes: no overlap
+                overlap = np.where(sum(sh != 0 for sh in moving) > 1, 0, overlap)
             if v3:
                 overlap = np.where(inner, 0, overlap)
                 inner = inner | (F[j] > 1)
